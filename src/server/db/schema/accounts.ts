@@ -1,0 +1,138 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+const timestamptz = (name?: string) =>
+  name ? timestamp(name, { withTimezone: true }) : timestamp({ withTimezone: true });
+
+export const accounts = pgTable('accounts', {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull(),
+  timezone: text().notNull().default('UTC'),
+  logo: bytea(),
+  logoContentType: text(),
+  createdAt: timestamptz().notNull(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    email: text().notNull(),
+    name: text().notNull(),
+    passwordHash: text().notNull(),
+    createdAt: timestamptz().notNull(),
+  },
+  // One staff identity per email across the instance: sign-in is by email alone.
+  (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`), index().on(t.accountId)],
+);
+
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    succeeded: boolean().notNull(),
+    at: timestamptz().notNull(),
+  },
+  (t) => [index().on(t.email, t.at)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text().primaryKey(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamptz().notNull(),
+    expiresAt: timestamptz().notNull(),
+  },
+  (t) => [index().on(t.userId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    tokenHash: text().notNull().unique(),
+    createdAt: timestamptz().notNull(),
+    lastUsedAt: timestamptz(),
+    revokedAt: timestamptz(),
+  },
+  (t) => [index().on(t.userId)],
+);
+
+export const projects = pgTable(
+  'projects',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    /** Prefix of ticket references: ACME in ACME-42. */
+    key: text().notNull(),
+    /** The last ticket number handed out; incremented under the row lock. */
+    ticketCounter: integer().notNull().default(0),
+    createdAt: timestamptz().notNull(),
+  },
+  (t) => [unique().on(t.accountId, t.key)],
+);
+
+export const roles = pgTable(
+  'roles',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    /** owner | admin | staff | custom. Owner is immutable; built-in roles cannot be deleted. */
+    kind: text({ enum: ['owner', 'admin', 'staff', 'custom'] }).notNull(),
+    permissions: text().array().notNull(),
+  },
+  (t) => [unique().on(t.projectId, t.name), unique('roles_id_project_key').on(t.id, t.projectId)],
+);
+
+export const projectMembers = pgTable(
+  'project_members',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roleId: uuid().notNull(),
+    createdAt: timestamptz().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.userId] }),
+    index().on(t.userId),
+    // The role must belong to the same project.
+    foreignKey({ columns: [t.roleId, t.projectId], foreignColumns: [roles.id, roles.projectId] }),
+  ],
+);
+
+export { timestamptz };

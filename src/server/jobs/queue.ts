@@ -1,0 +1,62 @@
+import PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import type { AppContext } from '../app-context.js';
+import type { Database, Tx } from '../db/client.js';
+
+/** A background job: its queue name, the payload it accepts, its retry policy and its handler. */
+export interface JobDefinition<T> {
+  name: string;
+  payload: z.ZodType<T>;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  handle(ctx: AppContext, data: T): Promise<void>;
+}
+
+export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
+  return definition;
+}
+
+export function createBoss(db: Database): PgBoss {
+  // pg-boss runs its SQL through our pool: one set of connections, one database.
+  return new PgBoss({ db: { executeSql: (text, values) => db.$client.query(text, values) } });
+}
+
+/** Creates each job's queue; idempotent, run with the migrations. */
+export async function createQueues(
+  boss: PgBoss,
+  definitions: readonly JobDefinition<unknown>[],
+): Promise<void> {
+  for (const d of definitions) {
+    await boss.createQueue(d.name, {
+      name: d.name,
+      retryLimit: d.retryLimit ?? 5,
+      retryDelay: d.retryDelaySeconds ?? 30,
+      retryBackoff: true,
+    });
+  }
+}
+
+export class Jobs {
+  constructor(readonly boss: PgBoss) {}
+
+  /** Enqueues inside `tx`: if the transaction rolls back, the job never existed. */
+  async enqueue<T>(
+    tx: Tx,
+    job: JobDefinition<T>,
+    data: T,
+    options: { startAfter?: Date } = {},
+  ): Promise<void> {
+    await this.boss.send(job.name, job.payload.parse(data) as object, {
+      ...options,
+      db: { executeSql: (text, values) => tx.$client.query(text, values) },
+    });
+  }
+
+  async work(ctx: AppContext, definitions: readonly JobDefinition<unknown>[]): Promise<void> {
+    for (const d of definitions) {
+      await this.boss.work(d.name, { pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const job of jobs) await d.handle(ctx, d.payload.parse(job.data));
+      });
+    }
+  }
+}

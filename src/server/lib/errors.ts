@@ -1,0 +1,52 @@
+/** Every error the API returns has one of these codes; the client parses the same codes. */
+export const errorStatus = {
+  /** The request body, query or params failed validation; `details` names the fields. */
+  VALIDATION_ERROR: 400,
+  /** The body is not valid JSON. */
+  MALFORMED_JSON: 400,
+  /** No valid session or API token. */
+  UNAUTHENTICATED: 401,
+  /** Signed in, allowed to see the subject, but not to do this. */
+  FORBIDDEN: 403,
+  /** A cookie-authenticated write came from another origin. */
+  BAD_ORIGIN: 403,
+  /** The subject does not exist or the actor may not see it. */
+  NOT_FOUND: 404,
+  /** The state of the subject does not allow this. */
+  CONFLICT: 409,
+  /** The status change is not allowed from the current status. */
+  INVALID_TRANSITION: 409,
+  /** First-run setup already happened. */
+  SETUP_DONE: 409,
+  /** The body is larger than the server accepts. */
+  PAYLOAD_TOO_LARGE: 413,
+  /** The body's content type is not accepted. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** Too many sign-in failures for this email; wait and retry. */
+  ACCOUNT_LOCKED: 429,
+  /** Too many requests from this client. */
+  RATE_LIMITED: 429,
+  /** Something broke on the server; details are in the log only. */
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get statusCode(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found.`);
+export const forbidden = (message = 'You do not have permission to do this.') =>
+  new AppError('FORBIDDEN', message);

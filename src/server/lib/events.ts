@@ -1,0 +1,37 @@
+import type { Tx } from '../db/client.js';
+
+/** Domain events, published inside the transaction that caused them. */
+export interface DomainEvents {
+  'ticket.status_changed': {
+    ticketId: string;
+    projectId: string;
+    from: string;
+    to: string;
+    /** How many times the ticket has entered an eligible status from an active one. */
+    resolution: number;
+    actorUserId: string | null;
+    at: Date;
+  };
+}
+
+type Handler<K extends keyof DomainEvents> = (tx: Tx, event: DomainEvents[K]) => Promise<void>;
+
+/**
+ * In-process subscribers run one after another inside the publisher's transaction, so their
+ * writes commit or roll back with the change that caused them.
+ */
+export class EventBus {
+  private readonly handlers = new Map<keyof DomainEvents, Handler<never>[]>();
+
+  subscribe<K extends keyof DomainEvents>(name: K, handler: Handler<K>): void {
+    const list = this.handlers.get(name) ?? [];
+    list.push(handler as Handler<never>);
+    this.handlers.set(name, list);
+  }
+
+  async publish<K extends keyof DomainEvents>(tx: Tx, name: K, event: DomainEvents[K]): Promise<void> {
+    for (const handler of (this.handlers.get(name) ?? []) as Handler<K>[]) {
+      await handler(tx, event);
+    }
+  }
+}

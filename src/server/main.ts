@@ -1,0 +1,143 @@
+import { performance } from 'node:perf_hooks';
+import type PgBoss from 'pg-boss';
+import { buildApp } from './app.js';
+import type { AppContext } from './app-context.js';
+import { type Config, loadConfig } from './config.js';
+import { type BundledPostgres, DataDirError, startBundledPostgres } from './db/bundled-postgres.js';
+import { createDatabase, type Database } from './db/client.js';
+import { isExternalDatabaseTooOld, migrateDatabase } from './db/migrate.js';
+import { allJobs } from './jobs/definitions.js';
+import { createBoss, createQueues, Jobs } from './jobs/queue.js';
+import { systemClock } from './lib/clock.js';
+import { EventBus } from './lib/events.js';
+
+const USAGE = `Usage: clearline <command>
+
+  start     migrate, then serve the web app and API, and run the background workers
+  worker    run only the background workers (for deployments that separate them)
+  migrate   apply database migrations and exit
+`;
+
+interface Runtime {
+  config: Config;
+  db: Database;
+  bundled: BundledPostgres | null;
+  boss: PgBoss;
+  ctx: AppContext;
+}
+
+/** Opens the database (bundled unless DATABASE_URL is set), migrates it and prepares the queue. */
+async function open(config: Config): Promise<Runtime> {
+  const bundled = config.databaseUrl ? null : await startBundledPostgres(config.dataDir);
+  const db = createDatabase(bundled ? bundled.connection : { connectionString: config.databaseUrl });
+  try {
+    if (!bundled) {
+      const tooOld = await isExternalDatabaseTooOld(db);
+      if (tooOld) throw new Error(tooOld);
+    }
+    await migrateDatabase(db);
+    const boss = createBoss(db);
+    await createQueues(boss, allJobs);
+    boss.on('error', (err) => console.error('job queue error:', err));
+    const ctx: AppContext = {
+      db,
+      clock: systemClock,
+      bus: new EventBus(),
+      jobs: new Jobs(boss),
+      config,
+      databaseMode: bundled ? 'bundled' : 'external',
+    };
+    return { config, db, bundled, boss, ctx };
+  } catch (err) {
+    await db.$client.end().catch(() => {});
+    await bundled?.stop();
+    throw err;
+  }
+}
+
+async function close(rt: Runtime) {
+  await rt.boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
+  await rt.db.$client.end().catch(() => {});
+  await rt.bundled?.stop();
+}
+
+function onSignals(stop: () => Promise<void>) {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal} received: stopping…`);
+      stop().then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+function watchBundled(rt: Runtime) {
+  rt.bundled?.onUnexpectedExit((code) => {
+    console.error(
+      `The bundled PostgreSQL exited unexpectedly (code ${code}); see ${rt.config.dataDir}/postgres.log.`,
+    );
+    process.exit(1);
+  });
+}
+
+async function start(config: Config) {
+  const began = performance.now();
+  const rt = await open(config);
+  watchBundled(rt);
+  await rt.boss.start();
+  if (config.runWorkers) await rt.ctx.jobs.work(rt.ctx, allJobs);
+  const app = await buildApp(rt.ctx, { logger: { level: config.logLevel } });
+  onSignals(async () => {
+    await app.close();
+    await close(rt);
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const where = rt.bundled
+    ? `bundled PostgreSQL, data in ${config.dataDir}`
+    : 'external PostgreSQL (DATABASE_URL)';
+  console.log(
+    `Clearline is ready on http://localhost:${port} (${where}); started in ${Math.round(performance.now() - began)} ms.`,
+  );
+}
+
+async function worker(config: Config) {
+  const rt = await open(config);
+  watchBundled(rt);
+  await rt.boss.start();
+  await rt.ctx.jobs.work(rt.ctx, allJobs);
+  onSignals(() => close(rt));
+  console.log(`Clearline worker is running (${allJobs.length} job types).`);
+}
+
+async function migrateOnly(config: Config) {
+  const rt = await open(config);
+  await close(rt);
+  console.log('Migrations applied.');
+}
+
+const commands: Record<string, (config: Config) => Promise<void>> = { start, worker, migrate: migrateOnly };
+const command = commands[process.argv[2] ?? ''];
+if (!command) {
+  console.error(USAGE);
+  process.exit(2);
+}
+try {
+  await command(loadConfig());
+} catch (err) {
+  console.error(
+    err instanceof DataDirError || (err instanceof Error && err.message.startsWith('Invalid configuration'))
+      ? err.message
+      : err,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,103 @@
+import { and, count, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Queryable, Tx } from '../../db/client.js';
+import { apiTokens, loginAttempts, sessions, users } from '../../db/schema/index.js';
+
+export async function findUserByEmail(db: Queryable, email: string) {
+  const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
+  return row ?? null;
+}
+
+/** Failed attempts for this email since `since` and since its last successful sign-in. */
+export async function countRecentFailures(db: Queryable, email: string, since: Date) {
+  const lastSuccess = sql`coalesce((SELECT max(${loginAttempts.at}) FROM ${loginAttempts}
+    WHERE ${loginAttempts.email} = lower(${email}) AND ${loginAttempts.succeeded}), '-infinity')`;
+  const [row] = await db
+    .select({ failures: count(), oldest: sql<Date | null>`min(${loginAttempts.at})` })
+    .from(loginAttempts)
+    .where(
+      and(
+        eq(loginAttempts.email, sql`lower(${email})`),
+        eq(loginAttempts.succeeded, false),
+        gt(loginAttempts.at, since),
+        gt(loginAttempts.at, lastSuccess),
+      ),
+    );
+  return { failures: row?.failures ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
+}
+
+export async function insertLoginAttempt(tx: Tx, email: string, succeeded: boolean, at: Date) {
+  await tx.insert(loginAttempts).values({ email: email.toLowerCase(), succeeded, at });
+}
+
+export async function insertSession(tx: Tx, values: typeof sessions.$inferInsert) {
+  await tx.insert(sessions).values(values);
+}
+
+export async function deleteSession(tx: Tx, tokenHash: string) {
+  await tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+}
+
+export async function findUserBySession(db: Queryable, tokenHash: string, now: Date) {
+  const [row] = await db
+    .select({ id: users.id, accountId: users.accountId })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
+  return row ?? null;
+}
+
+export async function findUserByApiToken(db: Queryable, tokenHash: string) {
+  const [row] = await db
+    .select({
+      id: users.id,
+      accountId: users.accountId,
+      tokenId: apiTokens.id,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
+  return row ?? null;
+}
+
+/** Records use at most once a minute per token, so reads don't turn into writes. */
+export async function touchApiToken(db: Queryable, tokenId: string, now: Date) {
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: now })
+    .where(
+      and(
+        eq(apiTokens.id, tokenId),
+        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - 60_000))),
+      ),
+    );
+}
+
+export async function insertApiToken(tx: Tx, values: typeof apiTokens.$inferInsert) {
+  const [row] = await tx.insert(apiTokens).values(values).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+export async function listApiTokens(db: Queryable, userId: string) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(apiTokens.createdAt);
+}
+
+export async function revokeApiToken(tx: Tx, userId: string, tokenId: string, now: Date) {
+  const rows = await tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
+}

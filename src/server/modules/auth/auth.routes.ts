@@ -1,0 +1,150 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import { type Api, errorResponses, uuidParam } from '../../lib/http.js';
+import { apiTokenSchema, createApiTokenBody, createdApiToken, signInBody } from './auth.schemas.js';
+import * as auth from './auth.service.js';
+
+export const SESSION_COOKIE = 'clearline_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Resolves the staff actor from a Bearer API token or the session cookie. Cookie-authenticated
+ * writes must come from our own origin (SameSite=Lax plus this check).
+ */
+export async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<auth.StaffActor> {
+  const header = request.headers.authorization;
+  if (header) {
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const actor = token ? await auth.resolveApiToken(ctx.db, ctx.clock, token) : null;
+    if (!actor) throw new AppError('UNAUTHENTICATED', 'The API token is invalid or has been revoked.');
+    return actor;
+  }
+  const token = request.cookies[SESSION_COOKIE];
+  if (!token)
+    throw new AppError('UNAUTHENTICATED', 'Sign in, or send an API token as "Authorization: Bearer …".');
+  const actor = await auth.resolveSession(ctx.db, ctx.clock, token);
+  if (!actor) throw new AppError('UNAUTHENTICATED', 'Your session has ended; sign in again.');
+  if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request);
+  return actor;
+}
+
+function assertSameOrigin(request: FastifyRequest) {
+  const origin = request.headers.origin;
+  if (origin === undefined) return;
+  let host: string | null = null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    // An unparsable origin is refused below.
+  }
+  if (host !== request.headers.host) {
+    throw new AppError('BAD_ORIGIN', 'This request came from another site and was refused.');
+  }
+}
+
+export function setSessionCookie(
+  reply: import('fastify').FastifyReply,
+  request: FastifyRequest,
+  session: { token: string; expiresAt: Date },
+) {
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    path: '/',
+    expires: session.expiresAt,
+  });
+}
+
+export function registerAuthRoutes(app: Api, ctx: AppContext) {
+  app.post(
+    '/api/v1/auth/sign-in',
+    {
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password; sets the session cookie.',
+        security: [],
+        body: signInBody,
+        response: { 200: z.object({ userId: z.uuid(), accountId: z.uuid() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const result = await inTransaction(ctx.db, async (tx) => {
+        const user = await auth.attemptSignIn(tx, ctx.clock, email, password);
+        return user
+          ? { user, session: await auth.createSession(tx, ctx.clock, user.id, ctx.config.sessionDays) }
+          : null;
+      });
+      if (!result) throw new AppError('UNAUTHENTICATED', 'The email or password is incorrect.');
+      setSessionCookie(reply, request, result.session);
+      return { userId: result.user.id, accountId: result.user.accountId };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/sign-out',
+    { schema: { tags: ['auth'], summary: 'End the current session.', response: { 204: z.null() } } },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await inTransaction(ctx.db, (tx) => auth.endSession(tx, token));
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/me/api-tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Your personal API tokens, with their last use.',
+        response: { 200: z.object({ tokens: z.array(apiTokenSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      return { tokens: await auth.listApiTokens(ctx.db, actor) };
+    },
+  );
+
+  app.post(
+    '/api/v1/me/api-tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create a personal API token. The secret is in this response only.',
+        body: createApiTokenBody,
+        response: { 201: createdApiToken, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      const created = await inTransaction(ctx.db, (tx) =>
+        auth.createApiToken(tx, ctx.clock, actor.userId, request.body.name),
+      );
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.delete(
+    '/api/v1/me/api-tokens/:tokenId',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke one of your API tokens.',
+        params: uuidParam('tokenId'),
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      await inTransaction(ctx.db, (tx) => auth.revokeApiToken(tx, ctx.clock, actor, request.params.tokenId));
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+export const signInBody = z.object({
+  email: z.email().max(320),
+  password: z.string().min(1).max(1000),
+});
+
+export const apiTokenSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  createdAt: z.date(),
+  lastUsedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+});
+
+export const createApiTokenBody = z.object({ name: z.string().trim().min(1).max(100) });
+export const createdApiToken = apiTokenSchema.extend({
+  token: z.string().describe('The secret. Shown once: store it now.'),
+});

@@ -1,0 +1,95 @@
+import type { Database, Queryable, Tx } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import { dummyPasswordHash, generateSecret, hashSecret, verifyPassword } from '../../lib/tokens.js';
+import * as repo from './auth.repo.js';
+
+/** A signed-in staff member. Requesters are a different kind of actor with their own links. */
+export interface StaffActor {
+  kind: 'staff';
+  userId: string;
+  accountId: string;
+  via: 'session' | 'token';
+}
+
+export const LOCKOUT_ATTEMPTS = 5;
+export const LOCKOUT_WINDOW_MS = 15 * 60_000;
+
+/** Refuses while the email has had 5 failures in 15 minutes (since its last success). */
+export async function assertNotLockedOut(db: Queryable, email: string, now: Date) {
+  const { failures, oldest } = await repo.countRecentFailures(
+    db,
+    email,
+    new Date(now.getTime() - LOCKOUT_WINDOW_MS),
+  );
+  if (failures >= LOCKOUT_ATTEMPTS && oldest) {
+    const minutes = Math.max(1, Math.ceil((oldest.getTime() + LOCKOUT_WINDOW_MS - now.getTime()) / 60_000));
+    throw new AppError(
+      'ACCOUNT_LOCKED',
+      `Too many failed sign-in attempts for this email. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    );
+  }
+}
+
+/**
+ * Checks the password and records the attempt. Returns the user on success, null on failure:
+ * the caller commits the failure before refusing, so the lockout counts it.
+ */
+export async function attemptSignIn(tx: Tx, clock: Clock, email: string, password: string) {
+  const now = clock.now();
+  await assertNotLockedOut(tx, email, now);
+  const user = await repo.findUserByEmail(tx, email);
+  // Unknown emails cost the same scrypt time as known ones.
+  const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash);
+  await repo.insertLoginAttempt(tx, email, ok && user !== null, now);
+  return ok && user ? user : null;
+}
+
+export async function createSession(tx: Tx, clock: Clock, userId: string, days: number) {
+  const token = generateSecret();
+  const now = clock.now();
+  const expiresAt = new Date(now.getTime() + days * 86_400_000);
+  await repo.insertSession(tx, { tokenHash: hashSecret(token), userId, createdAt: now, expiresAt });
+  return { token, expiresAt };
+}
+
+export async function endSession(tx: Tx, token: string) {
+  await repo.deleteSession(tx, hashSecret(token));
+}
+
+export async function resolveSession(db: Database, clock: Clock, token: string): Promise<StaffActor | null> {
+  const user = await repo.findUserBySession(db, hashSecret(token), clock.now());
+  return user ? { kind: 'staff', userId: user.id, accountId: user.accountId, via: 'session' } : null;
+}
+
+export async function resolveApiToken(db: Database, clock: Clock, token: string): Promise<StaffActor | null> {
+  const user = await repo.findUserByApiToken(db, hashSecret(token));
+  if (!user) return null;
+  await repo.touchApiToken(db, user.tokenId, clock.now());
+  return { kind: 'staff', userId: user.id, accountId: user.accountId, via: 'token' };
+}
+
+/** A new personal API token; the secret is returned once and only its hash is kept. */
+export async function createApiToken(tx: Tx, clock: Clock, userId: string, name: string) {
+  const token = generateSecret('cl_');
+  const row = await repo.insertApiToken(tx, {
+    userId,
+    name,
+    tokenHash: hashSecret(token),
+    createdAt: clock.now(),
+  });
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+    revokedAt: null,
+    token,
+  };
+}
+
+export const listApiTokens = (db: Queryable, actor: StaffActor) => repo.listApiTokens(db, actor.userId);
+
+export async function revokeApiToken(tx: Tx, clock: Clock, actor: StaffActor, tokenId: string) {
+  if (!(await repo.revokeApiToken(tx, actor.userId, tokenId, clock.now()))) throw notFound('API token');
+}

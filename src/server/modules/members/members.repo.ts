@@ -1,0 +1,126 @@
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { Queryable, Tx } from '../../db/client.js';
+import { projectMembers, projects, roles, users } from '../../db/schema/index.js';
+
+export async function findMembership(db: Queryable, userId: string, accountId: string, projectId: string) {
+  const [row] = await db
+    .select({ roleId: roles.id, roleKind: roles.kind, permissions: roles.permissions })
+    .from(projectMembers)
+    .innerJoin(roles, eq(roles.id, projectMembers.roleId))
+    .innerJoin(projects, eq(projects.id, projectMembers.projectId))
+    .where(
+      and(
+        eq(projectMembers.userId, userId),
+        eq(projectMembers.projectId, projectId),
+        eq(projects.accountId, accountId),
+      ),
+    );
+  return row ?? null;
+}
+
+export async function listMemberships(db: Queryable, userId: string) {
+  return db
+    .select({
+      projectId: projects.id,
+      projectName: projects.name,
+      projectKey: projects.key,
+      roleId: roles.id,
+      roleName: roles.name,
+      roleKind: roles.kind,
+      permissions: roles.permissions,
+    })
+    .from(projectMembers)
+    .innerJoin(roles, eq(roles.id, projectMembers.roleId))
+    .innerJoin(projects, eq(projects.id, projectMembers.projectId))
+    .where(eq(projectMembers.userId, userId))
+    .orderBy(asc(projects.name));
+}
+
+export async function listMembers(db: Queryable, projectId: string) {
+  return db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      roleId: roles.id,
+      roleName: roles.name,
+      roleKind: roles.kind,
+      since: projectMembers.createdAt,
+    })
+    .from(projectMembers)
+    .innerJoin(users, eq(users.id, projectMembers.userId))
+    .innerJoin(roles, eq(roles.id, projectMembers.roleId))
+    .where(eq(projectMembers.projectId, projectId))
+    .orderBy(asc(users.name));
+}
+
+export async function findMember(db: Queryable, projectId: string, userId: string) {
+  const [row] = await db
+    .select({ userId: projectMembers.userId, roleId: roles.id, roleKind: roles.kind })
+    .from(projectMembers)
+    .innerJoin(roles, eq(roles.id, projectMembers.roleId))
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+  return row ?? null;
+}
+
+export async function insertMember(tx: Tx, values: typeof projectMembers.$inferInsert) {
+  await tx.insert(projectMembers).values(values);
+}
+
+export async function updateMemberRole(tx: Tx, projectId: string, userId: string, roleId: string) {
+  await tx
+    .update(projectMembers)
+    .set({ roleId })
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+}
+
+export async function deleteMember(tx: Tx, projectId: string, userId: string) {
+  await tx
+    .delete(projectMembers)
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+}
+
+export async function findUserInAccount(db: Queryable, accountId: string, email: string) {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.accountId, accountId), sql`lower(${users.email}) = lower(${email})`));
+  return row ?? null;
+}
+
+export async function insertUser(tx: Tx, values: typeof users.$inferInsert) {
+  const [row] = await tx.insert(users).values(values).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+export async function listRoles(db: Queryable, projectId: string) {
+  return db.select().from(roles).where(eq(roles.projectId, projectId)).orderBy(asc(roles.name));
+}
+
+export async function findRole(db: Queryable, projectId: string, roleId: string) {
+  const [row] = await db
+    .select()
+    .from(roles)
+    .where(and(eq(roles.projectId, projectId), eq(roles.id, roleId)));
+  return row ?? null;
+}
+
+export async function insertRoles(tx: Tx, values: (typeof roles.$inferInsert)[]) {
+  return tx.insert(roles).values(values).returning();
+}
+
+export async function updateRole(tx: Tx, roleId: string, values: Partial<typeof roles.$inferInsert>) {
+  const [row] = await tx.update(roles).set(values).where(eq(roles.id, roleId)).returning();
+  if (!row) throw new Error('update returned nothing');
+  return row;
+}
+
+export async function deleteRole(tx: Tx, roleId: string) {
+  await tx.delete(roles).where(eq(roles.id, roleId));
+}
+
+export async function countMembersWithRole(db: Queryable, roleId: string) {
+  const [row] = await db.select({ n: count() }).from(projectMembers).where(eq(projectMembers.roleId, roleId));
+  return row?.n ?? 0;
+}

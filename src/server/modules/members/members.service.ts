@@ -1,0 +1,174 @@
+import type { Permission } from '../../../shared/tickets.js';
+import type { Queryable, Tx } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, forbidden, notFound } from '../../lib/errors.js';
+import { hashPassword } from '../../lib/tokens.js';
+import type { StaffActor } from '../auth/index.js';
+import {
+  BUILT_IN_ROLES,
+  canDeleteRole,
+  canEditRole,
+  type Member,
+  requirePermission,
+} from './members.policy.js';
+import * as repo from './members.repo.js';
+
+/** The actor as a member of the project, or 404: a project you are not in does not exist for you. */
+export async function getMember(db: Queryable, actor: StaffActor, projectId: string): Promise<Member> {
+  const row = await repo.findMembership(db, actor.userId, actor.accountId, projectId);
+  if (!row) throw notFound('Project');
+  return {
+    userId: actor.userId,
+    accountId: actor.accountId,
+    projectId,
+    roleKind: row.roleKind,
+    permissions: new Set(row.permissions as Permission[]),
+  };
+}
+
+export const listMemberships = (db: Queryable, actor: StaffActor) => repo.listMemberships(db, actor.userId);
+
+export async function createBuiltInRoles(tx: Tx, projectId: string) {
+  const rows = await repo.insertRoles(
+    tx,
+    BUILT_IN_ROLES.map((r) => ({ projectId, name: r.name, kind: r.kind, permissions: r.permissions })),
+  );
+  const owner = rows.find((r) => r.kind === 'owner');
+  if (!owner) throw new Error('owner role missing');
+  return { ownerRoleId: owner.id };
+}
+
+export async function addOwner(tx: Tx, clock: Clock, projectId: string, userId: string, ownerRoleId: string) {
+  await repo.insertMember(tx, { projectId, userId, roleId: ownerRoleId, createdAt: clock.now() });
+}
+
+export async function isMember(db: Queryable, projectId: string, userId: string) {
+  return (await repo.findMember(db, projectId, userId)) !== null;
+}
+
+export async function createStaffUser(
+  tx: Tx,
+  clock: Clock,
+  input: { accountId: string; email: string; name: string; password: string },
+) {
+  return repo.insertUser(tx, {
+    accountId: input.accountId,
+    email: input.email,
+    name: input.name,
+    passwordHash: await hashPassword(input.password),
+    createdAt: clock.now(),
+  });
+}
+
+export const listMembers = (db: Queryable, member: Member) => repo.listMembers(db, member.projectId);
+export const listRoles = (db: Queryable, member: Member) => repo.listRoles(db, member.projectId);
+
+async function getRole(db: Queryable, projectId: string, roleId: string) {
+  const role = await repo.findRole(db, projectId, roleId);
+  if (!role) throw notFound('Role');
+  return role;
+}
+
+/** Only an Owner may hand out the Owner role. */
+function assertMayGrant(member: Member, role: { kind: string }) {
+  if (role.kind === 'owner' && member.roleKind !== 'owner')
+    throw forbidden('Only an owner can make someone an owner.');
+}
+
+export async function addMember(
+  tx: Tx,
+  clock: Clock,
+  member: Member,
+  input: { email: string; name?: string | undefined; password?: string | undefined; roleId: string },
+) {
+  requirePermission(member, 'members.manage');
+  const role = await getRole(tx, member.projectId, input.roleId);
+  assertMayGrant(member, role);
+  let user = await repo.findUserInAccount(tx, member.accountId, input.email);
+  if (!user) {
+    if (!input.name || !input.password) {
+      throw new AppError('VALIDATION_ERROR', 'A new team member needs a name and a password.', [
+        { field: !input.name ? 'name' : 'password', message: 'Required for a new team member' },
+      ]);
+    }
+    user = await createStaffUser(tx, clock, {
+      accountId: member.accountId,
+      ...input,
+      name: input.name,
+      password: input.password,
+    });
+  }
+  if (await repo.findMember(tx, member.projectId, user.id)) {
+    throw new AppError('CONFLICT', `${input.email} is already a member of this project.`);
+  }
+  await repo.insertMember(tx, {
+    projectId: member.projectId,
+    userId: user.id,
+    roleId: role.id,
+    createdAt: clock.now(),
+  });
+  return user.id;
+}
+
+async function getOtherMember(tx: Tx, member: Member, userId: string) {
+  const target = await repo.findMember(tx, member.projectId, userId);
+  if (!target) throw notFound('Member');
+  if (target.roleKind === 'owner') throw forbidden('The owner cannot be changed or removed.');
+  return target;
+}
+
+export async function changeMemberRole(tx: Tx, member: Member, userId: string, roleId: string) {
+  requirePermission(member, 'members.manage');
+  await getOtherMember(tx, member, userId);
+  const role = await getRole(tx, member.projectId, roleId);
+  assertMayGrant(member, role);
+  await repo.updateMemberRole(tx, member.projectId, userId, role.id);
+}
+
+export async function removeMember(tx: Tx, member: Member, userId: string) {
+  requirePermission(member, 'members.manage');
+  await getOtherMember(tx, member, userId);
+  await repo.deleteMember(tx, member.projectId, userId);
+}
+
+export async function createRole(tx: Tx, member: Member, input: { name: string; permissions: Permission[] }) {
+  requirePermission(member, 'roles.manage');
+  const [role] = await repo.insertRoles(tx, [
+    {
+      projectId: member.projectId,
+      name: input.name,
+      kind: 'custom',
+      permissions: [...new Set(input.permissions)],
+    },
+  ]);
+  return role;
+}
+
+export async function updateRole(
+  tx: Tx,
+  member: Member,
+  roleId: string,
+  input: { name?: string | undefined; permissions?: Permission[] | undefined },
+) {
+  requirePermission(member, 'roles.manage');
+  const role = await getRole(tx, member.projectId, roleId);
+  if (!canEditRole(role)) throw forbidden('The Owner role cannot be edited.');
+  return repo.updateRole(tx, role.id, {
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.permissions !== undefined && { permissions: [...new Set(input.permissions)] }),
+  });
+}
+
+export async function deleteRole(tx: Tx, member: Member, roleId: string) {
+  requirePermission(member, 'roles.manage');
+  const role = await getRole(tx, member.projectId, roleId);
+  if (!canDeleteRole(role)) throw forbidden('Built-in roles cannot be deleted.');
+  const holders = await repo.countMembersWithRole(tx, role.id);
+  if (holders > 0) {
+    throw new AppError(
+      'CONFLICT',
+      `${holders} member(s) still have this role; give them another role first.`,
+    );
+  }
+  await repo.deleteRole(tx, role.id);
+}

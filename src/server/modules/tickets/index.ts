@@ -1,0 +1,3 @@
+export { closeScheduledTicketJob } from './ticket-closure.job.js';
+export { changeStatus, type StatusChangeBy } from './ticket-status.service.js';
+export { registerTicketRoutes } from './tickets.routes.js';

@@ -1,0 +1,83 @@
+import type { Scope } from '../../app-context.js';
+import { AppError, forbidden, notFound } from '../../lib/errors.js';
+import { renderMarkdown } from '../../lib/markdown.js';
+import type { StaffActor } from '../auth/index.js';
+import { requirePermission } from '../members/index.js';
+import { AuditEventType } from './tickets.events.js';
+import { canDeleteMessage, canEditMessage } from './tickets.policy.js';
+import * as repo from './tickets.repo.js';
+import { getTicketAccess } from './tickets.service.js';
+
+/** A staff reply (public) or internal note on the ticket's thread. */
+export async function postStaffMessage(
+  s: Scope,
+  actor: StaffActor,
+  ticketId: string,
+  input: { body: string; internal?: boolean | undefined },
+) {
+  const { member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  requirePermission(member, input.internal ? 'messages.create_internal' : 'messages.create');
+  const now = s.clock.now();
+  const message = await repo.insertMessage(s.tx, {
+    ticketId,
+    kind: input.internal ? 'internal' : 'public',
+    authorUserId: actor.userId,
+    body: input.body,
+    bodyHtml: renderMarkdown(input.body),
+    createdAt: now,
+  });
+  await repo.updateTicket(s.tx, ticketId, { updatedAt: now });
+  return { message, member, authorName: await repo.findUserName(s.tx, actor.userId) };
+}
+
+async function getMessageAccess(s: Scope, actor: StaffActor, ticketId: string, messageId: string) {
+  const access = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  const message = await repo.findMessage(s.tx, ticketId, messageId);
+  if (!message) throw notFound('Message');
+  return { ...access, message };
+}
+
+export async function editStaffMessage(
+  s: Scope,
+  actor: StaffActor,
+  ticketId: string,
+  messageId: string,
+  body: string,
+) {
+  const { member, ticket, message } = await getMessageAccess(s, actor, ticketId, messageId);
+  if (!canEditMessage(member, message)) {
+    throw message.kind === 'system'
+      ? new AppError('CONFLICT', 'System messages cannot be edited.')
+      : forbidden('You may edit only your own messages, with the "messages.edit_own" permission.');
+  }
+  const now = s.clock.now();
+  await repo.updateMessage(s.tx, messageId, { body, bodyHtml: renderMarkdown(body), editedAt: now });
+  await repo.insertAuditEvent(s.tx, {
+    projectId: ticket.projectId,
+    ticketId,
+    actorUserId: actor.userId,
+    type: AuditEventType.MessageEdited,
+    data: { messageId, kind: message.kind },
+    createdAt: now,
+  });
+}
+
+export async function deleteStaffMessage(s: Scope, actor: StaffActor, ticketId: string, messageId: string) {
+  const { member, ticket, message } = await getMessageAccess(s, actor, ticketId, messageId);
+  if (!canDeleteMessage(member, message)) {
+    throw message.kind === 'system'
+      ? new AppError('CONFLICT', 'System messages cannot be deleted.')
+      : forbidden(
+          'Deleting this message needs "messages.delete_any", or "messages.delete_own" for your own.',
+        );
+  }
+  await repo.deleteMessage(s.tx, messageId);
+  await repo.insertAuditEvent(s.tx, {
+    projectId: ticket.projectId,
+    ticketId,
+    actorUserId: actor.userId,
+    type: AuditEventType.MessageDeleted,
+    data: { messageId, kind: message.kind },
+    createdAt: s.clock.now(),
+  });
+}

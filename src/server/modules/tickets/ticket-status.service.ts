@@ -1,0 +1,140 @@
+import { isActiveStatus, isEligibleStatus, type TicketStatus } from '../../../shared/tickets.js';
+import type { Scope } from '../../app-context.js';
+import { AppError } from '../../lib/errors.js';
+import { escapeHtml } from '../../lib/markdown.js';
+import { closeScheduledTicketJob } from './ticket-closure.job.js';
+import { AuditEventType } from './tickets.events.js';
+import * as repo from './tickets.repo.js';
+
+export const STATUS_LABELS: Record<TicketStatus, string> = {
+  open: 'Open',
+  in_progress: 'In progress',
+  pending: 'Pending',
+  on_hold: 'On hold',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  pending_closure: 'Pending closure',
+  closure_scheduled: 'Closure scheduled',
+};
+
+export interface StatusChangeBy {
+  /** The staff member making the change, or null for the requester or the system. */
+  userId: string | null;
+  /** How the system message names who did it: "by Ada Lovelace", "by the requester". */
+  byline: string;
+}
+
+/** Refuses transitions the rules do not allow; returns nothing when the change may go ahead. */
+export function assertTransition(
+  from: TicketStatus,
+  to: TicketStatus,
+  closesAt: Date | null | undefined,
+  now: Date,
+) {
+  if (from === to && to === 'closure_scheduled') {
+    throw new AppError(
+      'INVALID_TRANSITION',
+      'A closure is already scheduled for this ticket; change its status first.',
+    );
+  }
+  if (from === to)
+    throw new AppError('INVALID_TRANSITION', `The ticket is already ${STATUS_LABELS[to].toLowerCase()}.`);
+  if (from === 'closed' && !isActiveStatus(to)) {
+    throw new AppError('INVALID_TRANSITION', 'A closed ticket can only be reopened to an active status.');
+  }
+  if (to === 'closure_scheduled' && (!closesAt || closesAt.getTime() <= now.getTime())) {
+    throw new AppError('VALIDATION_ERROR', 'Scheduling a closure needs a closesAt time in the future.', [
+      { field: 'closesAt', message: 'Required, in the future, with status closure_scheduled' },
+    ]);
+  }
+  if (to !== 'closure_scheduled' && closesAt) {
+    throw new AppError('VALIDATION_ERROR', 'closesAt only goes with status closure_scheduled.', [
+      { field: 'closesAt', message: 'Only with status closure_scheduled' },
+    ]);
+  }
+}
+
+/**
+ * The one way a ticket's status changes. The caller holds the ticket row's lock (FOR UPDATE).
+ * In the caller's transaction: apply, write the audit event and the system message, publish
+ * ticket.status_changed to subscribers (CSAT) and, for a scheduled closure, enqueue its job.
+ */
+export async function changeStatus(
+  s: Scope,
+  ticket: repo.TicketRow,
+  to: TicketStatus,
+  by: StatusChangeBy,
+  closesAt?: Date | null,
+): Promise<repo.TicketRow> {
+  const now = s.clock.now();
+  const from = ticket.status;
+  assertTransition(from, to, closesAt, now);
+  const resolution = isActiveStatus(from) && isEligibleStatus(to) ? ticket.resolution + 1 : ticket.resolution;
+  const scheduledAt = to === 'closure_scheduled' ? (closesAt ?? null) : null;
+  const updated = await repo.updateTicket(s.tx, ticket.id, {
+    status: to,
+    closesAt: scheduledAt,
+    resolution,
+    updatedAt: now,
+  });
+  await repo.insertAuditEvent(s.tx, {
+    projectId: ticket.projectId,
+    ticketId: ticket.id,
+    actorUserId: by.userId,
+    type: AuditEventType.StatusChanged,
+    data: { from, to, resolution, ...(scheduledAt && { closesAt: scheduledAt.toISOString() }) },
+    createdAt: now,
+  });
+  const when = scheduledAt ? `; it closes on ${formatUtc(scheduledAt)}` : '';
+  const text = `Status changed from ${STATUS_LABELS[from]} to ${STATUS_LABELS[to]} ${by.byline}${when}.`;
+  await repo.insertMessage(s.tx, {
+    ticketId: ticket.id,
+    kind: 'system',
+    body: text,
+    bodyHtml: `<p>${escapeHtml(text)}</p>`,
+    createdAt: now,
+  });
+  await s.bus.publish(s.tx, 'ticket.status_changed', {
+    ticketId: ticket.id,
+    projectId: ticket.projectId,
+    from,
+    to,
+    resolution,
+    actorUserId: by.userId,
+    at: now,
+  });
+  if (scheduledAt) {
+    await s.jobs.enqueue(
+      s.tx,
+      closeScheduledTicketJob,
+      { ticketId: ticket.id, closesAt: scheduledAt.toISOString() },
+      { startAfter: scheduledAt },
+    );
+  }
+  return updated;
+}
+
+const formatUtc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * Runs when a scheduled closure is due. A ticket whose status changed since, or whose closure
+ * was rescheduled, is left alone: any other status change cancels the closure.
+ */
+export async function closeScheduledTicket(s: Scope, ticketId: string, closesAt: Date): Promise<boolean> {
+  const ticket = await repo.lockTicket(s.tx, ticketId);
+  if (ticket?.status !== 'closure_scheduled' || ticket.closesAt?.getTime() !== closesAt.getTime()) {
+    return false;
+  }
+  if (closesAt.getTime() > s.clock.now().getTime()) {
+    // The queue's clock ran ahead of ours: try again at the due time.
+    await s.jobs.enqueue(
+      s.tx,
+      closeScheduledTicketJob,
+      { ticketId, closesAt: closesAt.toISOString() },
+      { startAfter: closesAt },
+    );
+    return false;
+  }
+  await changeStatus(s, ticket, 'closed', { userId: null, byline: 'by the scheduled closure' });
+  return true;
+}

@@ -1,0 +1,231 @@
+import { and, arrayContains, asc, desc, eq, ilike, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { TicketStatus } from '../../../shared/tickets.js';
+import type { Queryable, Tx } from '../../db/client.js';
+import {
+  auditEvents,
+  customers,
+  messages,
+  projectMembers,
+  projects,
+  roles,
+  tickets,
+  ticketWatchers,
+  users,
+} from '../../db/schema/index.js';
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type MessageKind = (typeof messages.$inferSelect)['kind'];
+
+/** Hands out the next per-project number under the project row's lock. */
+export async function nextTicketNumber(tx: Tx, projectId: string) {
+  const [row] = await tx
+    .update(projects)
+    .set({ ticketCounter: sql`${projects.ticketCounter} + 1` })
+    .where(eq(projects.id, projectId))
+    .returning({ number: projects.ticketCounter });
+  if (!row) throw new Error('project vanished');
+  return row.number;
+}
+
+/** One customer per email per account: the first name given is kept. */
+export async function upsertCustomer(tx: Tx, accountId: string, email: string, name: string, now: Date) {
+  const result = await tx.execute<{ id: string }>(sql`
+    INSERT INTO ${customers} (account_id, email, name, created_at)
+    VALUES (${accountId}, ${email}, ${name}, ${now})
+    ON CONFLICT (account_id, lower(email)) DO UPDATE SET email = ${customers.email}
+    RETURNING id`);
+  const id = result.rows[0]?.id;
+  if (!id) throw new Error('customer upsert returned nothing');
+  return id;
+}
+
+export async function insertTicket(tx: Tx, values: typeof tickets.$inferInsert) {
+  const [row] = await tx.insert(tickets).values(values).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+/**
+ * The ticket together with the actor's role in its project, found only through the actor's
+ * membership in an account project: another tenant's ticket is simply not found.
+ */
+export async function findTicketForUser(
+  db: Queryable,
+  ticketId: string,
+  userId: string,
+  accountId: string,
+  options: { lock?: boolean } = {},
+) {
+  const query = db
+    .select({
+      ticket: tickets,
+      projectKey: projects.key,
+      roleKind: roles.kind,
+      permissions: roles.permissions,
+    })
+    .from(tickets)
+    .innerJoin(projects, and(eq(projects.id, tickets.projectId), eq(projects.accountId, accountId)))
+    .innerJoin(
+      projectMembers,
+      and(eq(projectMembers.projectId, tickets.projectId), eq(projectMembers.userId, userId)),
+    )
+    .innerJoin(roles, eq(roles.id, projectMembers.roleId))
+    .where(eq(tickets.id, ticketId));
+  const [row] = options.lock ? await query.for('update', { of: tickets }) : await query;
+  return row ?? null;
+}
+
+export async function updateTicket(tx: Tx, ticketId: string, values: Partial<typeof tickets.$inferInsert>) {
+  const [row] = await tx.update(tickets).set(values).where(eq(tickets.id, ticketId)).returning();
+  if (!row) throw new Error('ticket vanished');
+  return row;
+}
+
+export async function lockTicket(tx: Tx, ticketId: string) {
+  const [row] = await tx.select().from(tickets).where(eq(tickets.id, ticketId)).for('update');
+  return row ?? null;
+}
+
+export async function deleteTicket(tx: Tx, ticketId: string) {
+  await tx.delete(tickets).where(eq(tickets.id, ticketId));
+}
+
+const assignees = alias(users, 'assignees');
+
+const ticketSummary = {
+  ticket: tickets,
+  projectKey: projects.key,
+  requester: { id: customers.id, email: customers.email, name: customers.name },
+  assigneeName: assignees.name,
+};
+
+export async function findTicketDetails(db: Queryable, ticketId: string) {
+  const [row] = await db
+    .select(ticketSummary)
+    .from(tickets)
+    .innerJoin(projects, eq(projects.id, tickets.projectId))
+    .innerJoin(customers, eq(customers.id, tickets.requesterId))
+    .leftJoin(assignees, eq(assignees.id, tickets.assigneeId))
+    .where(eq(tickets.id, ticketId));
+  return row ?? null;
+}
+
+export interface TicketFilters {
+  projectId: string;
+  /** Set when the member lacks tickets.view_all: only their assigned tickets. */
+  onlyAssignedTo?: string | undefined;
+  statuses?: TicketStatus[] | undefined;
+  assignee?: string | 'none' | undefined;
+  requesterEmail?: string | undefined;
+  tag?: string | undefined;
+  text?: string | undefined;
+  beforeNumber?: number | undefined;
+  limit: number;
+}
+
+/** Newest first, keyset-paginated on the per-project number; every filter is in the SQL. */
+export async function listTickets(db: Queryable, f: TicketFilters) {
+  const conditions: (SQL | undefined)[] = [eq(tickets.projectId, f.projectId)];
+  if (f.onlyAssignedTo) conditions.push(eq(tickets.assigneeId, f.onlyAssignedTo));
+  if (f.statuses?.length) conditions.push(sql`${tickets.status} IN ${f.statuses}`);
+  if (f.assignee === 'none') conditions.push(isNull(tickets.assigneeId));
+  else if (f.assignee) conditions.push(eq(tickets.assigneeId, f.assignee));
+  if (f.requesterEmail) conditions.push(sql`lower(${customers.email}) = lower(${f.requesterEmail})`);
+  if (f.tag) conditions.push(arrayContains(tickets.tags, [f.tag]));
+  if (f.text) {
+    const pattern = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const number = /^(?:[A-Z0-9]+-)?(\d{1,9})$/i.exec(f.text.trim())?.[1];
+    conditions.push(
+      or(ilike(tickets.subject, pattern), number ? eq(tickets.number, Number(number)) : undefined),
+    );
+  }
+  if (f.beforeNumber !== undefined) conditions.push(lt(tickets.number, f.beforeNumber));
+  return db
+    .select(ticketSummary)
+    .from(tickets)
+    .innerJoin(projects, eq(projects.id, tickets.projectId))
+    .innerJoin(customers, eq(customers.id, tickets.requesterId))
+    .leftJoin(assignees, eq(assignees.id, tickets.assigneeId))
+    .where(and(...conditions))
+    .orderBy(desc(tickets.number))
+    .limit(f.limit + 1);
+}
+
+const authors = alias(users, 'authors');
+
+/** The thread in order; `kinds` decides what the reader may see (requesters never get internal notes). */
+export async function listMessages(db: Queryable, ticketId: string, kinds: readonly MessageKind[]) {
+  return db
+    .select({
+      id: messages.id,
+      kind: messages.kind,
+      body: messages.body,
+      bodyHtml: messages.bodyHtml,
+      createdAt: messages.createdAt,
+      editedAt: messages.editedAt,
+      authorUserId: messages.authorUserId,
+      authorUserName: authors.name,
+      authorCustomerId: messages.authorCustomerId,
+      authorCustomerName: customers.name,
+    })
+    .from(messages)
+    .leftJoin(authors, eq(authors.id, messages.authorUserId))
+    .leftJoin(customers, eq(customers.id, messages.authorCustomerId))
+    .where(and(eq(messages.ticketId, ticketId), sql`${messages.kind} IN ${kinds}`))
+    .orderBy(asc(messages.seq));
+}
+
+export async function insertMessage(tx: Tx, values: typeof messages.$inferInsert) {
+  const [row] = await tx.insert(messages).values(values).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+export async function findMessage(db: Queryable, ticketId: string, messageId: string) {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.ticketId, ticketId), eq(messages.id, messageId)));
+  return row ?? null;
+}
+
+export async function updateMessage(
+  tx: Tx,
+  messageId: string,
+  values: Partial<typeof messages.$inferInsert>,
+) {
+  await tx.update(messages).set(values).where(eq(messages.id, messageId));
+}
+
+export async function deleteMessage(tx: Tx, messageId: string) {
+  await tx.delete(messages).where(eq(messages.id, messageId));
+}
+
+export async function listWatchers(db: Queryable, ticketId: string) {
+  return db
+    .select({ id: users.id, name: users.name })
+    .from(ticketWatchers)
+    .innerJoin(users, eq(users.id, ticketWatchers.userId))
+    .where(eq(ticketWatchers.ticketId, ticketId))
+    .orderBy(asc(users.name));
+}
+
+export async function addWatcher(tx: Tx, ticketId: string, userId: string) {
+  await tx.insert(ticketWatchers).values({ ticketId, userId }).onConflictDoNothing();
+}
+
+export async function removeWatcher(tx: Tx, ticketId: string, userId: string) {
+  await tx
+    .delete(ticketWatchers)
+    .where(and(eq(ticketWatchers.ticketId, ticketId), eq(ticketWatchers.userId, userId)));
+}
+
+export async function findUserName(db: Queryable, userId: string) {
+  const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  return row?.name ?? null;
+}
+
+export async function insertAuditEvent(tx: Tx, values: typeof auditEvents.$inferInsert) {
+  await tx.insert(auditEvents).values(values);
+}

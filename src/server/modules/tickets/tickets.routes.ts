@@ -1,0 +1,255 @@
+import { z } from 'zod';
+import { type AppContext, scopeOf } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { type Api, errorResponses } from '../../lib/http.js';
+import { authenticate, type StaffActor } from '../auth/index.js';
+import { getMember, type Member } from '../members/index.js';
+import * as messages from './ticket-messages.service.js';
+import { messageAbilities, ticketAbilities } from './tickets.policy.js';
+import type * as repo from './tickets.repo.js';
+import {
+  createTicketBody,
+  listTicketsQuery,
+  messageBody,
+  messageSchema,
+  ticketSchema,
+  ticketSummarySchema,
+  updateTicketBody,
+} from './tickets.schemas.js';
+import * as tickets from './tickets.service.js';
+
+const ticketParams = z.object({ ticketId: z.uuid() });
+
+type Summary = NonNullable<Awaited<ReturnType<typeof repo.findTicketDetails>>>;
+type MessageRow = Awaited<ReturnType<typeof repo.listMessages>>[number];
+
+export const presentTicketSummary = ({ ticket, projectKey, requester, assigneeName }: Summary) => ({
+  id: ticket.id,
+  projectId: ticket.projectId,
+  reference: tickets.reference(projectKey, ticket.number),
+  subject: ticket.subject,
+  status: ticket.status,
+  priority: ticket.priority,
+  requester,
+  assignee: ticket.assigneeId && assigneeName ? { id: ticket.assigneeId, name: assigneeName } : null,
+  tags: ticket.tags,
+  closesAt: ticket.closesAt,
+  resolution: ticket.resolution,
+  createdAt: ticket.createdAt,
+  updatedAt: ticket.updatedAt,
+});
+
+const presentMessage = (member: Member, m: MessageRow) => ({
+  id: m.id,
+  kind: m.kind,
+  body: m.body,
+  bodyHtml: m.bodyHtml,
+  author: m.authorUserId
+    ? { type: 'staff' as const, id: m.authorUserId, name: m.authorUserName }
+    : m.authorCustomerId
+      ? { type: 'requester' as const, id: m.authorCustomerId, name: m.authorCustomerName }
+      : null,
+  createdAt: m.createdAt,
+  editedAt: m.editedAt,
+  abilities: messageAbilities(member, m),
+});
+
+export function registerTicketRoutes(app: Api, ctx: AppContext) {
+  const presentTicket = async (ticketId: string, actor: StaffActor) => {
+    const { details, thread, watchers, member } = await tickets.getTicketWithThread(ctx.db, actor, ticketId);
+    return {
+      ...presentTicketSummary(details),
+      watchers,
+      thread: thread.map((m) => presentMessage(member, m)),
+      abilities: ticketAbilities(member),
+    };
+  };
+
+  app.post(
+    '/api/v1/projects/:projectId/tickets',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: "Open a ticket for a requester (tickets.create); the body is the requester's first message.",
+        params: z.object({ projectId: z.uuid() }),
+        body: createTicketBody,
+        response: { 201: ticketSummarySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      const ticketId = await inTransaction(ctx.db, async (tx) => {
+        const member = await getMember(tx, actor, request.params.projectId);
+        return (await tickets.createTicket(scopeOf(ctx, tx), member, request.body)).id;
+      });
+      return reply.status(201).send(presentTicketSummary(await tickets.getTicketDetails(ctx.db, ticketId)));
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:projectId/tickets',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'List tickets, newest first, with filters and cursor pagination.',
+        params: z.object({ projectId: z.uuid() }),
+        querystring: listTicketsQuery,
+        response: {
+          200: z.object({ tickets: z.array(ticketSummarySchema), nextCursor: z.string().nullable() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      const member = await getMember(ctx.db, actor, request.params.projectId);
+      const page = await tickets.listTickets(ctx.db, member, request.query);
+      return { tickets: page.rows.map(presentTicketSummary), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/:ticketId',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'A ticket with its thread (internal notes included), watchers and your abilities.',
+        params: ticketParams,
+        response: { 200: ticketSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      return presentTicket(request.params.ticketId, actor);
+    },
+  );
+
+  app.patch(
+    '/api/v1/tickets/:ticketId',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Change status, priority, assignee, subject or tags; each needs its own permission.',
+        params: ticketParams,
+        body: updateTicketBody,
+        response: { 200: ticketSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      await inTransaction(ctx.db, (tx) =>
+        tickets.updateTicket(scopeOf(ctx, tx), actor, request.params.ticketId, request.body),
+      );
+      return presentTicket(request.params.ticketId, actor);
+    },
+  );
+
+  app.delete(
+    '/api/v1/tickets/:ticketId',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Delete a ticket and its thread (tickets.delete).',
+        params: ticketParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      await inTransaction(ctx.db, (tx) =>
+        tickets.deleteTicket(scopeOf(ctx, tx), actor, request.params.ticketId),
+      );
+      return reply.status(204).send(null);
+    },
+  );
+
+  for (const [method, watching] of [
+    ['put', true],
+    ['delete', false],
+  ] as const) {
+    app[method](
+      '/api/v1/tickets/:ticketId/watchers/:userId',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: watching
+            ? 'Add a watcher (yourself, or anyone with tickets.update).'
+            : 'Remove a watcher (yourself, or anyone with tickets.update).',
+          params: z.object({ ticketId: z.uuid(), userId: z.uuid() }),
+          response: { 204: z.null(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const actor = await authenticate(ctx, request);
+        const { ticketId, userId } = request.params;
+        await inTransaction(ctx.db, (tx) =>
+          tickets.setWatching(scopeOf(ctx, tx), actor, ticketId, userId, watching),
+        );
+        return reply.status(204).send(null);
+      },
+    );
+  }
+
+  app.post(
+    '/api/v1/tickets/:ticketId/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Reply to the requester, or add an internal note with internal: true.',
+        params: ticketParams,
+        body: z.object({ body: messageBody, internal: z.boolean().optional() }),
+        response: { 201: messageSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      const { message, member, authorName } = await inTransaction(ctx.db, (tx) =>
+        messages.postStaffMessage(scopeOf(ctx, tx), actor, request.params.ticketId, request.body),
+      );
+      return reply
+        .status(201)
+        .send(presentMessage(member, { ...message, authorUserName: authorName, authorCustomerName: null }));
+    },
+  );
+
+  app.patch(
+    '/api/v1/tickets/:ticketId/messages/:messageId',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Edit your own reply or note (messages.edit_own).',
+        params: z.object({ ticketId: z.uuid(), messageId: z.uuid() }),
+        body: z.object({ body: messageBody }),
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      const { ticketId, messageId } = request.params;
+      await inTransaction(ctx.db, (tx) =>
+        messages.editStaffMessage(scopeOf(ctx, tx), actor, ticketId, messageId, request.body.body),
+      );
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/v1/tickets/:ticketId/messages/:messageId',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Delete a message (messages.delete_own for yours, messages.delete_any for any).',
+        params: z.object({ ticketId: z.uuid(), messageId: z.uuid() }),
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      const { ticketId, messageId } = request.params;
+      await inTransaction(ctx.db, (tx) =>
+        messages.deleteStaffMessage(scopeOf(ctx, tx), actor, ticketId, messageId),
+      );
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,248 @@
+import { z } from 'zod';
+import type { Permission, TicketPriority, TicketStatus } from '../../../shared/tickets.js';
+import type { Scope } from '../../app-context.js';
+import type { Queryable } from '../../db/client.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import { renderMarkdown } from '../../lib/markdown.js';
+import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import type { StaffActor } from '../auth/index.js';
+import { can, isMember, type Member, requirePermission } from '../members/index.js';
+import { changeStatus } from './ticket-status.service.js';
+import { AuditEventType } from './tickets.events.js';
+import { canSeeTicket } from './tickets.policy.js';
+import * as repo from './tickets.repo.js';
+
+export const reference = (projectKey: string, number: number) => `${projectKey}-${number}`;
+
+/**
+ * The ticket and the actor's membership in its project, or 404 when the actor may not see it
+ * (another tenant's ticket, a project they are not in, or not assigned to them without view_all).
+ */
+export async function getTicketAccess(
+  db: Queryable,
+  actor: StaffActor,
+  ticketId: string,
+  options: { lock?: boolean } = {},
+) {
+  const row = await repo.findTicketForUser(db, ticketId, actor.userId, actor.accountId, options);
+  if (!row) throw notFound('Ticket');
+  const member: Member = {
+    userId: actor.userId,
+    accountId: actor.accountId,
+    projectId: row.ticket.projectId,
+    roleKind: row.roleKind,
+    permissions: new Set(row.permissions as Permission[]),
+  };
+  if (!canSeeTicket(member, row.ticket)) throw notFound('Ticket');
+  return { ticket: row.ticket, member, projectKey: row.projectKey };
+}
+
+async function assertAssignable(db: Queryable, projectId: string, assigneeId: string | null | undefined) {
+  if (assigneeId && !(await isMember(db, projectId, assigneeId))) {
+    throw new AppError('VALIDATION_ERROR', 'The assignee must be a member of this project.', [
+      { field: 'assigneeId', message: 'Not a member of this project' },
+    ]);
+  }
+}
+
+const normaliseTags = (tags: string[]) => [
+  ...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean)),
+];
+
+export interface CreateTicketInput {
+  subject: string;
+  body: string;
+  requester: { email: string; name: string };
+  priority?: TicketPriority | undefined;
+  assigneeId?: string | null | undefined;
+  tags?: string[] | undefined;
+}
+
+/** A new ticket; its body is the requester's first message. */
+export async function createTicket(s: Scope, member: Member, input: CreateTicketInput) {
+  requirePermission(member, 'tickets.create');
+  if (input.assigneeId) requirePermission(member, 'tickets.assign');
+  await assertAssignable(s.tx, member.projectId, input.assigneeId);
+  const now = s.clock.now();
+  const number = await repo.nextTicketNumber(s.tx, member.projectId);
+  const requesterId = await repo.upsertCustomer(
+    s.tx,
+    member.accountId,
+    input.requester.email,
+    input.requester.name,
+    now,
+  );
+  const ticket = await repo.insertTicket(s.tx, {
+    projectId: member.projectId,
+    number,
+    subject: input.subject,
+    requesterId,
+    priority: input.priority ?? 'normal',
+    assigneeId: input.assigneeId ?? null,
+    tags: normaliseTags(input.tags ?? []),
+    createdAt: now,
+    updatedAt: now,
+  });
+  await repo.insertMessage(s.tx, {
+    ticketId: ticket.id,
+    kind: 'public',
+    authorCustomerId: requesterId,
+    body: input.body,
+    bodyHtml: renderMarkdown(input.body),
+    createdAt: now,
+  });
+  await repo.insertAuditEvent(s.tx, {
+    projectId: member.projectId,
+    ticketId: ticket.id,
+    actorUserId: member.userId,
+    type: AuditEventType.TicketCreated,
+    data: { number },
+    createdAt: now,
+  });
+  return ticket;
+}
+
+export interface UpdateTicketInput {
+  subject?: string | undefined;
+  tags?: string[] | undefined;
+  priority?: TicketPriority | undefined;
+  assigneeId?: string | null | undefined;
+  status?: TicketStatus | undefined;
+  closesAt?: Date | null | undefined;
+}
+
+/** Applies a PATCH: each field checks its own permission; all of it commits or none of it. */
+export async function updateTicket(s: Scope, actor: StaffActor, ticketId: string, input: UpdateTicketInput) {
+  const { ticket, member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  const now = s.clock.now();
+  const audit = (type: string, data: Record<string, unknown>) =>
+    repo.insertAuditEvent(s.tx, {
+      projectId: ticket.projectId,
+      ticketId,
+      actorUserId: actor.userId,
+      type,
+      data,
+      createdAt: now,
+    });
+  const changes: Parameters<typeof repo.updateTicket>[2] = {};
+  if (input.subject !== undefined || input.tags !== undefined) {
+    requirePermission(member, 'tickets.update');
+    if (input.subject !== undefined) changes.subject = input.subject;
+    if (input.tags !== undefined) changes.tags = normaliseTags(input.tags);
+    await audit(AuditEventType.Updated, { subject: input.subject, tags: changes.tags });
+  }
+  if (input.priority !== undefined && input.priority !== ticket.priority) {
+    requirePermission(member, 'tickets.change_priority');
+    changes.priority = input.priority;
+    await audit(AuditEventType.PriorityChanged, { from: ticket.priority, to: input.priority });
+  }
+  if (input.assigneeId !== undefined && input.assigneeId !== ticket.assigneeId) {
+    requirePermission(member, 'tickets.assign');
+    await assertAssignable(s.tx, ticket.projectId, input.assigneeId);
+    changes.assigneeId = input.assigneeId;
+    await audit(AuditEventType.Assigned, { from: ticket.assigneeId, to: input.assigneeId });
+  }
+  if (input.status === undefined && input.closesAt !== undefined) {
+    throw new AppError('VALIDATION_ERROR', 'closesAt goes with status "closure_scheduled".', [
+      { field: 'closesAt', message: 'Send it with status closure_scheduled' },
+    ]);
+  }
+  let current = Object.keys(changes).length
+    ? await repo.updateTicket(s.tx, ticketId, { ...changes, updatedAt: now })
+    : ticket;
+  if (input.status !== undefined) {
+    requirePermission(member, 'tickets.change_status');
+    const name = await repo.findUserName(s.tx, actor.userId);
+    current = await changeStatus(
+      s,
+      current,
+      input.status,
+      { userId: actor.userId, byline: `by ${name}` },
+      input.closesAt,
+    );
+  }
+  return current.id;
+}
+
+export async function deleteTicket(s: Scope, actor: StaffActor, ticketId: string) {
+  const { member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  requirePermission(member, 'tickets.delete');
+  await repo.deleteTicket(s.tx, ticketId);
+}
+
+export async function setWatching(
+  s: Scope,
+  actor: StaffActor,
+  ticketId: string,
+  userId: string,
+  watching: boolean,
+) {
+  const { ticket, member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  // Anyone who sees a ticket may watch it themselves; managing others' watching needs tickets.update.
+  if (userId !== actor.userId) requirePermission(member, 'tickets.update');
+  if (watching && !(await isMember(s.tx, ticket.projectId, userId))) {
+    throw new AppError('VALIDATION_ERROR', 'Watchers must be members of this project.', [
+      { field: 'userId', message: 'Not a member of this project' },
+    ]);
+  }
+  if (watching) await repo.addWatcher(s.tx, ticketId, userId);
+  else await repo.removeWatcher(s.tx, ticketId, userId);
+  await repo.insertAuditEvent(s.tx, {
+    projectId: ticket.projectId,
+    ticketId,
+    actorUserId: actor.userId,
+    type: watching ? AuditEventType.WatcherAdded : AuditEventType.WatcherRemoved,
+    data: { userId },
+    createdAt: s.clock.now(),
+  });
+}
+
+/** The ticket with its whole staff-visible thread (internal notes included) and watchers. */
+export async function getTicketWithThread(db: Queryable, actor: StaffActor, ticketId: string) {
+  const { member } = await getTicketAccess(db, actor, ticketId);
+  const [details, thread, watchers] = await Promise.all([
+    repo.findTicketDetails(db, ticketId),
+    repo.listMessages(db, ticketId, ['public', 'internal', 'system']),
+    repo.listWatchers(db, ticketId),
+  ]);
+  if (!details) throw notFound('Ticket');
+  return { details, thread, watchers, member };
+}
+
+export const getTicketDetails = async (db: Queryable, ticketId: string) => {
+  const details = await repo.findTicketDetails(db, ticketId);
+  if (!details) throw notFound('Ticket');
+  return details;
+};
+
+const cursorSchema = z.object({ n: z.number().int() });
+
+export interface ListTicketsQuery {
+  status?: TicketStatus[] | undefined;
+  assignee?: string | undefined;
+  requester?: string | undefined;
+  tag?: string | undefined;
+  q?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export async function listTickets(db: Queryable, member: Member, query: ListTicketsQuery) {
+  const rows = await repo.listTickets(db, {
+    projectId: member.projectId,
+    onlyAssignedTo: can(member, 'tickets.view_all') ? undefined : member.userId,
+    statuses: query.status,
+    assignee: query.assignee === 'me' ? member.userId : query.assignee,
+    requesterEmail: query.requester,
+    tag: query.tag?.trim().toLowerCase(),
+    text: query.q?.trim() || undefined,
+    beforeNumber: query.cursor ? decodeCursor(query.cursor, cursorSchema).n : undefined,
+    limit: query.limit,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ n: last.ticket.number }) : null,
+  };
+}

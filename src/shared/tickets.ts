@@ -1,0 +1,35 @@
+/** Statuses a ticket is being worked in. */
+export const ACTIVE_STATUSES = ['open', 'in_progress', 'pending', 'on_hold'] as const;
+/** Statuses that end a piece of work and make the ticket eligible for a satisfaction survey. */
+export const ELIGIBLE_STATUSES = ['resolved', 'closed', 'pending_closure', 'closure_scheduled'] as const;
+export const STATUSES = [...ACTIVE_STATUSES, ...ELIGIBLE_STATUSES] as const;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+
+export type TicketStatus = (typeof STATUSES)[number];
+export type TicketPriority = (typeof PRIORITIES)[number];
+
+export const isEligibleStatus = (s: TicketStatus): boolean =>
+  (ELIGIBLE_STATUSES as readonly string[]).includes(s);
+export const isActiveStatus = (s: TicketStatus): boolean =>
+  (ACTIVE_STATUSES as readonly string[]).includes(s);
+
+export const PERMISSIONS = [
+  'tickets.view_all',
+  'tickets.create',
+  'tickets.update',
+  'tickets.delete',
+  'tickets.assign',
+  'tickets.change_status',
+  'tickets.change_priority',
+  'messages.create',
+  'messages.create_internal',
+  'messages.edit_own',
+  'messages.delete_own',
+  'messages.delete_any',
+  'csat.view',
+  'csat.manage',
+  'members.manage',
+  'roles.manage',
+  'settings.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
