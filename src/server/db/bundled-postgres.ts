@@ -40,6 +40,8 @@ export async function startBundledPostgres(dataDir: string): Promise<BundledPost
   const releaseLock = acquireLock(dataDir);
   try {
     const owner = await getPostgresOwner();
+    // As root, PostgreSQL runs as another user, who must be able to reach dataDir/pg (0700, theirs).
+    if (owner.uid !== undefined) fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
     if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
       await initialise(dataDir, pgDir, owner);
     } else {

@@ -6,7 +6,7 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock tests can set and advance. */
-export function createTestClock(start = new Date('2026-01-01T00:00:00Z')) {
+export function createTestClock(start = new Date()) {
   let current = start.getTime();
   return {
     now: () => new Date(current),

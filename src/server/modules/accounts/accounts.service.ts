@@ -38,6 +38,11 @@ export async function setupInstance(tx: Tx, clock: Clock, input: SetupInput) {
   await repo.lockSetup(tx);
   if (await repo.hasAnyAccount(tx))
     throw new AppError('SETUP_DONE', 'Clearline is already set up; sign in instead.');
+  return createAccount(tx, clock, input);
+}
+
+/** An account with its first project and owner. Setup uses it once; tests build tenants with it. */
+export async function createAccount(tx: Tx, clock: Clock, input: SetupInput) {
   const now = clock.now();
   const account = await repo.insertAccount(tx, {
     name: input.accountName,

@@ -1,1 +1,2 @@
 export { registerAccountRoutes } from './accounts.routes.js';
+export { createAccount } from './accounts.service.js';

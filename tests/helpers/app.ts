@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, inject } from 'vitest';
+import type { AppContext } from '../../src/server/app-context.js';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { createDatabase } from '../../src/server/db/client.js';
+import type { JobDefinition } from '../../src/server/jobs/queue.js';
+import { createBoss, Jobs } from '../../src/server/jobs/queue.js';
+import { createTestClock } from '../../src/server/lib/clock.js';
+import { EventBus } from '../../src/server/lib/events.js';
+import { withDatabase } from '../global-setup.js';
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/**
+ * An app on a fresh database of its own (cloned from the migrated template), with a clock the
+ * test can move. Closed and dropped after the file's tests.
+ */
+export async function createTestApp() {
+  const admin = inject('adminConnection');
+  const template = inject('templateDatabase');
+  const name = `${template.replace('_tpl_', '_t_')}_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client(admin);
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await client.end();
+
+  const db = createDatabase(withDatabase(admin, name));
+  const clock = createTestClock();
+  const boss = createBoss(db);
+  const ctx: AppContext = {
+    db,
+    clock,
+    bus: new EventBus(),
+    jobs: new Jobs(boss),
+    config: loadConfig({ RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'silent' }),
+    databaseMode: inject('databaseMode'),
+  };
+  const app = await buildApp(ctx);
+  await app.ready();
+
+  /** Runs every queued job of this kind now, ignoring its start time (the test clock decides). */
+  async function runJobs<T>(job: JobDefinition<T>) {
+    let ran = 0;
+    for (;;) {
+      const batch = await boss.fetch<T>(job.name, { batchSize: 20, ignoreStartAfter: true });
+      if (!batch.length) return ran;
+      for (const j of batch) {
+        await job.handle(ctx, job.payload.parse(j.data));
+        await boss.complete(job.name, j.id);
+        ran++;
+      }
+    }
+  }
+
+  afterAll(async () => {
+    await app.close();
+    await db.$client.end();
+    const dropper = new pg.Client(admin);
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropper.end();
+  });
+
+  return { app, ctx, db, clock, runJobs };
+}
