@@ -1,2 +1,3 @@
 export * from './accounts.js';
 export * from './tickets.js';
+export * from './spam.js';
