@@ -51,7 +51,8 @@ export default async function setup(project: TestProject) {
       `SELECT datname FROM pg_database WHERE datname LIKE 'clearline_t_${process.pid}_%' OR datname = $1`,
       [template],
     );
-    for (const { datname } of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    for (const { datname } of leftovers.rows)
+      await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.end();
     await bundled?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

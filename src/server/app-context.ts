@@ -3,6 +3,7 @@ import type { Database, Tx } from './db/client.js';
 import type { Jobs } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
 import type { EventBus } from './lib/events.js';
+import type { LinkTokens } from './lib/link-tokens.js';
 
 /** What the app is built from; one per process (or per test file). */
 export interface AppContext {
@@ -12,6 +13,7 @@ export interface AppContext {
   jobs: Jobs;
   config: Config;
   databaseMode: 'bundled' | 'external';
+  links: LinkTokens;
 }
 
 /** What a service needs to change state: the transaction and the clock, bus and queue around it. */

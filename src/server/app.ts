@@ -13,10 +13,13 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from './app-context.js';
+import { registerAssets } from './assets.js';
 import { AppError, type ErrorCode, errorStatus } from './lib/errors.js';
 import { registerAccountRoutes } from './modules/accounts/index.js';
 import { registerAuthRoutes } from './modules/auth/index.js';
+import { registerCsatRoutes } from './modules/csat/index.js';
 import { registerMemberRoutes } from './modules/members/index.js';
+import { registerSpamRoutes } from './modules/spam/index.js';
 import { registerTicketRoutes } from './modules/tickets/index.js';
 
 /** One megabyte: a 10,000-character message fits many times; anything larger is refused with 413. */
@@ -74,7 +77,10 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
     registerAccountRoutes(api, ctx);
     registerMemberRoutes(api, ctx);
     registerTicketRoutes(api, ctx);
+    registerCsatRoutes(api, ctx);
+    registerSpamRoutes(api, ctx);
   });
+  registerAssets(app);
   return app;
 }
 
@@ -120,10 +126,13 @@ function handleError(
   if (fastifyCode) {
     return reply.status(errorStatus[fastifyCode]).send(errorBody(fastifyCode, error.message));
   }
-  const pgCode = (error as { code?: string }).code;
-  const mapped = pgCode ? pgCodes[pgCode] : undefined;
+  // Drizzle wraps the driver's error in a DrizzleQueryError: the SQLSTATE is on its cause.
+  const pgError = (error.cause ?? error) as { code?: string; constraint?: string; table?: string };
+  const mapped = pgError.code ? pgCodes[pgError.code] : undefined;
   if (mapped) {
-    request.log.warn({ err: error }, 'database constraint refused a write');
+    // Not the error itself: its message carries the query's parameters (a password hash, say).
+    const { code, constraint, table } = pgError;
+    request.log.warn({ code, constraint, table }, 'database constraint refused a write');
     return reply.status(errorStatus[mapped[0]]).send(errorBody(mapped[0], mapped[1]));
   }
   const status = error.statusCode ?? 500;

@@ -11,6 +11,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  CAPTCHA_MAX_NUMBER: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  CAPTCHA_EXPIRES_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
+  SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
   RUN_WORKERS: z
     .enum(['true', 'false'])
     .default('true')
@@ -27,6 +30,15 @@ export type Config = {
   rateLimitPerMinute: number;
   sessionDays: number;
   runWorkers: boolean;
+  /**
+   * Captcha difficulty: the proof of work's secret counter is drawn from [max/2, max] and each try
+   * is a PBKDF2 of 1,000 rounds, so the work grows linearly with it (5,000: about a second on one core).
+   */
+  captchaMaxNumber: number;
+  /** How long a captcha challenge can be solved and used. */
+  captchaExpiresSeconds: number;
+  /** Signs secret links. Unset with the bundled database: generated into DATA_DIR/secret.key. */
+  secretKey: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,5 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     sessionDays: e.SESSION_DAYS,
     runWorkers: e.RUN_WORKERS,
+    captchaMaxNumber: e.CAPTCHA_MAX_NUMBER,
+    captchaExpiresSeconds: e.CAPTCHA_EXPIRES_SECONDS,
+    secretKey: e.SECRET_KEY,
   };
 }

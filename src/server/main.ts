@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type PgBoss from 'pg-boss';
 import { buildApp } from './app.js';
@@ -10,6 +13,8 @@ import { allJobs } from './jobs/definitions.js';
 import { createBoss, createQueues, Jobs } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
 import { EventBus } from './lib/events.js';
+import { LinkTokens } from './lib/link-tokens.js';
+import { subscribeAll } from './subscribers.js';
 
 const USAGE = `Usage: clearline <command>
 
@@ -26,9 +31,30 @@ interface Runtime {
   ctx: AppContext;
 }
 
+/**
+ * SECRET_KEY signs secret links. With the bundled database it may be left unset: a key is generated
+ * once into DATA_DIR/secret.key (mode 0600), outside the database.
+ */
+function resolveSecretKey(config: Config): string {
+  if (config.secretKey) return config.secretKey;
+  if (config.databaseUrl) {
+    throw new Error(
+      'Set SECRET_KEY (at least 32 random characters, the same on every instance) when using DATABASE_URL.',
+    );
+  }
+  const file = path.join(config.dataDir, 'secret.key');
+  try {
+    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
 /** Opens the database (bundled unless DATABASE_URL is set), migrates it and prepares the queue. */
 async function open(config: Config): Promise<Runtime> {
   const bundled = config.databaseUrl ? null : await startBundledPostgres(config.dataDir);
+  const links = new LinkTokens(resolveSecretKey(config));
   const db = createDatabase(bundled ? bundled.connection : { connectionString: config.databaseUrl });
   try {
     if (!bundled) {
@@ -42,10 +68,11 @@ async function open(config: Config): Promise<Runtime> {
     const ctx: AppContext = {
       db,
       clock: systemClock,
-      bus: new EventBus(),
+      bus: subscribeAll(new EventBus()),
       jobs: new Jobs(boss),
       config,
       databaseMode: bundled ? 'bundled' : 'external',
+      links,
     };
     return { config, db, bundled, boss, ctx };
   } catch (err) {

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
-import type { AppContext } from '../../src/server/app-context.js';
 import { buildApp } from '../../src/server/app.js';
+import type { AppContext } from '../../src/server/app-context.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createDatabase } from '../../src/server/db/client.js';
 import type { JobDefinition } from '../../src/server/jobs/queue.js';
 import { createBoss, Jobs } from '../../src/server/jobs/queue.js';
 import { createTestClock } from '../../src/server/lib/clock.js';
 import { EventBus } from '../../src/server/lib/events.js';
+import { LinkTokens } from '../../src/server/lib/link-tokens.js';
+import { subscribeAll } from '../../src/server/subscribers.js';
 import { withDatabase } from '../global-setup.js';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
@@ -32,10 +34,11 @@ export async function createTestApp() {
   const ctx: AppContext = {
     db,
     clock,
-    bus: new EventBus(),
+    bus: subscribeAll(new EventBus()),
     jobs: new Jobs(boss),
-    config: loadConfig({ RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'silent' }),
+    config: loadConfig({ RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'silent', CAPTCHA_MAX_NUMBER: '20' }),
     databaseMode: inject('databaseMode'),
+    links: new LinkTokens(randomBytes(32).toString('hex')),
   };
   const app = await buildApp(ctx);
   await app.ready();

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Permission } from '../../src/shared/tickets.js';
 import { inTransaction } from '../../src/server/db/client.js';
 import { createAccount } from '../../src/server/modules/accounts/index.js';
+import { createApiToken } from '../../src/server/modules/auth/index.js';
+import type { Permission } from '../../src/shared/tickets.js';
 import type { TestApp } from './app.js';
 
 const unique = () => randomBytes(4).toString('hex');
@@ -21,7 +22,10 @@ export interface Tenant {
 }
 
 /** An account with one project and its owner (as first-run setup makes it). */
-export async function buildAccount(t: TestApp, overrides: { name?: string; projectKey?: string } = {}): Promise<Tenant> {
+export async function buildAccount(
+  t: TestApp,
+  overrides: { name?: string; projectKey?: string } = {},
+): Promise<Tenant> {
   const email = `owner-${unique()}@example.com`;
   const result = await inTransaction(t.db, (tx) =>
     createAccount(tx, t.clock, {
@@ -53,7 +57,7 @@ async function roleId(t: TestApp, tenant: Tenant, kind: 'admin' | 'staff') {
 
 /**
  * A member of the tenant's project with the built-in Staff or Admin role, or a custom role
- * holding exactly `permissions`. Signs in through an API token.
+ * holding exactly `permissions`, with an API token.
  */
 export async function buildMember(
   t: TestApp,
@@ -81,17 +85,9 @@ export async function buildMember(
     payload: { email, name: options.name ?? `Member ${unique()}`, password, roleId: role },
   });
   if (added.statusCode !== 201) throw new Error(`member not added: ${added.body}`);
-  const signIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password } });
-  const cookie = signIn.cookies.find((c) => c.name === 'clearline_session');
-  if (!cookie) throw new Error('no session');
-  const token = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/me/api-tokens',
-    cookies: { clearline_session: cookie.value },
-    payload: { name: 'tests' },
-  });
-  const secret = token.json().token as string;
-  return { userId: added.json().userId, email, token: secret, headers: bearer(secret) };
+  const userId: string = added.json().userId;
+  const { token } = await inTransaction(t.db, (tx) => createApiToken(tx, t.clock, userId, 'tests'));
+  return { userId, email, token, headers: bearer(token) };
 }
 
 export async function buildTicket(

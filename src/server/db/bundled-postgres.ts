@@ -54,6 +54,8 @@ export async function startBundledPostgres(dataDir: string): Promise<BundledPost
       connection: { host: pgDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres' },
       async stop() {
         stopping = true;
+        // The child is unref'd: without this, Node would exit before PostgreSQL finished its shutdown.
+        child.ref();
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
         await exited;
         releaseLock();

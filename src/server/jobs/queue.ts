@@ -9,6 +9,8 @@ export interface JobDefinition<T> {
   payload: z.ZodType<T>;
   retryLimit?: number;
   retryDelaySeconds?: number;
+  /** Runs on this schedule (cron, UTC) wherever workers run; pg-boss makes it once per tick across instances. */
+  cron?: string;
   handle(ctx: AppContext, data: T): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export class Jobs {
 
   async work(ctx: AppContext, definitions: readonly JobDefinition<unknown>[]): Promise<void> {
     for (const d of definitions) {
+      if (d.cron) await this.boss.schedule(d.name, d.cron, {});
       await this.boss.work(d.name, { pollingIntervalSeconds: 1 }, async (jobs) => {
         for (const job of jobs) await d.handle(ctx, d.payload.parse(job.data));
       });

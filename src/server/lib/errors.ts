@@ -4,6 +4,10 @@ export const errorStatus = {
   VALIDATION_ERROR: 400,
   /** The body is not valid JSON. */
   MALFORMED_JSON: 400,
+  /** A public form was sent without a solved captcha (the `altcha` field is empty). */
+  CAPTCHA_REQUIRED: 400,
+  /** The captcha solution is wrong, forged, expired or already used; `details.reason` says which. */
+  CAPTCHA_INVALID: 400,
   /** No valid session or API token. */
   UNAUTHENTICATED: 401,
   /** Signed in, allowed to see the subject, but not to do this. */
@@ -16,6 +20,10 @@ export const errorStatus = {
   CONFLICT: 409,
   /** The status change is not allowed from the current status. */
   INVALID_TRANSITION: 409,
+  /** The survey was answered already; answers are final. */
+  ALREADY_SUBMITTED: 409,
+  /** The survey's deadline passed; it can no longer be answered. */
+  SURVEY_EXPIRED: 410,
   /** First-run setup already happened. */
   SETUP_DONE: 409,
   /** The body is larger than the server accepts. */

@@ -1,3 +1,4 @@
 export * from './accounts.js';
-export * from './tickets.js';
+export * from './csat.js';
 export * from './spam.js';
+export * from './tickets.js';

@@ -18,7 +18,12 @@ beforeAll(async () => {
 });
 
 const patch = (ticketId: string, payload: object) =>
-  t.app.inject({ method: 'PATCH', url: `/api/v1/tickets/${ticketId}`, headers: tenant.owner.headers, payload });
+  t.app.inject({
+    method: 'PATCH',
+    url: `/api/v1/tickets/${ticketId}`,
+    headers: tenant.owner.headers,
+    payload,
+  });
 
 describe('status changes', () => {
   it('count a resolution only when an eligible status is entered from an active one', async () => {
@@ -50,13 +55,21 @@ describe('status changes', () => {
   it('write a system message and an audit event in the same transaction', async () => {
     const ticket = await buildTicket(t, tenant);
     await patch(ticket.id, { status: 'resolved' });
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.id}`, headers: tenant.owner.headers });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tickets/${ticket.id}`,
+      headers: tenant.owner.headers,
+    });
     const system = res.json().thread.filter((m: { kind: string }) => m.kind === 'system');
-    expect(system.map((m: { body: string }) => m.body)).toEqual(['Status changed from Open to Resolved by Olive Owner.']);
+    expect(system.map((m: { body: string }) => m.body)).toEqual([
+      'Status changed from Open to Resolved by Olive Owner.',
+    ]);
     const audit = await t.db.execute(
       sql`SELECT type, data FROM audit_events WHERE ticket_id = ${ticket.id} AND type = 'ticket.status_changed'`,
     );
-    expect(audit.rows).toEqual([{ type: 'ticket.status_changed', data: { from: 'open', to: 'resolved', resolution: 1 } }]);
+    expect(audit.rows).toEqual([
+      { type: 'ticket.status_changed', data: { from: 'open', to: 'resolved', resolution: 1 } },
+    ]);
   });
 
   it('roll back the whole change when a subscriber fails', async () => {
@@ -67,7 +80,11 @@ describe('status changes', () => {
     t.ctx.bus.subscribe('ticket.status_changed', failing);
     const res = await patch(ticket.id, { status: 'resolved', priority: 'high' });
     expect(res.statusCode).toBe(500);
-    const after = await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.id}`, headers: tenant.owner.headers });
+    const after = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tickets/${ticket.id}`,
+      headers: tenant.owner.headers,
+    });
     expect(after.json()).toMatchObject({ status: 'open', priority: 'normal', resolution: 0 });
     expect(after.json().thread).toHaveLength(1);
   });
@@ -106,9 +123,15 @@ describe('scheduled closure', () => {
     expect(res.json().closesAt).not.toBeNull();
     t.clock.advance(3_600_001);
     await t.runJobs(closeScheduledTicketJob);
-    const after = await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.id}`, headers: tenant.owner.headers });
+    const after = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tickets/${ticket.id}`,
+      headers: tenant.owner.headers,
+    });
     expect(after.json()).toMatchObject({ status: 'closed', closesAt: null, resolution: 1 });
-    expect(after.json().thread.at(-1).body).toBe('Status changed from Closure scheduled to Closed by the scheduled closure.');
+    expect(after.json().thread.at(-1).body).toBe(
+      'Status changed from Closure scheduled to Closed by the scheduled closure.',
+    );
   });
 
   it('is cancelled by any other status change', async () => {
@@ -117,7 +140,11 @@ describe('scheduled closure', () => {
     expect((await patch(ticket.id, { status: 'open' })).statusCode).toBe(200);
     t.clock.advance(3_600_001);
     await t.runJobs(closeScheduledTicketJob);
-    const after = await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.id}`, headers: tenant.owner.headers });
+    const after = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tickets/${ticket.id}`,
+      headers: tenant.owner.headers,
+    });
     expect(after.json()).toMatchObject({ status: 'open', closesAt: null });
   });
 

@@ -246,3 +246,10 @@ export async function listTickets(db: Queryable, member: Member, query: ListTick
     nextCursor: rows.length > query.limit && last ? encodeCursor({ n: last.ticket.number }) : null,
   };
 }
+
+/** Who a ticket concerns: its requester and its assignee (for modules reacting to its events). */
+export async function getTicketParties(db: Queryable, ticketId: string) {
+  const details = await repo.findTicketDetails(db, ticketId);
+  if (!details) throw notFound('Ticket');
+  return { requesterId: details.ticket.requesterId, assigneeId: details.ticket.assigneeId };
+}

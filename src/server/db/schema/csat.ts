@@ -1,0 +1,129 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { projects, timestamptz, users } from './accounts.js';
+import { customers, tickets } from './tickets.js';
+
+export const csatChannel = pgEnum('csat_channel', ['link', 'email', 'portal', 'discord']);
+export const csatEventType = pgEnum('csat_event_type', [
+  'created',
+  'invitation_sent',
+  'withdrawn',
+  'expired',
+  'submitted',
+]);
+
+/** Per-project CSAT behaviour; a project without a row uses the defaults. */
+export const csatSettings = pgTable(
+  'csat_settings',
+  {
+    projectId: uuid()
+      .primaryKey()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    enabled: boolean().notNull().default(true),
+    expiryDays: integer().notNull().default(7),
+    invitationText: text().notNull(),
+    updatedAt: timestamptz().notNull(),
+  },
+  (t) => [check('csat_settings_expiry_days_range', sql`${t.expiryDays} BETWEEN 1 AND 30`)],
+);
+
+/**
+ * One survey per ticket resolution (the unique constraint makes a second one impossible, also under
+ * concurrent requests). Unsubmitted surveys are deleted when the ticket is reopened; their events stay.
+ */
+export const csatSurveys = pgTable(
+  'csat_surveys',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    resolution: integer().notNull(),
+    /** The staff member credited: the assignee at creation, else the last public staff replier. */
+    agentId: uuid().references(() => users.id, { onDelete: 'set null' }),
+    /** Part of the signed link; bumping it revokes the old link. */
+    tokenVersion: integer().notNull().default(1),
+    createdAt: timestamptz().notNull(),
+    expiresAt: timestamptz().notNull(),
+    /** Set by the expiry job; submission checks expiresAt itself, never this. */
+    expiredAt: timestamptz(),
+    submittedAt: timestamptz(),
+    rating: smallint(),
+    comment: text(),
+    channel: csatChannel(),
+  },
+  (t) => [
+    unique('csat_surveys_one_per_resolution').on(t.ticketId, t.resolution),
+    check('csat_surveys_rating_range', sql`${t.rating} BETWEEN 1 AND 5`),
+    check('csat_surveys_comment_length', sql`char_length(${t.comment}) <= 2000`),
+    check(
+      'csat_surveys_answer_complete',
+      sql`(${t.submittedAt} IS NULL) = (${t.rating} IS NULL) AND (${t.submittedAt} IS NULL) = (${t.channel} IS NULL)`,
+    ),
+    index('csat_surveys_project_submitted_idx').on(t.projectId, t.submittedAt),
+    index('csat_surveys_project_created_idx').on(t.projectId, t.createdAt),
+    index('csat_surveys_due_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.submittedAt} IS NULL AND ${t.expiredAt} IS NULL`),
+  ],
+);
+
+/** The audit trail of every survey; kept when a withdrawn survey is deleted (no foreign key to it). */
+export const csatEvents = pgTable(
+  'csat_events',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    surveyId: uuid().notNull(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    type: csatEventType().notNull(),
+    channel: csatChannel(),
+    createdAt: timestamptz().notNull(),
+  },
+  (t) => [index().on(t.surveyId), index().on(t.projectId, t.createdAt)],
+);
+
+/** Items in a requester's notification bell. A survey's item goes with the survey. */
+export const requesterNotifications = pgTable(
+  'requester_notifications',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    customerId: uuid()
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text({ enum: ['survey', 'reply'] }).notNull(),
+    surveyId: uuid().references(() => csatSurveys.id, { onDelete: 'cascade' }),
+    createdAt: timestamptz().notNull(),
+    readAt: timestamptz(),
+  },
+  (t) => [
+    index().on(t.customerId, t.createdAt),
+    index().on(t.surveyId),
+    check('requester_notifications_survey_kind', sql`(${t.kind} = 'survey') = (${t.surveyId} IS NOT NULL)`),
+  ],
+);

@@ -1,0 +1,173 @@
+import { and, desc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Queryable, Tx } from '../../db/client.js';
+import {
+  accounts,
+  csatEvents,
+  csatSettings,
+  csatSurveys,
+  messages,
+  projects,
+  requesterNotifications,
+  tickets,
+  users,
+} from '../../db/schema/index.js';
+
+export type SurveyRow = typeof csatSurveys.$inferSelect;
+export type CsatChannel = NonNullable<SurveyRow['channel']>;
+export type CsatEventType = (typeof csatEvents.$inferSelect)['type'];
+
+export async function findSettings(db: Queryable, projectId: string) {
+  const [row] = await db.select().from(csatSettings).where(eq(csatSettings.projectId, projectId));
+  return row ?? null;
+}
+
+export async function upsertSettings(tx: Tx, values: typeof csatSettings.$inferInsert) {
+  const [row] = await tx
+    .insert(csatSettings)
+    .values(values)
+    .onConflictDoUpdate({
+      target: csatSettings.projectId,
+      set: {
+        enabled: values.enabled,
+        expiryDays: values.expiryDays,
+        invitationText: values.invitationText,
+        updatedAt: values.updatedAt,
+      },
+    })
+    .returning();
+  if (!row) throw new Error('upsert returned nothing');
+  return row;
+}
+
+/** The staff member who last replied publicly on the ticket, if any. */
+export async function findLastPublicReplier(db: Queryable, ticketId: string) {
+  const [row] = await db
+    .select({ userId: messages.authorUserId })
+    .from(messages)
+    .where(
+      and(eq(messages.ticketId, ticketId), eq(messages.kind, 'public'), isNotNull(messages.authorUserId)),
+    )
+    .orderBy(desc(messages.seq))
+    .limit(1);
+  return row?.userId ?? null;
+}
+
+/** Inserts the survey for this resolution unless one exists (the unique constraint decides, race-free). */
+export async function insertSurveyOnce(tx: Tx, values: typeof csatSurveys.$inferInsert) {
+  const [row] = await tx
+    .insert(csatSurveys)
+    .values(values)
+    .onConflictDoNothing({ target: [csatSurveys.ticketId, csatSurveys.resolution] })
+    .returning();
+  return row ?? null;
+}
+
+export async function deleteUnsubmittedSurveys(tx: Tx, ticketId: string) {
+  return tx
+    .delete(csatSurveys)
+    .where(and(eq(csatSurveys.ticketId, ticketId), isNull(csatSurveys.submittedAt)))
+    .returning({ id: csatSurveys.id, projectId: csatSurveys.projectId, ticketId: csatSurveys.ticketId });
+}
+
+export async function insertEvents(tx: Tx, values: (typeof csatEvents.$inferInsert)[]) {
+  if (values.length) await tx.insert(csatEvents).values(values);
+}
+
+export async function insertSurveyNotification(
+  tx: Tx,
+  survey: { id: string; projectId: string; ticketId: string },
+  customerId: string,
+  now: Date,
+) {
+  await tx.insert(requesterNotifications).values({
+    customerId,
+    projectId: survey.projectId,
+    ticketId: survey.ticketId,
+    kind: 'survey',
+    surveyId: survey.id,
+    createdAt: now,
+  });
+}
+
+export async function deleteSurveyNotifications(tx: Tx, surveyIds: string[]) {
+  if (!surveyIds.length) return;
+  await tx.delete(requesterNotifications).where(sql`${requesterNotifications.surveyId} IN ${surveyIds}`);
+}
+
+export async function findSurvey(db: Queryable, surveyId: string) {
+  const [row] = await db.select().from(csatSurveys).where(eq(csatSurveys.id, surveyId));
+  return row ?? null;
+}
+
+/** The survey with what its public page shows: the ticket and the account's branding. */
+export async function findSurveyPage(db: Queryable, surveyId: string) {
+  const [row] = await db
+    .select({
+      survey: csatSurveys,
+      subject: tickets.subject,
+      number: tickets.number,
+      projectKey: projects.key,
+      accountId: accounts.id,
+      accountName: accounts.name,
+      hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
+    })
+    .from(csatSurveys)
+    .innerJoin(tickets, eq(tickets.id, csatSurveys.ticketId))
+    .innerJoin(projects, eq(projects.id, csatSurveys.projectId))
+    .innerJoin(accounts, eq(accounts.id, projects.accountId))
+    .where(eq(csatSurveys.id, surveyId));
+  return row ?? null;
+}
+
+/**
+ * Records the answer only if the survey is still unanswered and not past its deadline, in one
+ * statement: of concurrent submissions exactly one matches; the row lock makes the others re-check.
+ */
+export async function submitAnswer(
+  tx: Tx,
+  surveyId: string,
+  answer: { rating: number; comment: string | null; channel: CsatChannel },
+  now: Date,
+) {
+  const [row] = await tx
+    .update(csatSurveys)
+    .set({ ...answer, submittedAt: now })
+    .where(
+      and(
+        eq(csatSurveys.id, surveyId),
+        isNull(csatSurveys.submittedAt),
+        sql`${csatSurveys.expiresAt} > ${now}`,
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+/** Marks every unsubmitted survey past its deadline as expired; returns them. */
+export async function markExpired(tx: Tx, now: Date, limit: number) {
+  const due = tx
+    .select({ id: csatSurveys.id })
+    .from(csatSurveys)
+    .where(
+      and(isNull(csatSurveys.submittedAt), isNull(csatSurveys.expiredAt), lte(csatSurveys.expiresAt, now)),
+    )
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return tx
+    .update(csatSurveys)
+    .set({ expiredAt: now })
+    .where(sql`${csatSurveys.id} IN ${due}`)
+    .returning({ id: csatSurveys.id, projectId: csatSurveys.projectId, ticketId: csatSurveys.ticketId });
+}
+
+const agents = alias(users, 'agents');
+
+export async function listTicketSurveys(db: Queryable, ticketId: string) {
+  return db
+    .select({ survey: csatSurveys, agentName: agents.name })
+    .from(csatSurveys)
+    .leftJoin(agents, eq(agents.id, csatSurveys.agentId))
+    .where(eq(csatSurveys.ticketId, ticketId))
+    .orderBy(csatSurveys.resolution);
+}

@@ -1,0 +1,287 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import { type Api, errorResponse, errorResponses } from '../../lib/http.js';
+import { authenticate } from '../auth/index.js';
+import { getMember } from '../members/index.js';
+import { captchaBodyFields, isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
+import { reference } from '../tickets/index.js';
+import type { CsatChannel } from './csat.repo.js';
+import {
+  commentSchema,
+  MAX_COMMENT_LENGTH,
+  publicSurveySchema,
+  ratingSchema,
+  settingsSchema,
+  staffSurveySchema,
+} from './csat.schemas.js';
+import * as csat from './csat.service.js';
+import {
+  renderSurveyAnswered,
+  renderSurveyExpired,
+  renderSurveyForm,
+  renderSurveyNotFound,
+  renderSurveyThanks,
+  type SurveyPageData,
+} from './survey-page.js';
+
+type SurveyPage = Awaited<ReturnType<typeof csat.getSurveyByToken>>;
+const tokenParams = z.object({ token: z.string().min(1).max(200) });
+const publicRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
+
+const pageData = (row: SurveyPage): SurveyPageData => ({
+  accountName: row.accountName,
+  logoUrl: row.hasLogo ? `/api/v1/accounts/${row.accountId}/logo` : null,
+  reference: reference(row.projectKey, row.number),
+  subject: row.subject,
+});
+
+const answerOf = (s: SurveyPage['survey']) =>
+  s.submittedAt && s.rating ? { rating: s.rating, comment: s.comment, submittedAt: s.submittedAt } : null;
+
+interface AnswerInput {
+  rating: number;
+  comment: string | null;
+  altcha: string | undefined;
+  website: string | undefined;
+  channel: CsatChannel;
+}
+
+/**
+ * Both ways of answering (JSON API and the HTML form) come here. A filled honeypot gets exactly the
+ * success a real answer gets, and nothing is written; otherwise the captcha and the answer commit together.
+ */
+async function answerSurvey(ctx: AppContext, request: FastifyRequest, row: SurveyPage, input: AnswerInput) {
+  // Answered or expired surveys say so before any captcha check (a reloaded form shows the answer).
+  csat.assertAnswerable(row.survey, ctx.clock.now());
+  if (isHoneypotFilled(input.website)) {
+    logHoneypotDiscard(request, 'csat.survey');
+    return { rating: input.rating, comment: input.comment, submittedAt: ctx.clock.now() };
+  }
+  const survey = await inTransaction(ctx.db, async (tx) => {
+    await verifyCaptcha(tx, ctx.clock, input.altcha);
+    return csat.submitSurvey(tx, ctx.clock, row.survey.id, {
+      rating: input.rating,
+      comment: input.comment,
+      channel: input.channel,
+    });
+  });
+  return {
+    rating: input.rating,
+    comment: survey.comment,
+    submittedAt: survey.submittedAt ?? ctx.clock.now(),
+  };
+}
+
+const sendHtml = (reply: FastifyReply, status: number, body: string) =>
+  reply.status(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(body);
+
+export function registerCsatRoutes(app: Api, ctx: AppContext) {
+  const projectParams = z.object({ projectId: z.uuid() });
+
+  app.get(
+    '/api/v1/projects/:projectId/csat/settings',
+    {
+      schema: {
+        tags: ['csat'],
+        summary: "The project's CSAT settings (csat.view or csat.manage).",
+        params: projectParams,
+        response: { 200: settingsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      const member = await getMember(ctx.db, actor, request.params.projectId);
+      return csat.readSettings(ctx.db, member);
+    },
+  );
+
+  app.put(
+    '/api/v1/projects/:projectId/csat/settings',
+    {
+      schema: {
+        tags: ['csat'],
+        summary: 'Change the CSAT settings (csat.manage).',
+        params: projectParams,
+        body: settingsSchema,
+        response: { 200: settingsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      return inTransaction(ctx.db, async (tx) => {
+        const member = await getMember(tx, actor, request.params.projectId);
+        return csat.updateSettings(tx, ctx.clock, member, request.body);
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/:ticketId/surveys',
+    {
+      schema: {
+        tags: ['csat'],
+        summary: "A ticket's surveys, one per resolution, with state, agent and answer (csat.view).",
+        params: z.object({ ticketId: z.uuid() }),
+        response: { 200: z.object({ surveys: z.array(staffSurveySchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      return { surveys: await csat.listTicketSurveys(ctx.db, ctx.clock, actor, request.params.ticketId) };
+    },
+  );
+
+  app.get(
+    '/api/v1/surveys/:token',
+    {
+      config: publicRateLimit,
+      schema: {
+        tags: ['surveys'],
+        summary: 'A survey by its secret link token: state, ticket, branding and the previous answer.',
+        security: [],
+        params: tokenParams,
+        response: { 200: publicSurveySchema, 404: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const row = await csat.getSurveyByToken(ctx.db, ctx.links, request.params.token);
+      const d = pageData(row);
+      reply.header('Cache-Control', 'no-store');
+      return {
+        state: csat.surveyState(row.survey, ctx.clock.now()),
+        ticket: { reference: d.reference, subject: d.subject },
+        account: { name: d.accountName, logoUrl: d.logoUrl },
+        expiresAt: row.survey.expiresAt,
+        answer: answerOf(row.survey),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/surveys/:token',
+    {
+      config: publicRateLimit,
+      schema: {
+        tags: ['surveys'],
+        summary:
+          'Answer a survey: 1–5 stars, an optional comment, the captcha solution. One answer per survey.',
+        security: [],
+        params: tokenParams,
+        body: z.object({
+          rating: z.number().int().min(1).max(5),
+          comment: commentSchema,
+          channel: z.enum(['link', 'email']).default('link').describe('How the customer reached the survey.'),
+          ...captchaBodyFields,
+        }),
+        response: {
+          200: z.object({ state: z.literal('submitted'), answer: publicSurveySchema.shape.answer.unwrap() }),
+          ...errorResponses,
+          410: errorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const row = await csat.getSurveyByToken(ctx.db, ctx.links, request.params.token);
+      const { rating, comment, channel, altcha, website } = request.body;
+      const answer = await answerSurvey(ctx, request, row, { rating, comment, channel, altcha, website });
+      return { state: 'submitted' as const, answer };
+    },
+  );
+
+  // The survey page: server-rendered, works without signing in; only the submit records an answer.
+  app.get(
+    '/s/:token',
+    {
+      config: publicRateLimit,
+      schema: {
+        hide: true,
+        params: tokenParams,
+        querystring: z.object({ rating: z.string().optional(), via: z.string().optional() }),
+      },
+    },
+    async (request, reply) => {
+      const row = await findPage(ctx, request.params.token);
+      if (!row) return sendHtml(reply, 404, renderSurveyNotFound());
+      const d = pageData(row);
+      const state = csat.surveyState(row.survey, ctx.clock.now());
+      const answer = answerOf(row.survey);
+      if (answer) return sendHtml(reply, 200, renderSurveyAnswered(d, answer));
+      if (state === 'expired') return sendHtml(reply, 410, renderSurveyExpired(d));
+      const preselected = ratingSchema.safeParse(request.query.rating);
+      return sendHtml(
+        reply,
+        200,
+        renderSurveyForm(d, {
+          action: `/s/${request.params.token}`,
+          rating: preselected.success ? preselected.data : undefined,
+          via: request.query.via === 'email' ? 'email' : 'link',
+        }),
+      );
+    },
+  );
+
+  app.post(
+    '/s/:token',
+    { config: publicRateLimit, schema: { hide: true, params: tokenParams } },
+    async (request, reply) => {
+      const row = await findPage(ctx, request.params.token);
+      if (!row) return sendHtml(reply, 404, renderSurveyNotFound());
+      const d = pageData(row);
+      const body = (request.body ?? {}) as Record<string, string | undefined>;
+      const via = body.via === 'email' ? 'email' : 'link';
+      const rating = ratingSchema.safeParse(body.rating);
+      const comment = body.comment ?? '';
+      const again = (status: number, error: string) =>
+        sendHtml(
+          reply,
+          status,
+          renderSurveyForm(d, {
+            action: `/s/${request.params.token}`,
+            rating: rating.success ? rating.data : undefined,
+            comment,
+            via,
+            error,
+          }),
+        );
+      if (!rating.success) return again(400, 'Pick a rating from 1 to 5 stars.');
+      if (comment.length > MAX_COMMENT_LENGTH) {
+        return again(
+          400,
+          `The comment can be at most ${MAX_COMMENT_LENGTH} characters (it has ${comment.length}).`,
+        );
+      }
+      try {
+        const answer = await answerSurvey(ctx, request, row, {
+          rating: rating.data,
+          comment: comment.trim() || null,
+          altcha: body.altcha,
+          website: body.website,
+          channel: via,
+        });
+        return sendHtml(reply, 200, renderSurveyThanks(d, answer.rating));
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        if (err.code === 'ALREADY_SUBMITTED') {
+          const current = await findPage(ctx, request.params.token);
+          const previous = current && answerOf(current.survey);
+          if (previous) return sendHtml(reply, 409, renderSurveyAnswered(d, previous));
+        }
+        if (err.code === 'SURVEY_EXPIRED') return sendHtml(reply, 410, renderSurveyExpired(d));
+        if (err.code === 'NOT_FOUND') return sendHtml(reply, 404, renderSurveyNotFound());
+        return again(err.statusCode, err.message);
+      }
+    },
+  );
+}
+
+async function findPage(ctx: AppContext, token: string) {
+  try {
+    return await csat.getSurveyByToken(ctx.db, ctx.links, token);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+}

@@ -1,0 +1,206 @@
+import { isActiveStatus, isEligibleStatus, type TicketStatus } from '../../../shared/tickets.js';
+import type { Queryable, Tx } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { DomainEvents } from '../../lib/events.js';
+import type { LinkTokens } from '../../lib/link-tokens.js';
+import type { StaffActor } from '../auth/index.js';
+import { type Member, requirePermission } from '../members/index.js';
+import { getTicketAccess, getTicketParties } from '../tickets/index.js';
+import * as repo from './csat.repo.js';
+
+const DAY_MS = 86_400_000;
+export const SURVEY_LINK_PURPOSE = 'csat-survey';
+
+export const DEFAULT_SETTINGS = {
+  enabled: true,
+  expiryDays: 7,
+  invitationText: 'How did we do? Rate your experience in one click.',
+};
+
+export type SurveyState = 'pending' | 'submitted' | 'expired';
+
+/** The deadline decides, not the expiry job: a survey past expiresAt is expired even before the sweep. */
+export const surveyState = (
+  survey: Pick<repo.SurveyRow, 'submittedAt' | 'expiresAt'>,
+  now: Date,
+): SurveyState =>
+  survey.submittedAt ? 'submitted' : survey.expiresAt.getTime() <= now.getTime() ? 'expired' : 'pending';
+
+const alreadySubmitted = () => new AppError('ALREADY_SUBMITTED', 'This survey has already been answered.');
+const surveyExpired = () =>
+  new AppError('SURVEY_EXPIRED', 'This survey has expired and can no longer be answered.');
+
+/** Refuses early when the survey is no longer pending (submitSurvey checks again, atomically). */
+export function assertAnswerable(survey: Pick<repo.SurveyRow, 'submittedAt' | 'expiresAt'>, now: Date) {
+  const state = surveyState(survey, now);
+  if (state === 'submitted') throw alreadySubmitted();
+  if (state === 'expired') throw surveyExpired();
+}
+
+export async function getSettings(db: Queryable, projectId: string) {
+  const row = await repo.findSettings(db, projectId);
+  return row
+    ? { enabled: row.enabled, expiryDays: row.expiryDays, invitationText: row.invitationText }
+    : DEFAULT_SETTINGS;
+}
+
+export async function readSettings(db: Queryable, member: Member) {
+  if (!member.permissions.has('csat.manage')) requirePermission(member, 'csat.view');
+  return getSettings(db, member.projectId);
+}
+
+export async function updateSettings(tx: Tx, clock: Clock, member: Member, input: typeof DEFAULT_SETTINGS) {
+  requirePermission(member, 'csat.manage');
+  const row = await repo.upsertSettings(tx, {
+    projectId: member.projectId,
+    ...input,
+    updatedAt: clock.now(),
+  });
+  return { enabled: row.enabled, expiryDays: row.expiryDays, invitationText: row.invitationText };
+}
+
+/**
+ * Subscriber of ticket.status_changed, inside the status change's transaction:
+ * entering an eligible status from an active one creates this resolution's survey;
+ * going back to an active status withdraws (deletes) every unsubmitted survey of the ticket.
+ */
+export async function onTicketStatusChanged(tx: Tx, event: DomainEvents['ticket.status_changed']) {
+  const from = event.from as TicketStatus;
+  const to = event.to as TicketStatus;
+  if (isActiveStatus(from) && isEligibleStatus(to)) await createSurvey(tx, event);
+  else if (isEligibleStatus(from) && isActiveStatus(to)) await withdrawSurveys(tx, event.ticketId, event.at);
+}
+
+async function createSurvey(tx: Tx, event: DomainEvents['ticket.status_changed']) {
+  const settings = await getSettings(tx, event.projectId);
+  if (!settings.enabled) return;
+  const parties = await getTicketParties(tx, event.ticketId);
+  const agentId = parties.assigneeId ?? (await repo.findLastPublicReplier(tx, event.ticketId));
+  const survey = await repo.insertSurveyOnce(tx, {
+    projectId: event.projectId,
+    ticketId: event.ticketId,
+    resolution: event.resolution,
+    agentId,
+    createdAt: event.at,
+    expiresAt: new Date(event.at.getTime() + settings.expiryDays * DAY_MS),
+  });
+  if (!survey) return;
+  // The portal bell is the invitation channel every requester has; mail and Discord add theirs.
+  await repo.insertSurveyNotification(tx, survey, parties.requesterId, event.at);
+  await repo.insertEvents(tx, [
+    {
+      surveyId: survey.id,
+      projectId: survey.projectId,
+      ticketId: survey.ticketId,
+      type: 'created',
+      createdAt: event.at,
+    },
+    {
+      surveyId: survey.id,
+      projectId: survey.projectId,
+      ticketId: survey.ticketId,
+      type: 'invitation_sent',
+      channel: 'portal',
+      createdAt: event.at,
+    },
+  ]);
+}
+
+/** Submitted surveys are never touched; pending and expired ones go, with their bell items. */
+async function withdrawSurveys(tx: Tx, ticketId: string, now: Date) {
+  const withdrawn = await repo.deleteUnsubmittedSurveys(tx, ticketId);
+  await repo.insertEvents(
+    tx,
+    withdrawn.map((s) => ({
+      surveyId: s.id,
+      projectId: s.projectId,
+      ticketId: s.ticketId,
+      type: 'withdrawn' as const,
+      createdAt: now,
+    })),
+  );
+}
+
+export const surveyPath = (links: LinkTokens, survey: Pick<repo.SurveyRow, 'id' | 'tokenVersion'>) =>
+  `/s/${links.sign(SURVEY_LINK_PURPOSE, survey.id, survey.tokenVersion)}`;
+
+/** The survey a link points to, with its page data; 404 for anything unknown, withdrawn or forged. */
+export async function getSurveyByToken(db: Queryable, links: LinkTokens, token: string) {
+  const id = links.parseId(token);
+  const row = id ? await repo.findSurveyPage(db, id) : null;
+  if (!id || !row || !links.verify(SURVEY_LINK_PURPOSE, token, id, row.survey.tokenVersion)) {
+    throw notFound('Survey');
+  }
+  return row;
+}
+
+export interface SurveyAnswer {
+  rating: number;
+  comment: string | null;
+  channel: repo.CsatChannel;
+}
+
+/** Records the answer atomically against the deadline; exactly one of concurrent submissions wins. */
+export async function submitSurvey(tx: Tx, clock: Clock, surveyId: string, answer: SurveyAnswer) {
+  const now = clock.now();
+  const survey = await repo.submitAnswer(tx, surveyId, answer, now);
+  if (!survey) {
+    const current = await repo.findSurvey(tx, surveyId);
+    if (!current) throw notFound('Survey');
+    if (current.submittedAt) throw alreadySubmitted();
+    throw surveyExpired();
+  }
+  await repo.deleteSurveyNotifications(tx, [survey.id]);
+  await repo.insertEvents(tx, [
+    {
+      surveyId: survey.id,
+      projectId: survey.projectId,
+      ticketId: survey.ticketId,
+      type: 'submitted',
+      channel: answer.channel,
+      createdAt: now,
+    },
+  ]);
+  return survey;
+}
+
+/** The expiry sweep: marks overdue surveys expired, clears their bell items, records the events. */
+export async function expireDueSurveys(tx: Tx, clock: Clock, batch = 500) {
+  const now = clock.now();
+  const expired = await repo.markExpired(tx, now, batch);
+  await repo.deleteSurveyNotifications(
+    tx,
+    expired.map((s) => s.id),
+  );
+  await repo.insertEvents(
+    tx,
+    expired.map((s) => ({
+      surveyId: s.id,
+      projectId: s.projectId,
+      ticketId: s.ticketId,
+      type: 'expired' as const,
+      createdAt: now,
+    })),
+  );
+  return expired.length;
+}
+
+export async function listTicketSurveys(db: Queryable, clock: Clock, actor: StaffActor, ticketId: string) {
+  const { member } = await getTicketAccess(db, actor, ticketId);
+  requirePermission(member, 'csat.view');
+  const now = clock.now();
+  const rows = await repo.listTicketSurveys(db, ticketId);
+  return rows.map(({ survey, agentName }) => ({
+    id: survey.id,
+    resolution: survey.resolution,
+    state: surveyState(survey, now),
+    agent: survey.agentId && agentName ? { id: survey.agentId, name: agentName } : null,
+    createdAt: survey.createdAt,
+    expiresAt: survey.expiresAt,
+    submittedAt: survey.submittedAt,
+    rating: survey.rating,
+    comment: survey.comment,
+    channel: survey.channel,
+  }));
+}

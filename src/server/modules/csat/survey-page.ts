@@ -1,0 +1,111 @@
+import { html, type RawHtml, renderPage } from '../../lib/html.js';
+import { MAX_COMMENT_LENGTH } from './csat.schemas.js';
+
+export interface SurveyPageData {
+  accountName: string;
+  logoUrl: string | null;
+  reference: string;
+  subject: string;
+}
+
+const STYLE = `
+  .stars { border: 0; padding: 0; margin: 1.5rem 0 0; }
+  .stars legend { font-weight: 600; margin-bottom: .25rem; }
+  .stars .row { display: inline-flex; gap: .25rem; }
+  .stars input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+  .stars label { margin: 0; font-size: 2.25rem; line-height: 1; color: #999; cursor: pointer; padding: .1rem; }
+  /* Stars up to the chosen one light up: all of them once one is checked, then those after it dim. */
+  .stars .row:has(input:checked) label { color: #e8a200; }
+  .stars .row input:checked ~ input + label { color: #999; }
+  .stars input:focus-visible + label { outline: 3px solid var(--accent); outline-offset: 2px; border-radius: 4px; }
+  .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  .hp { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
+  .counter { font-size: .875rem; margin: .25rem 0 0; }
+  .given { font-size: 2rem; color: #e8a200; letter-spacing: .1rem; }
+  altcha-widget { display: block; margin-top: 1.25rem; }
+`;
+
+function header(d: SurveyPageData): RawHtml {
+  return html`<header class="brand">${d.logoUrl ? html`<img src="${d.logoUrl}" alt="">` : ''}<span>${d.accountName}</span></header>
+<p class="muted">${d.reference} · ${d.subject}</p>`;
+}
+
+const page = (title: string, d: SurveyPageData, body: RawHtml, scripts?: string[]) =>
+  renderPage(title, html`<main>${header(d)}${body}</main>`, { style: STYLE, ...(scripts && { scripts }) });
+
+const starText = (n: number) => `${n} star${n === 1 ? '' : 's'}`;
+
+/** The one-step form: 1–5 stars (native radios: keyboard and screen-reader operable), comment, captcha, submit. */
+export function renderSurveyForm(
+  d: SurveyPageData,
+  form: {
+    action: string;
+    rating?: number | undefined;
+    comment?: string | undefined;
+    via: string;
+    error?: string | undefined;
+  },
+): string {
+  const stars = [1, 2, 3, 4, 5].map(
+    (n) =>
+      html`<input type="radio" id="rating-${n}" name="rating" value="${n}" required${form.rating === n ? html` checked` : ''}><label for="rating-${n}" title="${starText(n)}"><span aria-hidden="true">★</span><span class="sr">${starText(n)}</span></label>`,
+  );
+  return page(
+    'How did we do?',
+    d,
+    html`<h1>How did we do?</h1>
+${form.error ? html`<p class="error" role="alert" id="form-error">${form.error}</p>` : ''}
+<form method="post" action="${form.action}" id="survey-form">
+  <fieldset class="stars">
+    <legend>Your rating</legend>
+    <div class="row">${stars}</div>
+  </fieldset>
+  <label for="comment">Anything to add? <span class="muted">(optional)</span></label>
+  <textarea id="comment" name="comment" rows="4" maxlength="${MAX_COMMENT_LENGTH}" aria-describedby="comment-count">${form.comment ?? ''}</textarea>
+  <p class="counter muted" id="comment-count" aria-live="polite" data-max="${MAX_COMMENT_LENGTH}">${form.comment?.length ?? 0} / ${MAX_COMMENT_LENGTH}</p>
+  <div class="hp" aria-hidden="true"><label for="website">Website</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+  <input type="hidden" name="via" value="${form.via}">
+  <altcha-widget challenge="/api/v1/captcha/challenge" name="altcha" auto="onload"></altcha-widget>
+  <noscript><p>The spam check needs JavaScript; please enable it to send your rating.</p></noscript>
+  <button type="submit">Send rating</button>
+</form>`,
+    ['/assets/altcha.js', '/assets/survey.js'],
+  );
+}
+
+export function renderSurveyThanks(d: SurveyPageData, rating: number): string {
+  return page(
+    'Thank you',
+    d,
+    html`<h1>Thank you!</h1><p>We received your rating of <strong>${starText(rating)}</strong>.</p>`,
+  );
+}
+
+export function renderSurveyAnswered(
+  d: SurveyPageData,
+  answer: { rating: number; comment: string | null },
+): string {
+  return page(
+    'Already answered',
+    d,
+    html`<h1>You already answered this survey</h1>
+<p>Your rating: <span class="given" role="img" aria-label="${starText(answer.rating)}">${'★'.repeat(answer.rating)}${'☆'.repeat(5 - answer.rating)}</span></p>
+${answer.comment ? html`<blockquote id="previous-comment">${answer.comment}</blockquote>` : ''}`,
+  );
+}
+
+export function renderSurveyExpired(d: SurveyPageData): string {
+  return page(
+    'Survey expired',
+    d,
+    html`<h1>This survey has expired</h1><p>Thank you for your interest; it can no longer be answered.</p>`,
+  );
+}
+
+export function renderSurveyNotFound(): string {
+  return renderPage(
+    'Not found',
+    html`<main><h1>This link is not valid</h1><p>Check that you copied the whole link from your email.</p></main>`,
+    { style: STYLE },
+  );
+}
