@@ -24,6 +24,8 @@ export const errorStatus = {
   ALREADY_SUBMITTED: 409,
   /** The survey's deadline passed; it can no longer be answered. */
   SURVEY_EXPIRED: 410,
+  /** The ticket is closed: requesters cannot reply to it any more. */
+  TICKET_CLOSED: 409,
   /** First-run setup already happened. */
   SETUP_DONE: 409,
   /** The body is larger than the server accepts. */

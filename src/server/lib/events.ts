@@ -1,7 +1,19 @@
 import type { Tx } from '../db/client.js';
 
+/** Who caused an event: a staff member, the ticket's requester, or the system (a job). */
+export type EventActor =
+  | { type: 'staff'; userId: string }
+  | { type: 'requester'; customerId: string }
+  | { type: 'system' };
+
 /** Domain events, published inside the transaction that caused them. */
 export interface DomainEvents {
+  'ticket.created': {
+    ticketId: string;
+    projectId: string;
+    actor: EventActor;
+    at: Date;
+  };
   'ticket.status_changed': {
     ticketId: string;
     projectId: string;
@@ -9,7 +21,16 @@ export interface DomainEvents {
     to: string;
     /** How many times the ticket has entered an eligible status from an active one. */
     resolution: number;
-    actorUserId: string | null;
+    actor: EventActor;
+    at: Date;
+  };
+  /** A message was added to a ticket's thread (system messages excluded). */
+  'message.created': {
+    ticketId: string;
+    projectId: string;
+    messageId: string;
+    kind: 'public' | 'internal';
+    actor: EventActor;
     at: Date;
   };
 }

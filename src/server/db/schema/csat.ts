@@ -13,7 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { projects, timestamptz, users } from './accounts.js';
-import { customers, tickets } from './tickets.js';
+import { tickets } from './tickets.js';
 
 export const csatChannel = pgEnum('csat_channel', ['link', 'email', 'portal', 'discord']);
 export const csatEventType = pgEnum('csat_event_type', [
@@ -100,30 +100,4 @@ export const csatEvents = pgTable(
     createdAt: timestamptz().notNull(),
   },
   (t) => [index().on(t.surveyId), index().on(t.projectId, t.createdAt)],
-);
-
-/** Items in a requester's notification bell. A survey's item goes with the survey. */
-export const requesterNotifications = pgTable(
-  'requester_notifications',
-  {
-    id: uuid().primaryKey().defaultRandom(),
-    customerId: uuid()
-      .notNull()
-      .references(() => customers.id, { onDelete: 'cascade' }),
-    projectId: uuid()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
-    ticketId: uuid()
-      .notNull()
-      .references(() => tickets.id, { onDelete: 'cascade' }),
-    kind: text({ enum: ['survey', 'reply'] }).notNull(),
-    surveyId: uuid().references(() => csatSurveys.id, { onDelete: 'cascade' }),
-    createdAt: timestamptz().notNull(),
-    readAt: timestamptz(),
-  },
-  (t) => [
-    index().on(t.customerId, t.createdAt),
-    index().on(t.surveyId),
-    check('requester_notifications_survey_kind', sql`(${t.kind} = 'survey') = (${t.surveyId} IS NOT NULL)`),
-  ],
 );

@@ -53,6 +53,8 @@ export const tickets = pgTable(
     /** How many times the ticket entered an eligible status from an active one. */
     resolution: integer().notNull().default(0),
     tags: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Part of the signed portal link; staff bump it to kill the old link. */
+    portalTokenVersion: integer().notNull().default(1),
     createdAt: timestamptz().notNull(),
     updatedAt: timestamptz().notNull(),
   },

@@ -1,8 +1,10 @@
+import type { TicketStatus } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import type { StaffActor } from '../auth/index.js';
 import { requirePermission } from '../members/index.js';
+import { changeStatus } from './ticket-status.service.js';
 import { AuditEventType } from './tickets.events.js';
 import { canDeleteMessage, canEditMessage } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
@@ -27,7 +29,57 @@ export async function postStaffMessage(
     createdAt: now,
   });
   await repo.updateTicket(s.tx, ticketId, { updatedAt: now });
+  await s.bus.publish(s.tx, 'message.created', {
+    ticketId,
+    projectId: member.projectId,
+    messageId: message.id,
+    kind: message.kind === 'internal' ? 'internal' : 'public',
+    actor: { type: 'staff', userId: actor.userId },
+    at: now,
+  });
   return { message, member, authorName: await repo.findUserName(s.tx, actor.userId) };
+}
+
+/** Statuses a requester's reply moves back to open (the others keep theirs). */
+const REOPENED_BY_REPLY: readonly TicketStatus[] = ['pending', 'resolved'];
+
+/**
+ * The requester replies (portal, mail). A reply on a pending or resolved ticket reopens it through
+ * the same status operation staff use (so an unsubmitted survey is withdrawn); a closed ticket
+ * takes no more replies.
+ */
+export async function postRequesterMessage(s: Scope, ticketId: string, body: string) {
+  const ticket = await repo.lockTicket(s.tx, ticketId);
+  if (!ticket) throw notFound('Ticket');
+  if (ticket.status === 'closed') {
+    throw new AppError(
+      'TICKET_CLOSED',
+      'This ticket is closed and takes no more replies; open a new ticket instead.',
+    );
+  }
+  const now = s.clock.now();
+  const actor = { type: 'requester' as const, customerId: ticket.requesterId };
+  const message = await repo.insertMessage(s.tx, {
+    ticketId,
+    kind: 'public',
+    authorCustomerId: ticket.requesterId,
+    body,
+    bodyHtml: renderMarkdown(body),
+    createdAt: now,
+  });
+  await repo.updateTicket(s.tx, ticketId, { updatedAt: now });
+  await s.bus.publish(s.tx, 'message.created', {
+    ticketId,
+    projectId: ticket.projectId,
+    messageId: message.id,
+    kind: 'public',
+    actor,
+    at: now,
+  });
+  if (REOPENED_BY_REPLY.includes(ticket.status)) {
+    await changeStatus(s, ticket, 'open', { actor, byline: 'by the requester’s reply' });
+  }
+  return message;
 }
 
 async function getMessageAccess(s: Scope, actor: StaffActor, ticketId: string, messageId: string) {

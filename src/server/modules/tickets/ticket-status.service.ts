@@ -1,6 +1,7 @@
 import { isActiveStatus, isEligibleStatus, type TicketStatus } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
 import { AppError } from '../../lib/errors.js';
+import type { EventActor } from '../../lib/events.js';
 import { escapeHtml } from '../../lib/markdown.js';
 import { closeScheduledTicketJob } from './ticket-closure.job.js';
 import { AuditEventType } from './tickets.events.js';
@@ -18,8 +19,7 @@ export const STATUS_LABELS: Record<TicketStatus, string> = {
 };
 
 export interface StatusChangeBy {
-  /** The staff member making the change, or null for the requester or the system. */
-  userId: string | null;
+  actor: EventActor;
   /** How the system message names who did it: "by Ada Lovelace", "by the requester". */
   byline: string;
 }
@@ -80,7 +80,7 @@ export async function changeStatus(
   await repo.insertAuditEvent(s.tx, {
     projectId: ticket.projectId,
     ticketId: ticket.id,
-    actorUserId: by.userId,
+    actorUserId: by.actor.type === 'staff' ? by.actor.userId : null,
     type: AuditEventType.StatusChanged,
     data: { from, to, resolution, ...(scheduledAt && { closesAt: scheduledAt.toISOString() }) },
     createdAt: now,
@@ -100,7 +100,7 @@ export async function changeStatus(
     from,
     to,
     resolution,
-    actorUserId: by.userId,
+    actor: by.actor,
     at: now,
   });
   if (scheduledAt) {
@@ -135,6 +135,6 @@ export async function closeScheduledTicket(s: Scope, ticketId: string, closesAt:
     );
     return false;
   }
-  await changeStatus(s, ticket, 'closed', { userId: null, byline: 'by the scheduled closure' });
+  await changeStatus(s, ticket, 'closed', { actor: { type: 'system' }, byline: 'by the scheduled closure' });
   return true;
 }

@@ -3,6 +3,7 @@ import type { Permission, TicketPriority, TicketStatus } from '../../../shared/t
 import type { Scope } from '../../app-context.js';
 import type { Queryable } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
+import type { EventActor } from '../../lib/events.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import type { StaffActor } from '../auth/index.js';
@@ -58,22 +59,38 @@ export interface CreateTicketInput {
   tags?: string[] | undefined;
 }
 
-/** A new ticket; its body is the requester's first message. */
+/** A staff member opens a ticket for a requester (tickets.create; an assignee needs tickets.assign). */
 export async function createTicket(s: Scope, member: Member, input: CreateTicketInput) {
   requirePermission(member, 'tickets.create');
   if (input.assigneeId) requirePermission(member, 'tickets.assign');
   await assertAssignable(s.tx, member.projectId, input.assigneeId);
+  return openTicket(s, { projectId: member.projectId, accountId: member.accountId }, input, {
+    type: 'staff',
+    userId: member.userId,
+  });
+}
+
+/**
+ * A new ticket, whoever opens it (staff, or the requester on the portal): its body is the
+ * requester's first message. Callers check permissions; this publishes ticket.created.
+ */
+export async function openTicket(
+  s: Scope,
+  where: { projectId: string; accountId: string },
+  input: CreateTicketInput,
+  actor: EventActor,
+) {
   const now = s.clock.now();
-  const number = await repo.nextTicketNumber(s.tx, member.projectId);
+  const number = await repo.nextTicketNumber(s.tx, where.projectId);
   const requesterId = await repo.upsertCustomer(
     s.tx,
-    member.accountId,
+    where.accountId,
     input.requester.email,
     input.requester.name,
     now,
   );
   const ticket = await repo.insertTicket(s.tx, {
-    projectId: member.projectId,
+    projectId: where.projectId,
     number,
     subject: input.subject,
     requesterId,
@@ -92,12 +109,18 @@ export async function createTicket(s: Scope, member: Member, input: CreateTicket
     createdAt: now,
   });
   await repo.insertAuditEvent(s.tx, {
-    projectId: member.projectId,
+    projectId: where.projectId,
     ticketId: ticket.id,
-    actorUserId: member.userId,
+    actorUserId: actor.type === 'staff' ? actor.userId : null,
     type: AuditEventType.TicketCreated,
     data: { number },
     createdAt: now,
+  });
+  await s.bus.publish(s.tx, 'ticket.created', {
+    ticketId: ticket.id,
+    projectId: where.projectId,
+    actor,
+    at: now,
   });
   return ticket;
 }
@@ -157,7 +180,7 @@ export async function updateTicket(s: Scope, actor: StaffActor, ticketId: string
       s,
       current,
       input.status,
-      { userId: actor.userId, byline: `by ${name}` },
+      { actor: { type: 'staff', userId: actor.userId }, byline: `by ${name}` },
       input.closesAt,
     );
   }
