@@ -135,20 +135,69 @@ async function getPostgresOwner(): Promise<Owner> {
 async function initialise(dataDir: string, pgDir: string, owner: Owner): Promise<void> {
   const { initdb } = await getBinaries();
   const scratch = path.join(dataDir, 'pg.initialising');
+  const pidFile = path.join(dataDir, 'initdb.pid');
+  await stopOrphanInitdb(pidFile);
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(scratch, { mode: 0o700 });
   if (owner.uid !== undefined && owner.gid !== undefined) fs.chownSync(scratch, owner.uid, owner.gid);
+  // detached: initdb and the postgres it runs form one process group that a later start can stop.
+  const child = spawn(
+    initdb,
+    ['-D', scratch, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions'],
+    { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+  );
+  if (child.pid !== undefined) fs.writeFileSync(pidFile, String(child.pid));
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   try {
-    await execFileAsync(
-      initdb,
-      ['-D', scratch, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions'],
-      { ...owner, env: { ...process.env, LC_ALL: 'C' } },
-    );
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (exitCode) => resolve(exitCode));
+    });
+    if (code !== 0) throw new Error(stderr || `initdb exited with code ${code}`);
   } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new DataDirError(`Initialising PostgreSQL in ${dataDir} failed: ${e.stderr || e.message}`);
+    throw new DataDirError(`Initialising PostgreSQL in ${dataDir} failed: ${(err as Error).message}`);
+  } finally {
+    fs.rmSync(pidFile, { force: true });
   }
   fs.renameSync(scratch, pgDir);
+}
+
+function isGroupAlive(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * An initdb outlives a start killed during initialisation and keeps writing into the scratch
+ * directory, which the next start is about to empty and reuse: stop its process group first.
+ */
+async function stopOrphanInitdb(pidFile: string): Promise<void> {
+  let group: number;
+  try {
+    group = Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10);
+  } catch {
+    return;
+  }
+  let comm: string | null = null;
+  try {
+    comm = fs.readFileSync(`/proc/${group}/comm`, 'utf8').trim();
+  } catch {
+    // The leader is gone (its postgres may live on) or there is no /proc.
+  }
+  if (group > 0 && (comm === null || comm === 'initdb' || comm === 'postgres') && isGroupAlive(group)) {
+    process.kill(-group, 'SIGKILL');
+    // SIGKILL is final; the wait only lets the kernel finish tearing the processes down.
+    const deadline = Date.now() + 5_000;
+    while (isGroupAlive(group) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+  fs.rmSync(pidFile, { force: true });
 }
 
 function readPostmasterPid(pgDir: string): number | null {

@@ -15,6 +15,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export function createDatabase(connection: pg.PoolConfig): Database {
   const pool = new pg.Pool({ max: 10, ...connection });
+  // An idle connection closed by the server (shutdown, restart, pg_terminate_backend) is dropped by the
+  // pool and replaced on next use; unheard, its 'error' event would crash the process.
+  pool.on('error', () => {});
   return drizzle(pool, { casing }) as Database;
 }
 

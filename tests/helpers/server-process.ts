@@ -1,0 +1,178 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A real `clearline` process, its output so far and its exit. */
+export interface ClearlineProcess {
+  child: ChildProcess;
+  pid: number;
+  dataDir: string;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<Exit>;
+}
+
+export interface RunningServer extends ClearlineProcess {
+  /** The URL printed by the ready line. */
+  url: string;
+  readyLine: string;
+  /** Milliseconds from spawn to the ready line, measured by the test. */
+  wallMs: number;
+}
+
+const spawned = new Set<ClearlineProcess>();
+const dataDirs = new Set<string>();
+
+/** A fresh, short data directory (the unix socket path must stay under 108 bytes). */
+export function makeDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clp-'));
+  dataDirs.add(dir);
+  return dir;
+}
+
+/**
+ * Spawns the CLI the way an operator does: `start` through `node --import tsx` (signals reach our
+ * process directly), `migrate` through the published `bin/clearline.js`. Never uses an external DB.
+ */
+export function spawnClearline(command: 'start' | 'migrate', dataDir: string): ClearlineProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.TEST_DATABASE_URL;
+  Object.assign(env, { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  const args =
+    command === 'start'
+      ? ['--import', 'tsx', 'src/server/main.ts', 'start']
+      : ['bin/clearline.js', 'migrate'];
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const proc: ClearlineProcess = {
+    child,
+    pid: child.pid ?? -1,
+    dataDir,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+  };
+  spawned.add(proc);
+  return proc;
+}
+
+const READY = /Clearline is ready on (http:\/\/\S+) .*$/m;
+
+/** Starts `clearline start` and waits for its ready line. */
+export async function startClearline(dataDir: string, timeoutMs = 90_000): Promise<RunningServer> {
+  const began = Date.now();
+  const proc = spawnClearline('start', dataDir);
+  let exit: Exit | null = null;
+  void proc.exited.then((e) => {
+    exit = e;
+  });
+  const match = await waitFor(() => {
+    if (exit) {
+      throw new Error(
+        `clearline start exited (${exit.code ?? exit.signal}) before it was ready:\n${proc.stdout()}${proc.stderr()}`,
+      );
+    }
+    return proc.stdout().match(READY);
+  }, timeoutMs);
+  return { ...proc, url: match[1] as string, readyLine: match[0], wallMs: Date.now() - began };
+}
+
+/** Polls `check` until it returns a truthy value (or throws what `check` throws). */
+export async function waitFor<T>(check: () => T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The postmaster recorded in DATA_DIR/pg/postmaster.pid, if any. */
+export function readPostmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8'), 10);
+    return pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Live processes of `binary` (postgres, initdb) whose command line names `dir`. */
+export function findProcesses(binary: 'postgres' | 'initdb', dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv[0]?.endsWith(`/${binary}`) && argv.includes(dir)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+/** The postmaster and backends serving DATA_DIR/pg. */
+export const findPostgresProcesses = (dataDir: string) => findProcesses('postgres', path.join(dataDir, 'pg'));
+
+function kill(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Kills every process spawned here and anything left running on their data dirs, then removes the dirs. */
+export async function cleanUpClearline(): Promise<void> {
+  for (const proc of spawned) {
+    if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
+  spawned.clear();
+  for (const dir of dataDirs) {
+    const postmaster = readPostmasterPid(dir);
+    if (postmaster !== null && findPostgresProcesses(dir).includes(postmaster)) {
+      kill(postmaster, 'SIGQUIT');
+      await waitFor(() => !isAlive(postmaster), 10_000).catch(() => {});
+    }
+    const leftovers = () => [
+      ...findPostgresProcesses(dir),
+      ...findProcesses('initdb', path.join(dir, 'pg.initialising')),
+    ];
+    for (const pid of leftovers()) kill(pid, 'SIGKILL');
+    await waitFor(() => leftovers().length === 0, 10_000).catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+  dataDirs.clear();
+}
