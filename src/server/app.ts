@@ -16,11 +16,16 @@ import type { AppContext } from './app-context.js';
 import { registerAssets } from './assets.js';
 import { AppError, type ErrorCode, errorStatus } from './lib/errors.js';
 import { registerAccountRoutes } from './modules/accounts/index.js';
+import { registerAnalyticsRoutes } from './modules/analytics/index.js';
 import { registerAuthRoutes } from './modules/auth/index.js';
 import { registerCsatRoutes } from './modules/csat/index.js';
+import { registerMailRoutes } from './modules/mail/index.js';
 import { registerMemberRoutes } from './modules/members/index.js';
+import { registerNotificationRoutes } from './modules/notifications/index.js';
+import { registerPortalRoutes } from './modules/portal/index.js';
 import { registerSpamRoutes } from './modules/spam/index.js';
 import { registerTicketRoutes } from './modules/tickets/index.js';
+import { registerStaffApp } from './staff-app.js';
 
 /** One megabyte: a 10,000-character message fits many times; anything larger is refused with 413. */
 const BODY_LIMIT = 1024 * 1024;
@@ -30,7 +35,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: true,
+    trustProxy: ctx.config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -62,6 +67,12 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token.' },
           session: { type: 'apiKey', in: 'cookie', name: 'clearline_session' },
+          portalSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'clearline_portal',
+            description: 'A customer signed in to the portal with an emailed link (portal routes only).',
+          },
         },
       },
       security: [{ bearer: [] }, { session: [] }],
@@ -78,9 +89,14 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
     registerMemberRoutes(api, ctx);
     registerTicketRoutes(api, ctx);
     registerCsatRoutes(api, ctx);
+    registerMailRoutes(api, ctx);
+    registerNotificationRoutes(api, ctx);
+    registerAnalyticsRoutes(api, ctx);
     registerSpamRoutes(api, ctx);
+    registerPortalRoutes(api, ctx);
   });
   registerAssets(app);
+  registerStaffApp(app);
   return app;
 }
 

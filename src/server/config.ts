@@ -14,6 +14,12 @@ const envSchema = z.object({
   CAPTCHA_MAX_NUMBER: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   CAPTCHA_EXPIRES_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
   SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.email().optional(),
   RUN_WORKERS: z
     .enum(['true', 'false'])
     .default('true')
@@ -30,6 +36,8 @@ export type Config = {
   rateLimitPerMinute: number;
   sessionDays: number;
   runWorkers: boolean;
+  /** Behind a reverse proxy: take the client address and host from X-Forwarded-* headers. */
+  trustProxy: boolean;
   /**
    * Captcha difficulty: the proof of work's secret counter is drawn from [max/2, max] and each try
    * is a PBKDF2 of 1,000 rounds, so the work grows linearly with it (5,000: about a second on one core).
@@ -39,6 +47,10 @@ export type Config = {
   captchaExpiresSeconds: number;
   /** Signs secret links. Unset with the bundled database: generated into DATA_DIR/secret.key. */
   secretKey: string | undefined;
+  /** Where mail goes (smtp:// or smtps://, credentials in the URL). Unset: mails are kept for the Outgoing mail page. */
+  smtpUrl: string | undefined;
+  /** The sender address of every mail; the account's name is its display name. */
+  mailFrom: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,18 +60,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
-    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    publicUrl,
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     sessionDays: e.SESSION_DAYS,
     runWorkers: e.RUN_WORKERS,
+    trustProxy: e.TRUST_PROXY,
     captchaMaxNumber: e.CAPTCHA_MAX_NUMBER,
     captchaExpiresSeconds: e.CAPTCHA_EXPIRES_SECONDS,
     secretKey: e.SECRET_KEY,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `clearline@${new URL(publicUrl).hostname}`,
   };
 }

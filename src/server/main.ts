@@ -65,11 +65,12 @@ async function open(config: Config): Promise<Runtime> {
     const boss = createBoss(db);
     await createQueues(boss, allJobs);
     boss.on('error', (err) => console.error('job queue error:', err));
+    const jobs = new Jobs(boss);
     const ctx: AppContext = {
       db,
       clock: systemClock,
       bus: subscribeAll(new EventBus()),
-      jobs: new Jobs(boss),
+      jobs,
       config,
       databaseMode: bundled ? 'bundled' : 'external',
       links,

@@ -1,8 +1,21 @@
 import type { EventBus } from './lib/events.js';
 import { onTicketStatusChanged } from './modules/csat/index.js';
+import { queueSurveyInvitation } from './modules/mail/index.js';
+import {
+  notifyOnMessageCreated,
+  notifyOnTicketCreated,
+  notifyOnTicketStatusChanged,
+} from './modules/notifications/index.js';
 
-/** Wires module subscribers to domain events; every process (web and worker) calls it once. */
+/**
+ * Wires module subscribers to domain events; every process (web and worker) calls it once.
+ * Subscribers run in the publisher's transaction and get its Scope, so they can enqueue jobs in it.
+ */
 export function subscribeAll(bus: EventBus): EventBus {
   bus.subscribe('ticket.status_changed', onTicketStatusChanged);
+  bus.subscribe('ticket.status_changed', notifyOnTicketStatusChanged);
+  bus.subscribe('csat.survey_created', queueSurveyInvitation);
+  bus.subscribe('ticket.created', notifyOnTicketCreated);
+  bus.subscribe('message.created', notifyOnMessageCreated);
   return bus;
 }

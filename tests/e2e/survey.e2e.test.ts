@@ -45,9 +45,7 @@ async function resolvedTicketSurveyUrl(subject: string) {
 
 async function waitForCaptcha(page: Page) {
   // The widget solves on load and fills the hidden field the form sends.
-  await page.waitForFunction("document.querySelector('input[name=altcha]')?.value", null, {
-    timeout: 30_000,
-  });
+  await expect.poll(() => page.inputValue('input[name=altcha]'), { timeout: 30_000 }).not.toBe('');
 }
 
 describe('the survey page in Chromium', () => {

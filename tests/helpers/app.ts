@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import type { AppContext } from '../../src/server/app-context.js';
-import { loadConfig } from '../../src/server/config.js';
+import { type Config, loadConfig } from '../../src/server/config.js';
 import { createDatabase } from '../../src/server/db/client.js';
 import type { JobDefinition } from '../../src/server/jobs/queue.js';
 import { createBoss, Jobs } from '../../src/server/jobs/queue.js';
@@ -17,9 +17,9 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
 /**
  * An app on a fresh database of its own (cloned from the migrated template), with a clock the
- * test can move. Closed and dropped after the file's tests.
+ * test can move. Closed and dropped after the file's tests. `config` overrides settings (smtpUrl…).
  */
-export async function createTestApp() {
+export async function createTestApp(config: Partial<Config> = {}) {
   const admin = inject('adminConnection');
   const template = inject('templateDatabase');
   const name = `${template.replace('_tpl_', '_t_')}_${randomBytes(4).toString('hex')}`;
@@ -31,28 +31,53 @@ export async function createTestApp() {
   const db = createDatabase(withDatabase(admin, name));
   const clock = createTestClock();
   const boss = createBoss(db);
+  const jobs = new Jobs(boss);
   const ctx: AppContext = {
     db,
     clock,
     bus: subscribeAll(new EventBus()),
-    jobs: new Jobs(boss),
-    config: loadConfig({ RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'silent', CAPTCHA_MAX_NUMBER: '20' }),
+    jobs,
+    config: {
+      ...loadConfig({ RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'silent', CAPTCHA_MAX_NUMBER: '20' }),
+      ...config,
+    },
     databaseMode: inject('databaseMode'),
     links: new LinkTokens(randomBytes(32).toString('hex')),
   };
   const app = await buildApp(ctx);
   await app.ready();
 
-  /** Runs every queued job of this kind now, ignoring its start time (the test clock decides). */
+  /** Errors thrown by job handlers in runJobs, newest last. */
+  const jobErrors: unknown[] = [];
+
+  /**
+   * Runs every queued job of this kind now, ignoring its start time (the test clock decides), as a
+   * worker would: a handler that throws goes through boss.fail, and its retries (their backoff
+   * ignored too) run in the same call until the job succeeds or exhausts its retry limit.
+   * Returns how many runs there were.
+   */
   async function runJobs<T>(job: JobDefinition<T>) {
     let ran = 0;
     for (;;) {
-      const batch = await boss.fetch<T>(job.name, { batchSize: 20, ignoreStartAfter: true });
+      const batch = await boss.fetch<T>(job.name, {
+        batchSize: 20,
+        ignoreStartAfter: true,
+        includeMetadata: true,
+      });
       if (!batch.length) return ran;
       for (const j of batch) {
-        await job.handle(ctx, job.payload.parse(j.data));
-        await boss.complete(job.name, j.id);
         ran++;
+        try {
+          await job.handle(ctx, job.payload.parse(j.data), {
+            retryCount: j.retryCount,
+            retryLimit: j.retryLimit,
+          });
+        } catch (err) {
+          jobErrors.push(err);
+          await boss.fail(job.name, j.id, { message: err instanceof Error ? err.message : String(err) });
+          continue;
+        }
+        await boss.complete(job.name, j.id);
       }
     }
   }
@@ -66,5 +91,5 @@ export async function createTestApp() {
     await dropper.end();
   });
 
-  return { app, ctx, db, clock, runJobs };
+  return { app, ctx, db, clock, runJobs, jobErrors };
 }

@@ -1,4 +1,5 @@
 import { expireSurveysJob } from '../modules/csat/index.js';
+import { sendMailJob } from '../modules/mail/index.js';
 import { purgeCaptchaUsesJob } from '../modules/spam/index.js';
 import { closeScheduledTicketJob } from '../modules/tickets/index.js';
 import type { JobDefinition } from './queue.js';
@@ -8,4 +9,5 @@ export const allJobs = [
   closeScheduledTicketJob,
   expireSurveysJob,
   purgeCaptchaUsesJob,
+  sendMailJob,
 ] satisfies readonly JobDefinition<unknown>[];

@@ -3,7 +3,23 @@ import type { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import type { Database, Tx } from '../db/client.js';
 
-/** A background job: its queue name, the payload it accepts, its retry policy and its handler. */
+/** Which run of a job this is: pg-boss counts retries from 0 and stops after `retryLimit` retries. */
+export interface JobAttempt {
+  retryCount: number;
+  retryLimit: number;
+}
+
+/**
+ * No retry follows when this run fails: the handler should record the failure itself. A handler
+ * called directly, without an attempt (tests, one-off runs), gets no retry either.
+ */
+export const isLastAttempt = (attempt: JobAttempt | undefined) =>
+  !attempt || attempt.retryCount >= attempt.retryLimit;
+
+/**
+ * A background job: its queue name, the payload it accepts, its retry policy and its handler.
+ * A handler that throws is retried (with exponential backoff) until its retry limit, then failed.
+ */
 export interface JobDefinition<T> {
   name: string;
   payload: z.ZodType<T>;
@@ -11,7 +27,7 @@ export interface JobDefinition<T> {
   retryDelaySeconds?: number;
   /** Runs on this schedule (cron, UTC) wherever workers run; pg-boss makes it once per tick across instances. */
   cron?: string;
-  handle(ctx: AppContext, data: T): Promise<void>;
+  handle(ctx: AppContext, data: T, attempt?: JobAttempt): Promise<void>;
 }
 
 export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
@@ -57,9 +73,19 @@ export class Jobs {
   async work(ctx: AppContext, definitions: readonly JobDefinition<unknown>[]): Promise<void> {
     for (const d of definitions) {
       if (d.cron) await this.boss.schedule(d.name, d.cron, {});
-      await this.boss.work(d.name, { pollingIntervalSeconds: 1 }, async (jobs) => {
-        for (const job of jobs) await d.handle(ctx, d.payload.parse(job.data));
-      });
+      // pg-boss fails the job when the handler throws (boss.fail: retry after its backoff, or failed).
+      await this.boss.work<object>(
+        d.name,
+        { pollingIntervalSeconds: 1, includeMetadata: true },
+        async (jobs) => {
+          for (const job of jobs) {
+            await d.handle(ctx, d.payload.parse(job.data), {
+              retryCount: job.retryCount,
+              retryLimit: job.retryLimit,
+            });
+          }
+        },
+      );
     }
   }
 }

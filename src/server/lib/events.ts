@@ -1,4 +1,4 @@
-import type { Tx } from '../db/client.js';
+import type { Scope } from '../app-context.js';
 
 /** Who caused an event: a staff member, the ticket's requester, or the system (a job). */
 export type EventActor =
@@ -24,6 +24,13 @@ export interface DomainEvents {
     actor: EventActor;
     at: Date;
   };
+  /** A survey was created for a ticket resolution (its invitations go out from here). */
+  'csat.survey_created': {
+    surveyId: string;
+    ticketId: string;
+    projectId: string;
+    at: Date;
+  };
   /** A message was added to a ticket's thread (system messages excluded). */
   'message.created': {
     ticketId: string;
@@ -35,7 +42,7 @@ export interface DomainEvents {
   };
 }
 
-type Handler<K extends keyof DomainEvents> = (tx: Tx, event: DomainEvents[K]) => Promise<void>;
+type Handler<K extends keyof DomainEvents> = (s: Scope, event: DomainEvents[K]) => Promise<void>;
 
 /**
  * In-process subscribers run one after another inside the publisher's transaction, so their
@@ -50,9 +57,9 @@ export class EventBus {
     this.handlers.set(name, list);
   }
 
-  async publish<K extends keyof DomainEvents>(tx: Tx, name: K, event: DomainEvents[K]): Promise<void> {
+  async publish<K extends keyof DomainEvents>(s: Scope, name: K, event: DomainEvents[K]): Promise<void> {
     for (const handler of (this.handlers.get(name) ?? []) as Handler<K>[]) {
-      await handler(tx, event);
+      await handler(s, event);
     }
   }
 }

@@ -75,8 +75,12 @@ export const csatSurveys = pgTable(
       'csat_surveys_answer_complete',
       sql`(${t.submittedAt} IS NULL) = (${t.rating} IS NULL) AND (${t.submittedAt} IS NULL) = (${t.channel} IS NULL)`,
     ),
-    index('csat_surveys_project_submitted_idx').on(t.projectId, t.submittedAt),
-    index('csat_surveys_project_created_idx').on(t.projectId, t.createdAt),
+    // CSAT analytics (modules/analytics) read only these columns, so its range scans over a period
+    // are index-only: answers by submission time, surveys sent by creation time.
+    index('csat_surveys_answers_idx')
+      .on(t.projectId, t.submittedAt, t.agentId, t.rating, t.channel)
+      .where(sql`${t.submittedAt} IS NOT NULL`),
+    index('csat_surveys_sent_idx').on(t.projectId, t.createdAt, t.agentId, t.channel),
     index('csat_surveys_due_idx')
       .on(t.expiresAt)
       .where(sql`${t.submittedAt} IS NULL AND ${t.expiredAt} IS NULL`),

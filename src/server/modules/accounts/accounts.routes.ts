@@ -17,7 +17,7 @@ import {
   updateAccountBody,
 } from './accounts.schemas.js';
 import * as accounts from './accounts.service.js';
-import { renderReadyPage, renderSetupPage } from './setup-page.js';
+import { renderSetupPage } from './setup-page.js';
 
 const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 const LOGO_MAX_BYTES = 512 * 1024;
@@ -68,11 +68,11 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
     },
   );
 
-  // The web root: the setup form until an account exists (the staff app replaces the rest).
+  // The web root: the setup form until an account exists, then the staff app.
   app.get('/', { schema: { hide: true } }, async (_request, reply) => {
-    reply.type('text/html; charset=utf-8');
     const accountName = await accounts.getInstanceName(ctx.db);
-    return accountName === null ? renderSetupPage() : renderReadyPage(accountName);
+    if (accountName !== null) return reply.redirect('/app/');
+    return reply.type('text/html; charset=utf-8').send(renderSetupPage());
   });
 
   app.post('/setup', { schema: { hide: true } }, async (request, reply) => {

@@ -20,11 +20,3 @@ ${field('password', 'Password (at least 8 characters)', 'password', '', 'new-pas
 </form>`,
   );
 }
-
-export function renderReadyPage(accountName: string): string {
-  return renderPage(
-    'Ready',
-    html`<h1>${accountName} is ready</h1>
-<p>Clearline is set up. The REST API is documented at <a href="/api/docs">/api/docs</a>.</p>`,
-  );
-}

@@ -100,12 +100,12 @@ describe('setup through the API', () => {
     expect(users.rows).toEqual([{ email: 'olive@acme.example' }]);
   });
 
-  it('once set up, GET / no longer shows the setup form', async () => {
+  it('once set up, GET / no longer shows the setup form but sends to the staff app', async () => {
     const res = await getRoot(t);
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/app/');
     expect(res.body).not.toContain('action="/setup"');
     expect(res.body).not.toContain('name="password"');
-    expect(res.body).toContain('Acme Corp is ready');
   });
 });
 

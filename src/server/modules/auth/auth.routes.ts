@@ -31,7 +31,8 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
   return actor;
 }
 
-function assertSameOrigin(request: FastifyRequest) {
+/** Refuses a cookie-authenticated write sent from another site (SameSite=Lax is the first defence). */
+export function assertSameOrigin(request: FastifyRequest) {
   const origin = request.headers.origin;
   if (origin === undefined) return;
   let host: string | null = null;
@@ -40,7 +41,8 @@ function assertSameOrigin(request: FastifyRequest) {
   } catch {
     // An unparsable origin is refused below.
   }
-  if (host !== request.headers.host) {
+  // request.host honours X-Forwarded-Host only when TRUST_PROXY is on.
+  if (host !== request.host) {
     throw new AppError('BAD_ORIGIN', 'This request came from another site and was refused.');
   }
 }

@@ -1,2 +1,8 @@
-export { authenticate, registerAuthRoutes, SESSION_COOKIE, setSessionCookie } from './auth.routes.js';
+export {
+  assertSameOrigin,
+  authenticate,
+  registerAuthRoutes,
+  SESSION_COOKIE,
+  setSessionCookie,
+} from './auth.routes.js';
 export { createApiToken, createSession, type StaffActor } from './auth.service.js';

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { isActiveStatus, isEligibleStatus, type TicketStatus } from '../../../shared/tickets.js';
+import { scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import {
   auditEvents,
@@ -106,7 +107,9 @@ describe('one survey per resolution, under concurrent requests (rule 2)', () => 
       at: t.clock.now(),
     };
     await Promise.all(
-      Array.from({ length: 10 }, () => inTransaction(t.db, (tx) => onTicketStatusChanged(tx, event))),
+      Array.from({ length: 10 }, () =>
+        inTransaction(t.db, (tx) => onTicketStatusChanged(scopeOf(t.ctx, tx), event)),
+      ),
     );
     const [survey, ...others] = await surveysOf(ticket.id);
     expect(others).toEqual([]);

@@ -100,6 +100,23 @@ export async function findSurvey(db: Queryable, surveyId: string) {
   return row ?? null;
 }
 
+/** The ticket's survey still waiting for an answer (at most one: a new one needs a reopen, which withdraws it). */
+export async function findPendingSurveyForTicket(db: Queryable, ticketId: string, now: Date) {
+  const [row] = await db
+    .select()
+    .from(csatSurveys)
+    .where(
+      and(
+        eq(csatSurveys.ticketId, ticketId),
+        isNull(csatSurveys.submittedAt),
+        sql`${csatSurveys.expiresAt} > ${now}`,
+      ),
+    )
+    .orderBy(desc(csatSurveys.resolution))
+    .limit(1);
+  return row ?? null;
+}
+
 /** The survey with what its public page shows: the ticket and the account's branding. */
 export async function findSurveyPage(db: Queryable, surveyId: string) {
   const [row] = await db

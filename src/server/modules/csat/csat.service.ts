@@ -1,4 +1,5 @@
 import { isActiveStatus, isEligibleStatus, type TicketStatus } from '../../../shared/tickets.js';
+import type { Scope } from '../../app-context.js';
 import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -65,14 +66,16 @@ export async function updateSettings(tx: Tx, clock: Clock, member: Member, input
  * entering an eligible status from an active one creates this resolution's survey;
  * going back to an active status withdraws (deletes) every unsubmitted survey of the ticket.
  */
-export async function onTicketStatusChanged(tx: Tx, event: DomainEvents['ticket.status_changed']) {
+export async function onTicketStatusChanged(s: Scope, event: DomainEvents['ticket.status_changed']) {
   const from = event.from as TicketStatus;
   const to = event.to as TicketStatus;
-  if (isActiveStatus(from) && isEligibleStatus(to)) await createSurvey(tx, event);
-  else if (isEligibleStatus(from) && isActiveStatus(to)) await withdrawSurveys(tx, event.ticketId, event.at);
+  if (isActiveStatus(from) && isEligibleStatus(to)) await createSurvey(s, event);
+  else if (isEligibleStatus(from) && isActiveStatus(to))
+    await withdrawSurveys(s.tx, event.ticketId, event.at);
 }
 
-async function createSurvey(tx: Tx, event: DomainEvents['ticket.status_changed']) {
+async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed']) {
+  const tx = s.tx;
   const settings = await getSettings(tx, event.projectId);
   if (!settings.enabled) return;
   const parties = await getTicketParties(tx, event.ticketId);
@@ -105,6 +108,12 @@ async function createSurvey(tx: Tx, event: DomainEvents['ticket.status_changed']
       createdAt: event.at,
     },
   ]);
+  await s.bus.publish(s, 'csat.survey_created', {
+    surveyId: survey.id,
+    ticketId: survey.ticketId,
+    projectId: survey.projectId,
+    at: event.at,
+  });
 }
 
 /** Submitted surveys are never touched; pending and expired ones go, with their bell items. */
@@ -134,6 +143,10 @@ export async function getSurveyByToken(db: Queryable, links: LinkTokens, token: 
   }
   return row;
 }
+
+/** The ticket's survey a requester can answer now, or null (the portal embeds it in the ticket page). */
+export const getPendingSurvey = (db: Queryable, clock: Clock, ticketId: string) =>
+  repo.findPendingSurveyForTicket(db, ticketId, clock.now());
 
 export interface SurveyAnswer {
   rating: number;

@@ -1,3 +1,5 @@
 export { registerCsatRoutes } from './csat.routes.js';
-export { onTicketStatusChanged, submitSurvey, surveyPath } from './csat.service.js';
+export { commentSchema, MAX_COMMENT_LENGTH, ratingSchema } from './csat.schemas.js';
+export { getPendingSurvey, onTicketStatusChanged, submitSurvey, surveyPath } from './csat.service.js';
 export { expireSurveysJob } from './csat-expiry.job.js';
+export { renderSurveyFormFields, SURVEY_STYLE } from './survey-page.js';

@@ -8,7 +8,8 @@ export interface SurveyPageData {
   subject: string;
 }
 
-const STYLE = `
+/** The star picker, honeypot and captcha styles; pages that embed the survey form include them. */
+export const SURVEY_STYLE = `
   .stars { border: 0; padding: 0; margin: 1.5rem 0 0; }
   .stars legend { font-weight: 600; margin-bottom: .25rem; }
   .stars .row { display: inline-flex; gap: .25rem; }
@@ -31,30 +32,33 @@ function header(d: SurveyPageData): RawHtml {
 }
 
 const page = (title: string, d: SurveyPageData, body: RawHtml, scripts?: string[]) =>
-  renderPage(title, html`<main>${header(d)}${body}</main>`, { style: STYLE, ...(scripts && { scripts }) });
+  renderPage(title, html`<main>${header(d)}${body}</main>`, {
+    style: SURVEY_STYLE,
+    ...(scripts && { scripts }),
+  });
 
 const starText = (n: number) => `${n} star${n === 1 ? '' : 's'}`;
 
-/** The one-step form: 1–5 stars (native radios: keyboard and screen-reader operable), comment, captcha, submit. */
-export function renderSurveyForm(
-  d: SurveyPageData,
-  form: {
-    action: string;
-    rating?: number | undefined;
-    comment?: string | undefined;
-    via: string;
-    error?: string | undefined;
-  },
-): string {
+export interface SurveyFormState {
+  action: string;
+  rating?: number | undefined;
+  comment?: string | undefined;
+  /** How the customer reached the survey page ('link' | 'email'); the portal records its own channel. */
+  via?: string | undefined;
+  error?: string | undefined;
+}
+
+/**
+ * The one-step form: 1–5 stars (native radios: keyboard and screen-reader operable), comment, captcha,
+ * submit. The survey page wraps it in a page; the portal embeds it in the ticket page (it then needs
+ * SURVEY_STYLE and the scripts /assets/altcha.js and /assets/survey.js).
+ */
+export function renderSurveyFormFields(form: SurveyFormState): RawHtml {
   const stars = [1, 2, 3, 4, 5].map(
     (n) =>
       html`<input type="radio" id="rating-${n}" name="rating" value="${n}" required${form.rating === n ? html` checked` : ''}><label for="rating-${n}" title="${starText(n)}"><span aria-hidden="true">★</span><span class="sr">${starText(n)}</span></label>`,
   );
-  return page(
-    'How did we do?',
-    d,
-    html`<h1>How did we do?</h1>
-${form.error ? html`<p class="error" role="alert" id="form-error">${form.error}</p>` : ''}
+  return html`${form.error ? html`<p class="error" role="alert" id="form-error">${form.error}</p>` : ''}
 <form method="post" action="${form.action}" id="survey-form">
   <fieldset class="stars">
     <legend>Your rating</legend>
@@ -64,11 +68,19 @@ ${form.error ? html`<p class="error" role="alert" id="form-error">${form.error}<
   <textarea id="comment" name="comment" rows="4" maxlength="${MAX_COMMENT_LENGTH}" aria-describedby="comment-count">${form.comment ?? ''}</textarea>
   <p class="counter muted" id="comment-count" aria-live="polite" data-max="${MAX_COMMENT_LENGTH}">${form.comment?.length ?? 0} / ${MAX_COMMENT_LENGTH}</p>
   <div class="hp" aria-hidden="true"><label for="website">Website</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
-  <input type="hidden" name="via" value="${form.via}">
+  ${form.via ? html`<input type="hidden" name="via" value="${form.via}">` : ''}
   <altcha-widget challenge="/api/v1/captcha/challenge" name="altcha" auto="onload"></altcha-widget>
   <noscript><p>The spam check needs JavaScript; please enable it to send your rating.</p></noscript>
   <button type="submit">Send rating</button>
-</form>`,
+</form>`;
+}
+
+export function renderSurveyForm(d: SurveyPageData, form: SurveyFormState & { via: string }): string {
+  return page(
+    'How did we do?',
+    d,
+    html`<h1>How did we do?</h1>
+${renderSurveyFormFields(form)}`,
     ['/assets/altcha.js', '/assets/survey.js'],
   );
 }
@@ -106,6 +118,6 @@ export function renderSurveyNotFound(): string {
   return renderPage(
     'Not found',
     html`<main><h1>This link is not valid</h1><p>Check that you copied the whole link from your email.</p></main>`,
-    { style: STYLE },
+    { style: SURVEY_STYLE },
   );
 }

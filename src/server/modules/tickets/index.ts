@@ -1,4 +1,13 @@
 export { closeScheduledTicketJob } from './ticket-closure.job.js';
-export { changeStatus, type StatusChangeBy } from './ticket-status.service.js';
+export { postRequesterMessage } from './ticket-messages.service.js';
+export { changeStatus, STATUS_LABELS, type StatusChangeBy } from './ticket-status.service.js';
+export { listMessages, lockTicket, type TicketRow } from './tickets.repo.js';
 export { registerTicketRoutes } from './tickets.routes.js';
-export { getTicketAccess, getTicketParties, reference } from './tickets.service.js';
+export {
+  getTicketAccess,
+  getTicketParties,
+  openTicket,
+  PORTAL_LINK_PURPOSE,
+  portalPath,
+  reference,
+} from './tickets.service.js';

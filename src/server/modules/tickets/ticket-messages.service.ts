@@ -29,7 +29,7 @@ export async function postStaffMessage(
     createdAt: now,
   });
   await repo.updateTicket(s.tx, ticketId, { updatedAt: now });
-  await s.bus.publish(s.tx, 'message.created', {
+  await s.bus.publish(s, 'message.created', {
     ticketId,
     projectId: member.projectId,
     messageId: message.id,
@@ -68,7 +68,7 @@ export async function postRequesterMessage(s: Scope, ticketId: string, body: str
     createdAt: now,
   });
   await repo.updateTicket(s.tx, ticketId, { updatedAt: now });
-  await s.bus.publish(s.tx, 'message.created', {
+  await s.bus.publish(s, 'message.created', {
     ticketId,
     projectId: ticket.projectId,
     messageId: message.id,

@@ -94,7 +94,7 @@ export async function changeStatus(
     bodyHtml: `<p>${escapeHtml(text)}</p>`,
     createdAt: now,
   });
-  await s.bus.publish(s.tx, 'ticket.status_changed', {
+  await s.bus.publish(s, 'ticket.status_changed', {
     ticketId: ticket.id,
     projectId: ticket.projectId,
     from,

@@ -1,6 +1,6 @@
 import { and, arrayContains, asc, desc, eq, ilike, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { TicketStatus } from '../../../shared/tickets.js';
+import type { TicketPriority, TicketStatus } from '../../../shared/tickets.js';
 import type { Queryable, Tx } from '../../db/client.js';
 import {
   auditEvents,
@@ -116,6 +116,7 @@ export interface TicketFilters {
   /** Set when the member lacks tickets.view_all: only their assigned tickets. */
   onlyAssignedTo?: string | undefined;
   statuses?: TicketStatus[] | undefined;
+  priorities?: TicketPriority[] | undefined;
   assignee?: string | 'none' | undefined;
   requesterEmail?: string | undefined;
   tag?: string | undefined;
@@ -129,6 +130,7 @@ export async function listTickets(db: Queryable, f: TicketFilters) {
   const conditions: (SQL | undefined)[] = [eq(tickets.projectId, f.projectId)];
   if (f.onlyAssignedTo) conditions.push(eq(tickets.assigneeId, f.onlyAssignedTo));
   if (f.statuses?.length) conditions.push(sql`${tickets.status} IN ${f.statuses}`);
+  if (f.priorities?.length) conditions.push(sql`${tickets.priority} IN ${f.priorities}`);
   if (f.assignee === 'none') conditions.push(isNull(tickets.assigneeId));
   else if (f.assignee) conditions.push(eq(tickets.assigneeId, f.assignee));
   if (f.requesterEmail) conditions.push(sql`lower(${customers.email}) = lower(${f.requesterEmail})`);

@@ -57,11 +57,16 @@ const presentMessage = (member: Member, m: MessageRow) => ({
 export function registerTicketRoutes(app: Api, ctx: AppContext) {
   const presentTicket = async (ticketId: string, actor: StaffActor) => {
     const { details, thread, watchers, member } = await tickets.getTicketWithThread(ctx.db, actor, ticketId);
+    const abilities = ticketAbilities(member);
     return {
       ...presentTicketSummary(details),
+      // The secret link is shown only to those who may replace it.
+      ...(abilities.update && {
+        portalUrl: ctx.config.publicUrl + tickets.portalPath(ctx.links, details.ticket),
+      }),
       watchers,
       thread: thread.map((m) => presentMessage(member, m)),
-      abilities: ticketAbilities(member),
+      abilities,
     };
   };
 

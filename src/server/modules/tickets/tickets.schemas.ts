@@ -42,6 +42,12 @@ export const listTicketsQuery = z.object({
     .transform((v) => (v ? v.split(',') : undefined))
     .pipe(z.array(statusSchema).optional())
     .describe('One status or several, comma-separated.'),
+  priority: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',') : undefined))
+    .pipe(z.array(prioritySchema).optional())
+    .describe('One priority or several, comma-separated.'),
   assignee: z.union([z.uuid(), z.enum(['me', 'none'])]).optional(),
   requester: z.string().max(320).optional().describe("The requester's email."),
   tag: tag.optional(),
@@ -89,6 +95,10 @@ export const messageSchema = z.object({
 });
 
 export const ticketSchema = ticketSummarySchema.extend({
+  portalUrl: z
+    .string()
+    .optional()
+    .describe("The requester's secret portal link; only with tickets.update (who may also reset it)."),
   watchers: z.array(z.object({ id: z.uuid(), name: z.string() })),
   thread: z.array(messageSchema),
   abilities,

@@ -4,6 +4,7 @@ import type { Scope } from '../../app-context.js';
 import type { Queryable } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { EventActor } from '../../lib/events.js';
+import type { LinkTokens } from '../../lib/link-tokens.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import type { StaffActor } from '../auth/index.js';
@@ -14,6 +15,16 @@ import { canSeeTicket } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
 
 export const reference = (projectKey: string, number: number) => `${projectKey}-${number}`;
+
+export const PORTAL_LINK_PURPOSE = 'portal';
+
+/**
+ * The ticket's secret portal link, relative to the public URL (the portal module serves it). It lives
+ * here because staff responses show it and tickets must not import the portal; bumping
+ * portal_token_version kills it.
+ */
+export const portalPath = (links: LinkTokens, ticket: { id: string; portalTokenVersion: number }) =>
+  `/p/${links.sign(PORTAL_LINK_PURPOSE, ticket.id, ticket.portalTokenVersion)}`;
 
 /**
  * The ticket and the actor's membership in its project, or 404 when the actor may not see it
@@ -116,7 +127,7 @@ export async function openTicket(
     data: { number },
     createdAt: now,
   });
-  await s.bus.publish(s.tx, 'ticket.created', {
+  await s.bus.publish(s, 'ticket.created', {
     ticketId: ticket.id,
     projectId: where.projectId,
     actor,
@@ -242,6 +253,7 @@ const cursorSchema = z.object({ n: z.number().int() });
 
 export interface ListTicketsQuery {
   status?: TicketStatus[] | undefined;
+  priority?: TicketPriority[] | undefined;
   assignee?: string | undefined;
   requester?: string | undefined;
   tag?: string | undefined;
@@ -255,6 +267,7 @@ export async function listTickets(db: Queryable, member: Member, query: ListTick
     projectId: member.projectId,
     onlyAssignedTo: can(member, 'tickets.view_all') ? undefined : member.userId,
     statuses: query.status,
+    priorities: query.priority,
     assignee: query.assignee === 'me' ? member.userId : query.assignee,
     requesterEmail: query.requester,
     tag: query.tag?.trim().toLowerCase(),

@@ -1,0 +1,238 @@
+import type { Config } from '../../config.js';
+import type { Queryable } from '../../db/client.js';
+import { html, type RawHtml, raw } from '../../lib/html.js';
+import type { LinkTokens } from '../../lib/link-tokens.js';
+import { surveyPath } from '../csat/index.js';
+import { signInPath } from '../portal/index.js';
+import { portalPath, reference } from '../tickets/index.js';
+import * as repo from './mail.repo.js';
+import type { MailCause } from './mail.schemas.js';
+
+/** What rendering needs besides the database: links are signed again at each rendering. */
+export interface RenderEnv {
+  config: Pick<Config, 'publicUrl'>;
+  links: LinkTokens;
+  now: Date;
+}
+
+export interface RenderedMail {
+  subject: string;
+  /** The sender's display name (the account's name); the address is MAIL_FROM. */
+  fromName: string;
+  text: string;
+  /** The whole HTML document sent. */
+  html: string;
+  /** Its body alone, for showing inside another page. */
+  bodyHtml: string;
+  /** Threading: every mail of a ticket refers to the same root id, so mail clients group them. */
+  headers: { messageId: string; inReplyTo?: string; references?: string };
+  /** Why it should no longer go out (the survey was answered, the link used…); null when it may. */
+  obsolete: string | null;
+}
+
+/** Rendered, or the reason it cannot be (what it was about was deleted). */
+export type RenderResult = { mail: RenderedMail } | { gone: string };
+
+interface Brand {
+  name: string;
+  logoUrl: string | null;
+}
+
+interface Content {
+  subject: string;
+  html: RawHtml;
+  text: string;
+  footer: string;
+  obsolete?: string | null;
+}
+
+type TicketForMail = NonNullable<Awaited<ReturnType<typeof repo.findTicketForMail>>>;
+
+const hostOf = (env: RenderEnv) => new URL(env.config.publicUrl).hostname;
+const ticketThreadId = (env: RenderEnv, ticketId: string) => `<ticket-${ticketId}@${hostOf(env)}>`;
+const ticketSubject = (t: TicketForMail) => `[${reference(t.projectKey, t.number)}] ${t.subject}`;
+const url = (env: RenderEnv, path: string) => `${env.config.publicUrl.replace(/\/$/, '')}${path}`;
+const formatUtc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+const button = (href: string, label: string) =>
+  html`<p style="margin:1.5rem 0"><a href="${href}" style="display:inline-block;padding:.6rem 1.2rem;background:#2b59c3;color:#fff;text-decoration:none;border-radius:4px">${label}</a></p>`;
+
+const quote = (bodyHtml: string) =>
+  html`<div style="border-left:3px solid #ccc;padding:.25rem 0 .25rem 1rem;margin:1rem 0">${raw(bodyHtml)}</div>`;
+
+/** Renders a mail from its cause, reading what it needs now. */
+export async function renderMail(
+  db: Queryable,
+  env: RenderEnv,
+  mail: Pick<repo.MailRow, 'id' | 'accountId' | 'ticketId' | 'kind' | 'cause'>,
+): Promise<RenderResult> {
+  const account = await repo.findAccountBrand(db, mail.accountId);
+  if (!account) return { gone: 'The account no longer exists.' };
+  const brand: Brand = {
+    name: account.name,
+    logoUrl: account.hasLogo ? url(env, `/api/v1/accounts/${account.id}/logo`) : null,
+  };
+  const ticket = mail.ticketId ? await repo.findTicketForMail(db, mail.ticketId) : null;
+  if (mail.ticketId && !ticket) return { gone: 'The ticket no longer exists.' };
+  const cause = { kind: mail.kind, ...(mail.cause as object) } as MailCause;
+  const content = await renderContent(db, env, cause, brand, ticket);
+  if ('gone' in content) return content;
+  const messageId = `<${mail.id}@${hostOf(env)}>`;
+  const thread = ticket ? ticketThreadId(env, ticket.id) : null;
+  const bodyHtml = html`<div style="font-family:system-ui,sans-serif;line-height:1.5;max-width:36rem">
+<p style="display:flex;align-items:center;gap:.75rem;font-weight:600;font-size:1.1em">${
+    brand.logoUrl ? html`<img src="${brand.logoUrl}" alt="" style="max-height:40px;max-width:160px">` : ''
+  }<span>${brand.name}</span></p>
+${content.html}
+<hr style="border:0;border-top:1px solid #ddd;margin-top:2rem">
+<p style="color:#666;font-size:.85em">${content.footer}</p>
+</div>`.value;
+  return {
+    mail: {
+      subject: content.subject,
+      fromName: brand.name,
+      text: `${brand.name}\n\n${content.text.trim()}\n\n-- \n${content.footer}\n`,
+      html: html`<!doctype html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${content.subject}</title></head>
+<body style="margin:0;padding:1rem;color:#222">${raw(bodyHtml)}</body></html>`.value,
+      bodyHtml,
+      headers: thread ? { messageId, inReplyTo: thread, references: thread } : { messageId },
+      obsolete: content.obsolete ?? null,
+    },
+  };
+}
+
+async function renderContent(
+  db: Queryable,
+  env: RenderEnv,
+  cause: MailCause,
+  brand: Brand,
+  ticket: TicketForMail | null,
+): Promise<Content | { gone: string }> {
+  switch (cause.kind) {
+    case 'agent_reply':
+      return ticket ? renderAgentReply(db, env, cause.messageId, ticket) : { gone: 'No ticket.' };
+    case 'survey_invitation':
+      return ticket ? renderSurveyInvitation(db, env, cause.surveyId, ticket) : { gone: 'No ticket.' };
+    case 'sign_in':
+      return renderSignIn(db, env, cause.tokenId, brand);
+    case 'staff_notification':
+      return ticket ? renderStaffNotification(db, env, cause.notificationId, ticket) : { gone: 'No ticket.' };
+  }
+}
+
+async function renderAgentReply(db: Queryable, env: RenderEnv, messageId: string, ticket: TicketForMail) {
+  const message = await repo.findMessageForMail(db, messageId);
+  // Only staff's public replies are ever mailed to a requester: never an internal note.
+  if (message?.kind !== 'public' || !message.authorUserId) {
+    return { gone: 'The reply was deleted.' };
+  }
+  const portal = url(env, portalPath(env.links, ticket));
+  const who = message.staffName ?? 'Our team';
+  const ref = reference(ticket.projectKey, ticket.number);
+  return {
+    subject: ticketSubject(ticket),
+    html: html`<p>${who} replied to your request <strong>${ticket.subject}</strong> (${ref}):</p>
+${quote(message.bodyHtml)}
+${button(portal, 'View the conversation and reply')}
+<p style="color:#666;font-size:.9em">Or open this link: <a href="${portal}">${portal}</a></p>`,
+    text: `${who} replied to your request "${ticket.subject}" (${ref}):\n\n${message.body}\n\nView the conversation and reply:\n${portal}`,
+    footer: `You get this mail because you asked us for help (${ref}). Keep the link private: it opens your request without signing in.`,
+  };
+}
+
+async function renderSurveyInvitation(
+  db: Queryable,
+  env: RenderEnv,
+  surveyId: string,
+  ticket: TicketForMail,
+) {
+  const row = await repo.findSurveyForMail(db, surveyId);
+  if (!row) return { gone: 'The survey was withdrawn (the ticket was reopened).' };
+  const { survey } = row;
+  const link = url(env, surveyPath(env.links, survey));
+  const starLink = (n: number) => `${link}?rating=${n}&via=email`;
+  const invitation = row.invitationText ?? 'How did we do? Rate your experience in one click.';
+  const ref = reference(ticket.projectKey, ticket.number);
+  const ratings = [1, 2, 3, 4, 5];
+  const obsolete = survey.submittedAt
+    ? 'The survey was answered before its invitation went out.'
+    : survey.expiresAt.getTime() <= env.now.getTime()
+      ? 'The survey expired before its invitation went out.'
+      : null;
+  return {
+    subject: ticketSubject(ticket),
+    html: html`<p>${invitation}</p>
+<p>Your request <strong>${ticket.subject}</strong> (${ref}) was resolved. How satisfied are you with the help you got?</p>
+<p style="font-size:1.6em;margin:1.5rem 0">${ratings.map(
+      (n) =>
+        html`<a href="${starLink(n)}" title="${n} of 5 stars" aria-label="${n} of 5 stars" style="text-decoration:none;color:#e0a800;padding:0 .15em">${'★'.repeat(n)}</a> `,
+    )}</p>
+<p style="color:#666;font-size:.9em">One click opens the survey with your rating chosen; add a comment there if you like.</p>
+${button(`${link}?via=email`, 'Open the survey')}
+<p style="color:#666;font-size:.9em">The survey is open until ${formatUtc(survey.expiresAt)}.</p>`,
+    text: `${invitation}\n\nYour request "${ticket.subject}" (${ref}) was resolved. How satisfied are you with the help you got?\n\n${ratings
+      .map((n) => `${n} of 5 stars: ${starLink(n)}`)
+      .join(
+        '\n',
+      )}\n\nOr open the survey: ${link}?via=email\n\nThe survey is open until ${formatUtc(survey.expiresAt)}.`,
+    footer: `You get this mail because we resolved your request ${ref}.`,
+    obsolete,
+  };
+}
+
+async function renderSignIn(db: Queryable, env: RenderEnv, tokenId: string, brand: Brand) {
+  const token = await repo.findSignInTokenForMail(db, tokenId);
+  if (!token) return { gone: 'The sign-in link no longer exists.' };
+  const link = url(env, signInPath(env.links, token.accountId, token.id));
+  const obsolete = token.usedAt
+    ? 'The sign-in link was used before the mail went out.'
+    : token.expiresAt.getTime() <= env.now.getTime()
+      ? 'The sign-in link expired before the mail went out.'
+      : null;
+  return {
+    subject: `Your sign-in link for ${brand.name}`,
+    html: html`<p>Hello ${token.customerName},</p>
+<p>Use this link to sign in to the ${brand.name} support portal. It works once and expires at ${formatUtc(token.expiresAt)}.</p>
+${button(link, 'Sign in')}
+<p style="color:#666;font-size:.9em">Or open this link: <a href="${link}">${link}</a></p>
+<p>If you did not ask to sign in, ignore this mail: nothing happens without the link.</p>`,
+    text: `Hello ${token.customerName},\n\nUse this link to sign in to the ${brand.name} support portal. It works once and expires at ${formatUtc(token.expiresAt)}.\n\n${link}\n\nIf you did not ask to sign in, ignore this mail: nothing happens without the link.`,
+    footer: 'You get this mail because someone asked for a sign-in link with your address.',
+    obsolete,
+  };
+}
+
+async function renderStaffNotification(
+  db: Queryable,
+  env: RenderEnv,
+  notificationId: string,
+  ticket: TicketForMail,
+) {
+  const notification = await repo.findStaffNotificationForMail(db, notificationId);
+  if (!notification) return { gone: 'The notification no longer exists.' };
+  const ref = reference(ticket.projectKey, ticket.number);
+  const messageId =
+    notification.messageId ??
+    (notification.kind === 'new_ticket' ? await repo.findFirstPublicMessageId(db, ticket.id) : null);
+  const found = messageId ? await repo.findMessageForMail(db, messageId) : null;
+  // Staff mails quote the requester's words only: public messages, never a note.
+  const message = found?.kind === 'public' ? found : null;
+  const requester = message?.requesterName ?? ticket.requesterName;
+  const headline = {
+    new_ticket: `New ticket ${ref} from ${requester}: ${ticket.subject}`,
+    requester_reply: `${requester} replied on ${ref}: ${ticket.subject}`,
+    reopened: `${ref} was reopened by ${ticket.requesterName}'s reply: ${ticket.subject}`,
+  }[notification.kind];
+  // The staff app's ticket screen.
+  const link = url(env, `/app/p/${ticket.projectId}/tickets/${ticket.id}`);
+  return {
+    subject: ticketSubject(ticket),
+    html: html`<p>Hello ${notification.userName},</p>
+<p><strong>${headline}</strong></p>
+${message ? quote(message.bodyHtml) : ''}
+${button(link, 'Open the ticket')}`,
+    text: `Hello ${notification.userName},\n\n${headline}\n\n${message ? `${message.body}\n\n` : ''}Open the ticket: ${link}`,
+    footer: `You get this mail because you are the assignee or a watcher of ${ref}.`,
+  };
+}

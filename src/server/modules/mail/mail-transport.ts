@@ -1,0 +1,56 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { RenderedMail } from './mail-render.js';
+
+const transports = new Map<string, Transporter>();
+
+/** One transport per SMTP URL, kept for the process (tests run apps with different servers). */
+function transportFor(smtpUrl: string): Transporter {
+  let transport = transports.get(smtpUrl);
+  if (!transport) {
+    transport = nodemailer.createTransport({
+      url: smtpUrl,
+      // A stuck server must not hold the mail's row lock for long: fail and let the retry come.
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
+    transports.set(smtpUrl, transport);
+  }
+  return transport;
+}
+
+export async function sendThroughSmtp(
+  smtpUrl: string,
+  envelope: { from: string; to: string },
+  mail: RenderedMail,
+): Promise<void> {
+  await transportFor(smtpUrl).sendMail({
+    from: { name: mail.fromName, address: envelope.from },
+    to: envelope.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.headers.messageId,
+    ...(mail.headers.inReplyTo && { inReplyTo: mail.headers.inReplyTo }),
+    ...(mail.headers.references && { references: mail.headers.references }),
+    // RFC 3834: machine-sent, so auto-responders do not answer it.
+    headers: { 'Auto-Submitted': 'auto-generated' },
+  });
+}
+
+/**
+ * Permanent failures are the SMTP server's 5xx answers (unknown mailbox, refused message): retrying
+ * cannot help. Everything else (4xx, refused or dropped connections, timeouts) is worth a retry.
+ */
+export function isPermanentSmtpFailure(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** What staff see on the ticket: the server's answer, or the connection problem; never credentials. */
+export function describeSmtpFailure(err: unknown): string {
+  const e = err as { responseCode?: number; code?: string; response?: string; message?: string };
+  const detail = e.response ?? e.message ?? String(err);
+  const text = [e.code, e.responseCode, detail].filter((part) => part !== undefined).join(' ');
+  return text.replace(/\/\/[^@/\s]*@/g, '//***@').slice(0, 500);
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { AppError } from '../../lib/errors.js';
+import { type Api, errorResponses } from '../../lib/http.js';
+import { authenticate } from '../auth/index.js';
+import { mailSummarySchema, outgoingMailQuery, outgoingMailSchema } from './mail.schemas.js';
+import * as mail from './mail.service.js';
+import { renderOutgoingMailError, renderOutgoingMailPage } from './outgoing-mail-page.js';
+
+export function registerMailRoutes(app: Api, ctx: AppContext) {
+  app.get(
+    '/api/v1/tickets/:ticketId/mails',
+    {
+      schema: {
+        tags: ['mail'],
+        summary: "A ticket's mails and their delivery state (failed ones with their last error).",
+        params: z.object({ ticketId: z.uuid() }),
+        response: { 200: z.object({ mails: z.array(mailSummarySchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      return { mails: await mail.listTicketMails(ctx.db, actor, request.params.ticketId) };
+    },
+  );
+
+  app.get(
+    '/api/v1/outgoing-mail',
+    {
+      schema: {
+        tags: ['mail'],
+        summary:
+          "The account's outgoing mail, newest first; kept mails (no SMTP configured) rendered in full (settings.manage).",
+        querystring: outgoingMailQuery,
+        response: {
+          200: z.object({ mails: z.array(outgoingMailSchema), nextCursor: z.string().nullable() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      const page = await mail.listOutgoingMails(ctx, actor, request.query);
+      reply.header('Cache-Control', 'no-store');
+      return {
+        mails: page.mails.map(({ rendered, ...m }) => ({
+          ...m,
+          content: rendered && { subject: rendered.subject, text: rendered.text, html: rendered.html },
+        })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+
+  // The same list as a page for administrators, signed in with their session.
+  app.get(
+    '/admin/outgoing-mail',
+    { schema: { hide: true, querystring: outgoingMailQuery } },
+    async (request, reply) => {
+      reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8');
+      try {
+        const actor = await authenticate(ctx, request);
+        const page = await mail.listOutgoingMails(ctx, actor, request.query);
+        return reply.send(renderOutgoingMailPage(page.mails, page.nextCursor));
+      } catch (err) {
+        if (!(err instanceof AppError) || err.statusCode >= 500) throw err;
+        return reply.status(err.statusCode).send(renderOutgoingMailError(err.message));
+      }
+    },
+  );
+}

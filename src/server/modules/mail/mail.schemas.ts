@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { pageQuery } from '../../lib/pagination.js';
+
+/**
+ * Why a mail is sent: the ids the renderer reads when it sends or shows the mail. Nothing else is
+ * stored, so the secret links a mail carries never reach the database.
+ */
+export const mailCauseSchema = z.discriminatedUnion('kind', [
+  /** An agent's public reply, to the requester. */
+  z.object({ kind: z.literal('agent_reply'), messageId: z.uuid() }),
+  /** A new survey's invitation, to the requester. */
+  z.object({ kind: z.literal('survey_invitation'), surveyId: z.uuid() }),
+  /** A customer's single-use sign-in link. */
+  z.object({ kind: z.literal('sign_in'), tokenId: z.uuid() }),
+  /** A staff notification (new ticket, requester reply, reopen), to its staff member. */
+  z.object({ kind: z.literal('staff_notification'), notificationId: z.uuid() }),
+]);
+export type MailCause = z.infer<typeof mailCauseSchema>;
+
+export const mailKinds = ['agent_reply', 'survey_invitation', 'sign_in', 'staff_notification'] as const;
+export const mailStatuses = ['queued', 'sent', 'failed', 'kept'] as const;
+
+export const mailSummarySchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(mailKinds),
+  status: z
+    .enum(mailStatuses)
+    .describe(
+      'queued: waiting or retrying; sent; failed: given up (see lastError); kept: no SMTP configured.',
+    ),
+  recipient: z.string(),
+  ticketId: z.uuid().nullable(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.date(),
+  sentAt: z.date().nullable(),
+});
+
+export const renderedMailSchema = z.object({
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+});
+
+export const outgoingMailSchema = mailSummarySchema.extend({
+  content: renderedMailSchema
+    .nullable()
+    .describe(
+      'The mail as rendered now, for kept mails only (their links work); null for others, or when what it was about is gone.',
+    ),
+});
+
+export const outgoingMailQuery = z.object(pageQuery);

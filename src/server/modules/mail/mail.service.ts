@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import type { AppContext, Scope } from '../../app-context.js';
+import type { Queryable } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import { forbidden } from '../../lib/errors.js';
+import type { DomainEvents } from '../../lib/events.js';
+import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import type { StaffActor } from '../auth/index.js';
+import { getTicketAccess } from '../tickets/index.js';
+import * as repo from './mail.repo.js';
+import type { MailCause } from './mail.schemas.js';
+import { type RenderEnv, renderMail } from './mail-render.js';
+import { describeSmtpFailure, isPermanentSmtpFailure, sendThroughSmtp } from './mail-transport.js';
+import { sendMailJob } from './send-mail.job.js';
+
+/** Reviewing every outgoing mail of the account is an administrator's task. */
+export const OUTGOING_MAIL_PERMISSION = 'settings.manage';
+
+const causeKeyOf = (cause: MailCause) => {
+  switch (cause.kind) {
+    case 'agent_reply':
+      return `agent_reply:${cause.messageId}`;
+    case 'survey_invitation':
+      return `survey_invitation:${cause.surveyId}`;
+    case 'sign_in':
+      return `sign_in:${cause.tokenId}`;
+    case 'staff_notification':
+      return `staff_notification:${cause.notificationId}`;
+  }
+};
+
+const recipientOf = (db: Queryable, cause: MailCause) => {
+  switch (cause.kind) {
+    case 'agent_reply':
+      return repo.findMessageRecipient(db, cause.messageId);
+    case 'survey_invitation':
+      return repo.findSurveyRecipient(db, cause.surveyId);
+    case 'sign_in':
+      return repo.findSignInRecipient(db, cause.tokenId);
+    case 'staff_notification':
+      return repo.findStaffNotificationRecipient(db, cause.notificationId);
+  }
+};
+
+/**
+ * Queues one mail for its cause, in the caller's transaction: the row and its send job commit or roll
+ * back with the change that causes them. A second call for the same cause does nothing (null).
+ */
+export async function queueMail(s: Scope, cause: MailCause): Promise<string | null> {
+  const to = await recipientOf(s.tx, cause);
+  if (!to) throw new Error(`queueMail: nothing found for ${causeKeyOf(cause)}`);
+  const { kind, ...ids } = cause;
+  const mailId = await repo.insertMailOnce(s.tx, {
+    accountId: to.accountId,
+    ticketId: to.ticketId,
+    causeKey: causeKeyOf(cause),
+    kind,
+    cause: ids,
+    recipient: to.email,
+    createdAt: s.clock.now(),
+  });
+  if (mailId) await s.jobs.enqueue(s.tx, sendMailJob, { mailId });
+  return mailId;
+}
+
+/**
+ * Subscriber of ticket.status_changed, after CSAT's: when the change created a survey (CSAT decides
+ * when), its invitation is mailed to the requester.
+ */
+export async function queueSurveyInvitation(s: Scope, event: DomainEvents['csat.survey_created']) {
+  await queueMail(s, { kind: 'survey_invitation', surveyId: event.surveyId });
+}
+
+const renderEnv = (ctx: AppContext): RenderEnv => ({
+  config: ctx.config,
+  links: ctx.links,
+  now: ctx.clock.now(),
+});
+
+/**
+ * The send job's work. Under the mail row's lock: skip it unless still queued (never sent twice),
+ * keep it when no SMTP server is configured, render it now, send it. A temporary failure is recorded
+ * and thrown for the queue to retry; a permanent one, or the last attempt's, marks it failed.
+ */
+export async function deliverMail(ctx: AppContext, mailId: string, options: { isLastAttempt: boolean }) {
+  const retry = await inTransaction(ctx.db, async (tx) => {
+    const mail = await repo.lockMail(tx, mailId);
+    if (mail?.status !== 'queued') return null;
+    const smtpUrl = ctx.config.smtpUrl;
+    if (!smtpUrl) {
+      await repo.updateMail(tx, mailId, { status: 'kept' });
+      return null;
+    }
+    const now = ctx.clock.now();
+    const rendered = await renderMail(tx, renderEnv(ctx), mail);
+    if ('gone' in rendered || rendered.mail.obsolete) {
+      const reason = 'gone' in rendered ? rendered.gone : rendered.mail.obsolete;
+      await repo.updateMail(tx, mailId, { status: 'failed', lastError: `Not sent: ${reason}` });
+      return null;
+    }
+    const attempts = mail.attempts + 1;
+    try {
+      await sendThroughSmtp(smtpUrl, { from: ctx.config.mailFrom, to: mail.recipient }, rendered.mail);
+    } catch (err) {
+      const final = options.isLastAttempt || isPermanentSmtpFailure(err);
+      await repo.updateMail(tx, mailId, {
+        attempts,
+        lastError: describeSmtpFailure(err),
+        ...(final && { status: 'failed' as const }),
+      });
+      return final ? null : err;
+    }
+    await repo.updateMail(tx, mailId, { status: 'sent', attempts, sentAt: now, lastError: null });
+    if (mail.kind === 'survey_invitation') {
+      const surveyId = (mail.cause as { surveyId: string }).surveyId;
+      const survey = await repo.findSurveyForMail(tx, surveyId);
+      if (survey) await repo.insertInvitationSentEvent(tx, survey.survey, now);
+    }
+    return null;
+  });
+  // Thrown after the commit, so the attempt and its error stay recorded while the queue retries.
+  if (retry) throw retry;
+}
+
+/** When the job gives up for another reason than SMTP (a bug, the database away), the mail still says so. */
+export async function markMailFailed(ctx: AppContext, mailId: string, err: unknown) {
+  await inTransaction(ctx.db, async (tx) => {
+    const mail = await repo.lockMail(tx, mailId);
+    if (mail?.status !== 'queued') return;
+    await repo.updateMail(tx, mailId, {
+      status: 'failed',
+      lastError: `Internal error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500),
+    });
+  });
+}
+
+const presentMail = (m: repo.MailRow) => ({
+  id: m.id,
+  kind: m.kind,
+  status: m.status,
+  recipient: m.recipient,
+  ticketId: m.ticketId,
+  attempts: m.attempts,
+  lastError: m.lastError,
+  createdAt: m.createdAt,
+  sentAt: m.sentAt,
+});
+
+/** A ticket's mails and their delivery state, for anyone who can see the ticket. */
+export async function listTicketMails(db: Queryable, actor: StaffActor, ticketId: string) {
+  await getTicketAccess(db, actor, ticketId);
+  return (await repo.listTicketMails(db, ticketId)).map(presentMail);
+}
+
+const cursorSchema = z.object({ t: z.iso.datetime(), id: z.uuid() });
+
+/**
+ * The Outgoing mail list: members holding settings.manage in a project of the account. Kept mails
+ * are rendered now, links included, so they can be followed without a mail server; delivered ones
+ * are not shown again (their secret links went to their recipients alone).
+ */
+export async function listOutgoingMails(
+  ctx: AppContext,
+  actor: StaffActor,
+  query: { cursor?: string | undefined; limit: number },
+) {
+  const allowed = await repo.userHasPermissionInAccount(
+    ctx.db,
+    actor.userId,
+    actor.accountId,
+    OUTGOING_MAIL_PERMISSION,
+  );
+  if (!allowed) {
+    throw forbidden(`Outgoing mail is for members with the "${OUTGOING_MAIL_PERMISSION}" permission.`);
+  }
+  const before = query.cursor ? decodeCursor(query.cursor, cursorSchema) : undefined;
+  const rows = await repo.listAccountMails(ctx.db, {
+    accountId: actor.accountId,
+    userId: actor.userId,
+    permission: OUTGOING_MAIL_PERMISSION,
+    before: before && { createdAt: new Date(before.t), id: before.id },
+    limit: query.limit,
+  });
+  const page = rows.slice(0, query.limit).map((r) => r.mail);
+  const env = renderEnv(ctx);
+  const mails = [];
+  for (const m of page) {
+    const rendered = m.status === 'kept' ? await renderMail(ctx.db, env, m) : null;
+    mails.push({ ...presentMail(m), rendered: rendered && 'mail' in rendered ? rendered.mail : null });
+  }
+  const last = page.at(-1);
+  return {
+    mails,
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id })
+        : null,
+  };
+}

@@ -1,0 +1,87 @@
+import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
+import type { MailKind, MailStatus } from './mail.repo.js';
+import type { RenderedMail } from './mail-render.js';
+
+export interface OutgoingMailView {
+  id: string;
+  kind: MailKind;
+  status: MailStatus;
+  recipient: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  rendered: RenderedMail | null;
+}
+
+const KIND_LABELS: Record<MailKind, string> = {
+  agent_reply: 'Reply to a requester',
+  survey_invitation: 'Survey invitation',
+  sign_in: 'Sign-in link',
+  staff_notification: 'Staff notification',
+};
+
+const STATUS_LABELS: Record<MailStatus, string> = {
+  queued: 'Queued',
+  sent: 'Sent',
+  failed: 'Failed',
+  kept: 'Kept (no SMTP server configured)',
+};
+
+const STYLE = `
+  body { max-width: 52rem; }
+  article { border: 1px solid #8884; border-radius: 6px; padding: 1rem; margin: 1.5rem 0; }
+  article h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .5rem 0; font-size: .9rem; }
+  dt { font-weight: 600; }
+  dd { margin: 0; overflow-wrap: anywhere; }
+  .mail { border: 1px dashed #8886; padding: 1rem; margin-top: .75rem; background: #fff; color: #222; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; }
+  .status-failed { color: #c00; font-weight: 600; }
+`;
+
+const formatUtc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function renderMailArticle(m: OutgoingMailView): RawHtml {
+  return html`<article id="mail-${m.id}">
+<h2>${m.rendered?.subject ?? KIND_LABELS[m.kind]}</h2>
+<dl>
+  <dt>To</dt><dd>${m.recipient}</dd>
+  <dt>Kind</dt><dd>${KIND_LABELS[m.kind]}</dd>
+  <dt>Status</dt><dd class="status-${m.status}">${STATUS_LABELS[m.status]}</dd>
+  <dt>Created</dt><dd>${formatUtc(m.createdAt)}</dd>
+  ${m.sentAt ? html`<dt>Sent</dt><dd>${formatUtc(m.sentAt)}</dd>` : ''}
+  ${m.attempts ? html`<dt>Attempts</dt><dd>${m.attempts}</dd>` : ''}
+  ${m.lastError ? html`<dt>Last error</dt><dd>${m.lastError}</dd>` : ''}
+</dl>
+${
+  m.rendered
+    ? html`<div class="mail">${raw(m.rendered.bodyHtml)}</div>
+<details><summary>Plain-text part</summary><pre>${m.rendered.text}</pre></details>`
+    : m.status === 'kept'
+      ? html`<p class="muted">This mail can no longer be shown: what it was about is gone.</p>`
+      : ''
+}
+</article>`;
+}
+
+/** The admins' view of outgoing mail: kept mails are shown in full, with links that work. */
+export function renderOutgoingMailPage(mails: OutgoingMailView[], nextCursor: string | null): string {
+  return renderPage(
+    'Outgoing mail',
+    html`<main>
+<h1>Outgoing mail</h1>
+<p class="muted">Every mail Clearline queued, newest first. Without an SMTP server (<code>SMTP_URL</code>) mails are kept here instead of sent: open their links from this page.</p>
+${mails.length ? mails.map(renderMailArticle) : html`<p>No mail yet.</p>`}
+${nextCursor ? html`<p><a href="/admin/outgoing-mail?cursor=${encodeURIComponent(nextCursor)}">Older mails</a></p>` : ''}
+</main>`,
+    { style: STYLE },
+  );
+}
+
+export function renderOutgoingMailError(message: string): string {
+  return renderPage(
+    'Outgoing mail',
+    html`<main><h1>Outgoing mail</h1><p class="error">${message}</p></main>`,
+  );
+}

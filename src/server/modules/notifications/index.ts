@@ -1,0 +1,6 @@
+export { registerNotificationRoutes } from './notifications.routes.js';
+export {
+  onMessageCreated as notifyOnMessageCreated,
+  onTicketCreated as notifyOnTicketCreated,
+  onTicketStatusChanged as notifyOnTicketStatusChanged,
+} from './notifications.service.js';

@@ -1,0 +1,118 @@
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Queryable, Tx } from '../../db/client.js';
+import {
+  customers,
+  messages,
+  projectMembers,
+  projects,
+  requesterNotifications,
+  roles,
+  staffNotifications,
+  tickets,
+  ticketWatchers,
+} from '../../db/schema/index.js';
+
+export type StaffNotificationRow = typeof staffNotifications.$inferSelect;
+export type StaffNotificationKind = StaffNotificationRow['kind'];
+
+/**
+ * Who hears about a ticket: its assignee and its watchers who can still see it (members of its
+ * project; watchers also need tickets.view_all, as seeing an unassigned ticket does).
+ */
+export async function findTicketAudience(db: Queryable, ticketId: string) {
+  const result = await db.execute<{ user_id: string }>(sql`
+    SELECT DISTINCT pm.user_id
+      FROM ${tickets} t
+      JOIN ${projectMembers} pm ON pm.project_id = t.project_id
+      JOIN ${roles} r ON r.id = pm.role_id
+     WHERE t.id = ${ticketId}
+       AND (pm.user_id = t.assignee_id
+            OR (pm.user_id IN (SELECT w.user_id FROM ${ticketWatchers} w WHERE w.ticket_id = t.id)
+                AND 'tickets.view_all' = ANY(r.permissions)))`);
+  return result.rows.map((r) => r.user_id);
+}
+
+export async function insertStaffNotifications(tx: Tx, values: (typeof staffNotifications.$inferInsert)[]) {
+  if (!values.length) return [];
+  return tx.insert(staffNotifications).values(values).returning({ id: staffNotifications.id });
+}
+
+export async function insertRequesterReplyNotification(
+  tx: Tx,
+  values: { ticketId: string; messageId: string; createdAt: Date },
+) {
+  await tx.execute(sql`
+    INSERT INTO ${requesterNotifications} (customer_id, project_id, ticket_id, kind, message_id, created_at)
+    SELECT t.requester_id, t.project_id, t.id, 'reply', ${values.messageId}, ${values.createdAt}
+      FROM ${tickets} t WHERE t.id = ${values.ticketId}`);
+}
+
+export interface NotificationCursor {
+  read: boolean;
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * A staff member's notifications, unread first, then newest first; only for tickets of projects they
+ * are still a member of.
+ */
+export async function listStaffNotifications(
+  db: Queryable,
+  f: { userId: string; after?: NotificationCursor | undefined; limit: number },
+) {
+  const isRead = sql<boolean>`(${staffNotifications.readAt} IS NOT NULL)`;
+  const conditions: (SQL | undefined)[] = [eq(staffNotifications.userId, f.userId)];
+  if (f.after) {
+    const { read, createdAt, id } = f.after;
+    conditions.push(
+      sql`(${isRead} > ${read} OR (${isRead} = ${read} AND (${staffNotifications.createdAt}, ${staffNotifications.id}) < (${createdAt}, ${id})))`,
+    );
+  }
+  return db
+    .select({
+      notification: staffNotifications,
+      number: tickets.number,
+      subject: tickets.subject,
+      projectKey: projects.key,
+      requesterName: customers.name,
+      messageBody: messages.body,
+    })
+    .from(staffNotifications)
+    .innerJoin(tickets, eq(tickets.id, staffNotifications.ticketId))
+    .innerJoin(projects, eq(projects.id, tickets.projectId))
+    .innerJoin(customers, eq(customers.id, tickets.requesterId))
+    .innerJoin(
+      projectMembers,
+      and(eq(projectMembers.projectId, tickets.projectId), eq(projectMembers.userId, f.userId)),
+    )
+    .leftJoin(messages, eq(messages.id, staffNotifications.messageId))
+    .where(and(...conditions))
+    .orderBy(isRead, sql`${staffNotifications.createdAt} DESC`, sql`${staffNotifications.id} DESC`)
+    .limit(f.limit + 1);
+}
+
+export async function countUnread(db: Queryable, userId: string) {
+  const result = await db.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM ${staffNotifications} n
+      JOIN ${tickets} t ON t.id = n.ticket_id
+      JOIN ${projectMembers} pm ON pm.project_id = t.project_id AND pm.user_id = n.user_id
+     WHERE n.user_id = ${userId} AND n.read_at IS NULL`);
+  return result.rows[0]?.n ?? 0;
+}
+
+/** Marks the user's own notifications read (the given ones, or all); others' ids match nothing. */
+export async function markRead(tx: Tx, userId: string, ids: string[] | 'all', now: Date) {
+  const rows = await tx
+    .update(staffNotifications)
+    .set({ readAt: now })
+    .where(
+      and(
+        eq(staffNotifications.userId, userId),
+        isNull(staffNotifications.readAt),
+        ids === 'all' ? undefined : inArray(staffNotifications.id, ids),
+      ),
+    )
+    .returning({ id: staffNotifications.id });
+  return rows.length;
+}

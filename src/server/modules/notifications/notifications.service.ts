@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { Scope } from '../../app-context.js';
+import type { Queryable } from '../../db/client.js';
+import type { DomainEvents, EventActor } from '../../lib/events.js';
+import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import type { StaffActor } from '../auth/index.js';
+import { queueMail } from '../mail/index.js';
+import { reference } from '../tickets/index.js';
+import * as repo from './notifications.repo.js';
+
+/** Statuses a requester's reply reopens (tickets moves them to open); the reopen is worth telling. */
+const REOPENABLE = ['pending', 'resolved'];
+const EXCERPT_LENGTH = 200;
+
+/** Notifies the ticket's assignee and watchers, except whoever caused it; each also gets a mail. */
+async function notifyStaff(
+  s: Scope,
+  event: { ticketId: string; projectId: string; actor: EventActor; at: Date },
+  kind: repo.StaffNotificationKind,
+  messageId: string | null = null,
+) {
+  const actorId = event.actor.type === 'staff' ? event.actor.userId : null;
+  const audience = (await repo.findTicketAudience(s.tx, event.ticketId)).filter((id) => id !== actorId);
+  const rows = await repo.insertStaffNotifications(
+    s.tx,
+    audience.map((userId) => ({
+      userId,
+      projectId: event.projectId,
+      ticketId: event.ticketId,
+      kind,
+      messageId,
+      createdAt: event.at,
+    })),
+  );
+  for (const row of rows) await queueMail(s, { kind: 'staff_notification', notificationId: row.id });
+}
+
+export async function onTicketCreated(s: Scope, event: DomainEvents['ticket.created']) {
+  await notifyStaff(s, event, 'new_ticket');
+}
+
+/**
+ * A requester's reply tells the staff; an agent's public reply goes to the requester's bell and
+ * mailbox. Internal notes reach nobody outside the staff app.
+ */
+export async function onMessageCreated(s: Scope, event: DomainEvents['message.created']) {
+  if (event.kind !== 'public') return;
+  if (event.actor.type === 'requester') {
+    await notifyStaff(s, event, 'requester_reply', event.messageId);
+  } else if (event.actor.type === 'staff') {
+    await repo.insertRequesterReplyNotification(s.tx, {
+      ticketId: event.ticketId,
+      messageId: event.messageId,
+      createdAt: event.at,
+    });
+    await queueMail(s, { kind: 'agent_reply', messageId: event.messageId });
+  }
+}
+
+export async function onTicketStatusChanged(s: Scope, event: DomainEvents['ticket.status_changed']) {
+  if (event.actor.type === 'requester' && REOPENABLE.includes(event.from) && event.to === 'open') {
+    await notifyStaff(s, event, 'reopened');
+  }
+}
+
+const cursorSchema = z.object({ r: z.boolean(), t: z.iso.datetime(), id: z.uuid() });
+
+export async function listMyNotifications(
+  db: Queryable,
+  actor: StaffActor,
+  query: { cursor?: string | undefined; limit: number },
+) {
+  const after = query.cursor ? decodeCursor(query.cursor, cursorSchema) : undefined;
+  const [rows, unreadCount] = await Promise.all([
+    repo.listStaffNotifications(db, {
+      userId: actor.userId,
+      after: after && { read: after.r, createdAt: new Date(after.t), id: after.id },
+      limit: query.limit,
+    }),
+    repo.countUnread(db, actor.userId),
+  ]);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1)?.notification;
+  return {
+    notifications: page.map((r) => ({
+      id: r.notification.id,
+      kind: r.notification.kind,
+      ticket: {
+        id: r.notification.ticketId,
+        projectId: r.notification.projectId,
+        reference: reference(r.projectKey, r.number),
+        subject: r.subject,
+        requesterName: r.requesterName,
+      },
+      messageId: r.notification.messageId,
+      excerpt: r.messageBody === null ? null : excerpt(r.messageBody),
+      createdAt: r.notification.createdAt,
+      readAt: r.notification.readAt,
+    })),
+    unreadCount,
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ r: last.readAt !== null, t: last.createdAt.toISOString(), id: last.id })
+        : null,
+  };
+}
+
+const excerpt = (body: string) => {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH - 1)}…` : flat;
+};
+
+export const countUnreadNotifications = (db: Queryable, actor: StaffActor) =>
+  repo.countUnread(db, actor.userId);
+
+export async function markNotificationsRead(s: Scope, actor: StaffActor, ids: string[] | 'all') {
+  return repo.markRead(s.tx, actor.userId, ids, s.clock.now());
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type AppContext, scopeOf } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { renderMarkdown } from '../../lib/markdown.js';
+import { assertSameOrigin } from '../auth/index.js';
+import { submitSurvey } from '../csat/index.js';
+import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
+import { postRequesterMessage } from '../tickets/index.js';
+import {
+  assertAcceptsReplies,
+  closeAsRequester,
+  getAnswerableSurvey,
+  type PortalTicket,
+  statusAfterReply,
+} from './portal.service.js';
+import { type PortalCustomer, resolveCustomerSession } from './portal-customer.service.js';
+
+/**
+ * What both faces of the portal (HTML forms and the JSON API) do for an action: the honeypot answers
+ * exactly like a success and writes nothing; otherwise the captcha is spent in the transaction that
+ * writes, so a refused submission leaves nothing behind.
+ */
+
+export async function sendPortalReply(
+  ctx: AppContext,
+  request: FastifyRequest,
+  row: PortalTicket,
+  input: { body: string; altcha: string | undefined; website: string | undefined },
+) {
+  assertAcceptsReplies(row.ticket);
+  const author = { type: 'requester' as const, name: row.requesterName };
+  if (isHoneypotFilled(input.website)) {
+    logHoneypotDiscard(request, 'portal.reply');
+    return {
+      message: {
+        id: randomUUID(),
+        kind: 'public' as const,
+        body: input.body,
+        bodyHtml: renderMarkdown(input.body),
+        author,
+        createdAt: ctx.clock.now(),
+      },
+      ticket: { status: statusAfterReply(row.ticket.status) },
+    };
+  }
+  const message = await inTransaction(ctx.db, async (tx) => {
+    await verifyCaptcha(tx, ctx.clock, input.altcha);
+    return postRequesterMessage(scopeOf(ctx, tx), row.ticket.id, input.body);
+  });
+  return {
+    message: {
+      id: message.id,
+      kind: 'public' as const,
+      body: message.body,
+      bodyHtml: message.bodyHtml,
+      author,
+      createdAt: message.createdAt,
+    },
+    ticket: { status: statusAfterReply(row.ticket.status) },
+  };
+}
+
+export async function answerPortalSurvey(
+  ctx: AppContext,
+  request: FastifyRequest,
+  row: PortalTicket,
+  input: { rating: number; comment: string | null; altcha: string | undefined; website: string | undefined },
+) {
+  const pending = await getAnswerableSurvey(ctx.db, ctx.clock, row.ticket.id);
+  if (isHoneypotFilled(input.website)) {
+    logHoneypotDiscard(request, 'portal.survey');
+    return { rating: input.rating, comment: input.comment, submittedAt: ctx.clock.now() };
+  }
+  const survey = await inTransaction(ctx.db, async (tx) => {
+    await verifyCaptcha(tx, ctx.clock, input.altcha);
+    return submitSurvey(tx, ctx.clock, pending.id, {
+      rating: input.rating,
+      comment: input.comment,
+      channel: 'portal',
+    });
+  });
+  return {
+    rating: input.rating,
+    comment: survey.comment,
+    submittedAt: survey.submittedAt ?? ctx.clock.now(),
+  };
+}
+
+export const closePortalTicket = (ctx: AppContext, row: PortalTicket) =>
+  inTransaction(ctx.db, (tx) => closeAsRequester(scopeOf(ctx, tx), row.ticket.id));
+
+export const PORTAL_COOKIE = 'clearline_portal';
+
+/**
+ * The signed-in customer of this account's portal, from the portal cookie only: a staff session is
+ * never a substitute (and staff routes never read this cookie). Cookie-authenticated writes must come
+ * from our own origin.
+ */
+export async function findPortalCustomer(
+  ctx: AppContext,
+  request: FastifyRequest,
+  accountId: string,
+): Promise<PortalCustomer | null> {
+  const customer = await resolveCustomerSession(ctx.db, ctx.clock, accountId, request.cookies[PORTAL_COOKIE]);
+  if (customer && request.method !== 'GET' && request.method !== 'HEAD') assertSameOrigin(request);
+  return customer;
+}
+
+export function setPortalCookie(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  session: { token: string; expiresAt: Date },
+) {
+  reply.setCookie(PORTAL_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    path: '/',
+    expires: session.expiresAt,
+  });
+}
+
+export const sendHtml = (reply: FastifyReply, status: number, body: string) =>
+  reply.status(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(body);

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { type AppContext, scopeOf } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { type Api, errorResponse, errorResponses } from '../../lib/http.js';
+import { authenticate } from '../auth/index.js';
+import { portalPath } from '../tickets/index.js';
+import {
+  portalReplyBody,
+  portalReplyResponse,
+  portalSurveyBody,
+  portalSurveyResponse,
+  portalTicketSchema,
+  portalTokenParams,
+} from './portal.schemas.js';
+import { getPortalTicketByToken, openTicketView, resetPortalLink } from './portal.service.js';
+import { answerPortalSurvey, closePortalTicket, sendPortalReply } from './portal-actions.js';
+
+const publicRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
+const writeRateLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+
+/** The JSON face of the ticket page: what `/p/{token}` shows and does, for API clients. */
+export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
+  const byToken = (token: string) => getPortalTicketByToken(ctx.db, ctx.links, token);
+  const viewOf = async (token: string) => {
+    const row = await byToken(token);
+    return inTransaction(ctx.db, (tx) => openTicketView(tx, ctx.clock, row));
+  };
+
+  app.get(
+    '/api/v1/portal/:token',
+    {
+      config: publicRateLimit,
+      schema: {
+        tags: ['portal'],
+        summary:
+          'A ticket by its secret portal link: branding, status, public thread (never internal notes), pending survey. Reads its reply notifications.',
+        security: [],
+        params: portalTokenParams,
+        response: { 200: portalTicketSchema, 404: errorResponse, 429: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      return viewOf(request.params.token);
+    },
+  );
+
+  app.post(
+    '/api/v1/portal/:token/messages',
+    {
+      config: writeRateLimit,
+      schema: {
+        tags: ['portal'],
+        summary:
+          'Reply as the requester (Markdown, captcha). Reopens a pending or resolved ticket; a closed one refuses with TICKET_CLOSED.',
+        security: [],
+        params: portalTokenParams,
+        body: portalReplyBody,
+        response: { 201: portalReplyResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const row = await byToken(request.params.token);
+      const { body, altcha, website } = request.body;
+      return reply.status(201).send(await sendPortalReply(ctx, request, row, { body, altcha, website }));
+    },
+  );
+
+  app.post(
+    '/api/v1/portal/:token/close',
+    {
+      config: writeRateLimit,
+      schema: {
+        tags: ['portal'],
+        summary:
+          '"Close my ticket": asks for closure (pending_closure, the survey is offered at once); with a closure scheduled, closes now.',
+        security: [],
+        params: portalTokenParams,
+        response: { 200: portalTicketSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await closePortalTicket(ctx, await byToken(request.params.token));
+      return viewOf(request.params.token);
+    },
+  );
+
+  app.post(
+    '/api/v1/portal/:token/survey',
+    {
+      config: writeRateLimit,
+      schema: {
+        tags: ['portal'],
+        summary: "Answer the ticket's pending satisfaction survey (1–5 stars, optional comment, captcha).",
+        security: [],
+        params: portalTokenParams,
+        body: portalSurveyBody,
+        response: { 200: portalSurveyResponse, ...errorResponses, 410: errorResponse },
+      },
+    },
+    async (request) => {
+      const row = await byToken(request.params.token);
+      const { rating, comment, altcha, website } = request.body;
+      const answer = await answerPortalSurvey(ctx, request, row, { rating, comment, altcha, website });
+      return { state: 'submitted' as const, answer };
+    },
+  );
+
+  app.post(
+    '/api/v1/tickets/:ticketId/portal-link',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: "Replace the ticket's portal link (tickets.update); the old link stops working at once.",
+        params: z.object({ ticketId: z.uuid() }),
+        response: { 200: z.object({ portalUrl: z.string() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      const ticket = await inTransaction(ctx.db, (tx) =>
+        resetPortalLink(scopeOf(ctx, tx), actor, request.params.ticketId),
+      );
+      return { portalUrl: ctx.config.publicUrl + portalPath(ctx.links, ticket) };
+    },
+  );
+}

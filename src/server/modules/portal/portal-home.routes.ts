@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { type AppContext, scopeOf } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import { type Api, errorResponses } from '../../lib/http.js';
+import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
+import {
+  accountParams,
+  newPortalTicketBody,
+  portalHomeSchema,
+  replyText,
+  subjectText,
+} from './portal.schemas.js';
+import { findPortalCustomer, sendHtml } from './portal-actions.js';
+import {
+  type AccountBrand,
+  getAccountBrand,
+  getPortalHome,
+  openPortalTicket,
+  type PortalCustomer,
+} from './portal-customer.service.js';
+import {
+  type NewTicketForm,
+  renderHomePage,
+  renderPortalMissing,
+  renderSignInPage,
+} from './portal-home-page.js';
+import { NOTICES, type Notice } from './portal-page.js';
+
+const pageRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
+const writeRateLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+
+/** The one way a customer opens a ticket: honeypot first (answered as a success), captcha spent in the write. */
+async function createTicket(
+  ctx: AppContext,
+  request: FastifyRequest,
+  customer: PortalCustomer,
+  input: {
+    projectId: string;
+    subject: string;
+    body: string;
+    altcha?: string | undefined;
+    website?: string | undefined;
+  },
+) {
+  if (isHoneypotFilled(input.website)) {
+    logHoneypotDiscard(request, 'portal.new_ticket');
+    return { id: randomUUID() };
+  }
+  const ticket = await inTransaction(ctx.db, async (tx) => {
+    await verifyCaptcha(tx, ctx.clock, input.altcha);
+    return openPortalTicket(scopeOf(ctx, tx), customer, input);
+  });
+  return { id: ticket.id };
+}
+
+const signedInCustomer = async (ctx: AppContext, request: FastifyRequest, accountId: string) => {
+  const customer = await findPortalCustomer(ctx, request, accountId);
+  if (!customer) throw new AppError('UNAUTHENTICATED', 'Sign in to the portal with the link we mail you.');
+  return customer;
+};
+
+export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
+  const brandOf = async (accountId: string): Promise<AccountBrand | null> => {
+    try {
+      return await getAccountBrand(ctx.db, accountId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  };
+
+  app.get(
+    '/portal/:accountId',
+    {
+      config: pageRateLimit,
+      schema: { hide: true, params: accountParams, querystring: z.object({ done: z.string().optional() }) },
+    },
+    async (request, reply) => {
+      const account = await brandOf(request.params.accountId);
+      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      const customer = await findPortalCustomer(ctx, request, account.id);
+      if (!customer) return sendHtml(reply, 200, renderSignInPage(account));
+      const home = await getPortalHome(ctx.db, ctx.clock, customer);
+      const done = request.query.done;
+      const notice = done && done in NOTICES ? (done as Notice) : undefined;
+      return sendHtml(reply, 200, renderHomePage(account, home, { notice }));
+    },
+  );
+
+  app.post(
+    '/portal/:accountId/tickets',
+    { config: writeRateLimit, schema: { hide: true, params: accountParams } },
+    async (request, reply) => {
+      const account = await brandOf(request.params.accountId);
+      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      const customer = await findPortalCustomer(ctx, request, account.id);
+      if (!customer) return reply.redirect(`/portal/${account.id}`, 303);
+      const form = (request.body ?? {}) as Record<string, string | undefined>;
+      const typed: NewTicketForm = { projectId: form.projectId, subject: form.subject, body: form.body };
+      const again = async (status: number, error: string) =>
+        sendHtml(
+          reply,
+          status,
+          renderHomePage(account, await getPortalHome(ctx.db, ctx.clock, customer), {
+            newTicket: { ...typed, error },
+          }),
+        );
+      const subject = subjectText.safeParse(form.subject ?? '');
+      const body = replyText.safeParse(form.body ?? '');
+      const projectId = z.uuid().safeParse(form.projectId);
+      if (!projectId.success) return again(400, 'Pick a project.');
+      if (!subject.success)
+        return again(400, subject.error.issues[0]?.message ?? 'Give your ticket a subject.');
+      if (!body.success) return again(400, body.error.issues[0]?.message ?? 'Write a message.');
+      try {
+        await createTicket(ctx, request, customer, {
+          projectId: projectId.data,
+          subject: subject.data,
+          body: body.data,
+          altcha: form.altcha,
+          website: form.website,
+        });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return again(err.statusCode, err.message);
+      }
+      // Real and discarded submissions land on the same page.
+      return reply.redirect(`/portal/${account.id}?done=created`, 303);
+    },
+  );
+
+  app.get(
+    '/api/v1/portal/accounts/:accountId/home',
+    {
+      config: pageRateLimit,
+      schema: {
+        tags: ['portal'],
+        summary:
+          "The signed-in customer's tickets across the account's projects, with unread markers and the bells (portal session cookie).",
+        security: [{ portalSession: [] }],
+        params: accountParams,
+        response: { 200: portalHomeSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const customer = await signedInCustomer(ctx, request, request.params.accountId);
+      reply.header('Cache-Control', 'no-store');
+      return getPortalHome(ctx.db, ctx.clock, customer);
+    },
+  );
+
+  app.post(
+    '/api/v1/portal/accounts/:accountId/tickets',
+    {
+      config: writeRateLimit,
+      schema: {
+        tags: ['portal'],
+        summary: 'Open a ticket as the signed-in customer (subject, Markdown message, captcha).',
+        security: [{ portalSession: [] }],
+        params: accountParams,
+        body: newPortalTicketBody,
+        response: { 201: z.object({ id: z.uuid(), url: z.string() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = request.params;
+      const customer = await signedInCustomer(ctx, request, accountId);
+      const { id } = await createTicket(ctx, request, customer, request.body);
+      return reply.status(201).send({ id, url: `/portal/${accountId}/tickets/${id}` });
+    },
+  );
+}

@@ -1,0 +1,143 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { type AppContext, scopeOf } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import { type Api, errorResponse } from '../../lib/http.js';
+import { accountParams, signInRequestBody } from './portal.schemas.js';
+import { PORTAL_COOKIE, sendHtml, setPortalCookie } from './portal-actions.js';
+import {
+  type AccountBrand,
+  checkSignInLink,
+  endCustomerSession,
+  getAccountBrand,
+  requestSignInLink,
+  signInWithLink,
+} from './portal-customer.service.js';
+import {
+  renderPortalMissing,
+  renderSignInConfirm,
+  renderSignInPage,
+  SIGN_IN_SENT,
+} from './portal-home-page.js';
+
+/** Per client: a person asks for a link or two; a script probing addresses hits this at once. */
+const signInRateLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+const linkParams = z.object({ accountId: z.uuid(), token: z.string().min(1).max(200) });
+const emailSchema = z.email().max(320);
+
+/**
+ * Asks for a link and answers the same whether the address is known or not; the link itself only
+ * exists for a known customer, and reaches them by mail.
+ */
+async function askForLink(ctx: AppContext, accountId: string, email: string) {
+  await inTransaction(ctx.db, (tx) => requestSignInLink(scopeOf(ctx, tx), accountId, email));
+}
+
+async function brandOrNull(ctx: AppContext, accountId: string): Promise<AccountBrand | null> {
+  try {
+    return await getAccountBrand(ctx.db, accountId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
+  app.post(
+    '/api/v1/portal/accounts/:accountId/sign-in',
+    {
+      config: signInRateLimit,
+      schema: {
+        tags: ['portal'],
+        summary:
+          'Ask for a single-use sign-in link (valid 15 minutes) by mail. The answer is the same whether the address is known or not.',
+        security: [],
+        params: accountParams,
+        body: signInRequestBody.extend({ email: emailSchema }),
+        response: {
+          202: z.object({ message: z.string() }),
+          400: errorResponse,
+          404: errorResponse,
+          429: errorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      await getAccountBrand(ctx.db, request.params.accountId);
+      await askForLink(ctx, request.params.accountId, request.body.email);
+      return reply.status(202).send({ message: SIGN_IN_SENT });
+    },
+  );
+
+  app.post(
+    '/portal/:accountId/sign-in',
+    { config: signInRateLimit, schema: { hide: true, params: accountParams } },
+    async (request, reply) => {
+      const account = await brandOrNull(ctx, request.params.accountId);
+      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      const typed = ((request.body ?? {}) as { email?: string }).email?.trim() ?? '';
+      const email = emailSchema.safeParse(typed);
+      if (!email.success) {
+        const error = 'Enter the email address you wrote to us from.';
+        return sendHtml(reply, 400, renderSignInPage(account, { email: typed, error }));
+      }
+      await askForLink(ctx, account.id, email.data);
+      return sendHtml(reply, 200, renderSignInPage(account, { email: typed, sent: true }));
+    },
+  );
+
+  app.get(
+    '/portal/:accountId/sign-in/:token',
+    { config: signInRateLimit, schema: { hide: true, params: linkParams } },
+    async (request, reply) => {
+      const { accountId, token } = request.params;
+      const account = await brandOrNull(ctx, accountId);
+      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      const state = await checkSignInLink(ctx.db, ctx.links, ctx.clock, accountId, token);
+      const status = state === 'valid' ? 200 : state === 'invalid' ? 404 : 410;
+      return sendHtml(
+        reply,
+        status,
+        renderSignInConfirm(account, `/portal/${accountId}/sign-in/${token}`, state),
+      );
+    },
+  );
+
+  app.post(
+    '/portal/:accountId/sign-in/:token',
+    { config: signInRateLimit, schema: { hide: true, params: linkParams } },
+    async (request, reply) => {
+      const { accountId, token } = request.params;
+      const account = await brandOrNull(ctx, accountId);
+      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      let session: { token: string; expiresAt: Date };
+      try {
+        session = await inTransaction(ctx.db, (tx) =>
+          signInWithLink(tx, ctx.links, ctx.clock, { accountId, token, sessionDays: ctx.config.sessionDays }),
+        );
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'UNAUTHENTICATED') throw err;
+        const state = await checkSignInLink(ctx.db, ctx.links, ctx.clock, accountId, token);
+        return sendHtml(
+          reply,
+          401,
+          renderSignInConfirm(account, request.url, state === 'valid' ? 'used' : state),
+        );
+      }
+      setPortalCookie(reply, request, session);
+      return reply.redirect(`/portal/${accountId}`, 303);
+    },
+  );
+
+  app.post(
+    '/portal/:accountId/sign-out',
+    { config: signInRateLimit, schema: { hide: true, params: accountParams } },
+    async (request: FastifyRequest<{ Params: { accountId: string } }>, reply) => {
+      const secret = request.cookies[PORTAL_COOKIE];
+      if (secret) await inTransaction(ctx.db, (tx) => endCustomerSession(tx, secret));
+      reply.clearCookie(PORTAL_COOKIE, { path: '/' });
+      return reply.redirect(`/portal/${request.params.accountId}`, 303);
+    },
+  );
+}

@@ -1,0 +1,220 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import type { Api } from '../../lib/http.js';
+import { MAX_COMMENT_LENGTH, ratingSchema } from '../csat/index.js';
+import { replyText } from './portal.schemas.js';
+import {
+  getCustomerTicket,
+  getPortalTicketByToken,
+  openTicketView,
+  type PortalTicket,
+} from './portal.service.js';
+import {
+  answerPortalSurvey,
+  closePortalTicket,
+  findPortalCustomer,
+  sendHtml,
+  sendPortalReply,
+} from './portal-actions.js';
+import {
+  NOTICES,
+  type Notice,
+  renderPortalNotFound,
+  renderTicketPage,
+  type TicketPageOptions,
+} from './portal-page.js';
+
+/** Where a ticket page is served from and what it links back to. */
+interface Target {
+  row: PortalTicket;
+  base: string;
+  homeUrl?: string;
+}
+type Resolution = { target: Target } | { redirect: string } | null;
+type Resolver = (request: FastifyRequest) => Promise<Resolution>;
+
+const pageRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
+const postRateLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+
+const notFoundAsNull = async <T>(load: () => Promise<T>): Promise<T | null> => {
+  try {
+    return await load();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+};
+
+type FormBody = Record<string, string | undefined>;
+const formOf = (request: FastifyRequest) => (request.body ?? {}) as FormBody;
+const isNotice = (value: string | undefined): value is Notice => value !== undefined && value in NOTICES;
+
+/**
+ * The ticket page and its three forms (reply, close, survey) under one base path. The same page is
+ * served at `/p/{token}` (the secret link is the only credential) and at
+ * `/portal/{accountId}/tickets/{ticketId}` (the portal session is); neither accepts the other's
+ * credential, and neither accepts a staff session.
+ */
+function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.ZodObject, resolve: Resolver) {
+  const show = async (
+    reply: FastifyReply,
+    status: number,
+    target: Target,
+    options: Partial<TicketPageOptions>,
+  ) => {
+    const view = await inTransaction(ctx.db, (tx) => openTicketView(tx, ctx.clock, target.row));
+    return sendHtml(
+      reply,
+      status,
+      renderTicketPage(view, { base: target.base, homeUrl: target.homeUrl, ...options }),
+    );
+  };
+
+  /** Resolves the target, or answers (404 page, redirect to sign-in) and returns null. */
+  const targetOf = async (request: FastifyRequest, reply: FastifyReply) => {
+    const resolution = await resolve(request);
+    if (!resolution) {
+      await sendHtml(reply, 404, renderPortalNotFound());
+      return null;
+    }
+    if ('redirect' in resolution) {
+      await reply.redirect(resolution.redirect, 303);
+      return null;
+    }
+    return resolution.target;
+  };
+
+  /** After a refusal: the page as it now is, with the refusal and what was typed. */
+  const refuse = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    err: unknown,
+    options: (message: string) => Partial<TicketPageOptions>,
+  ) => {
+    if (!(err instanceof AppError)) throw err;
+    const fresh = await resolve(request);
+    if (!fresh || 'redirect' in fresh) return sendHtml(reply, 404, renderPortalNotFound());
+    return show(reply, err.statusCode, fresh.target, options(err.message));
+  };
+
+  app.get(
+    path,
+    {
+      config: pageRateLimit,
+      schema: { hide: true, params, querystring: z.object({ done: z.string().optional() }) },
+    },
+    async (request, reply) => {
+      const target = await targetOf(request, reply);
+      if (!target) return reply;
+      const done = (request.query as { done?: string }).done;
+      return show(reply, 200, target, { notice: isNotice(done) ? done : undefined });
+    },
+  );
+
+  app.post(
+    `${path}/reply`,
+    { config: postRateLimit, schema: { hide: true, params } },
+    async (request, reply) => {
+      const target = await targetOf(request, reply);
+      if (!target) return reply;
+      const form = formOf(request);
+      const typed = form.body ?? '';
+      const text = replyText.safeParse(typed);
+      if (!text.success) {
+        const error = text.error.issues[0]?.message ?? 'Write a reply first.';
+        return show(reply, 400, target, { reply: { body: typed, error } });
+      }
+      try {
+        await sendPortalReply(ctx, request, target.row, {
+          body: text.data,
+          altcha: form.altcha,
+          website: form.website,
+        });
+      } catch (err) {
+        return refuse(request, reply, err, (error) => ({ reply: { body: typed, error } }));
+      }
+      return reply.redirect(`${target.base}?done=reply`, 303);
+    },
+  );
+
+  app.post(
+    `${path}/close`,
+    { config: postRateLimit, schema: { hide: true, params } },
+    async (request, reply) => {
+      const target = await targetOf(request, reply);
+      if (!target) return reply;
+      let status: string;
+      try {
+        status = (await closePortalTicket(ctx, target.row)).status;
+      } catch (err) {
+        return refuse(request, reply, err, (error) => ({ error }));
+      }
+      return reply.redirect(`${target.base}?done=${status === 'closed' ? 'closed' : 'closure'}`, 303);
+    },
+  );
+
+  app.post(
+    `${path}/survey`,
+    { config: postRateLimit, schema: { hide: true, params } },
+    async (request, reply) => {
+      const target = await targetOf(request, reply);
+      if (!target) return reply;
+      const form = formOf(request);
+      const rating = ratingSchema.safeParse(form.rating);
+      const comment = form.comment ?? '';
+      const kept = { rating: rating.success ? rating.data : undefined, comment };
+      if (!rating.success) {
+        return show(reply, 400, target, { survey: { ...kept, error: 'Pick a rating from 1 to 5 stars.' } });
+      }
+      if (comment.length > MAX_COMMENT_LENGTH) {
+        const error = `The comment can be at most ${MAX_COMMENT_LENGTH} characters (it has ${comment.length}).`;
+        return show(reply, 400, target, { survey: { ...kept, error } });
+      }
+      try {
+        await answerPortalSurvey(ctx, request, target.row, {
+          rating: rating.data,
+          comment: comment.trim() || null,
+          altcha: form.altcha,
+          website: form.website,
+        });
+      } catch (err) {
+        const final =
+          err instanceof AppError && ['ALREADY_SUBMITTED', 'SURVEY_EXPIRED', 'NOT_FOUND'].includes(err.code);
+        return refuse(request, reply, err, (error) => (final ? { error } : { survey: { ...kept, error } }));
+      }
+      return reply.redirect(`${target.base}?done=survey`, 303);
+    },
+  );
+}
+
+export function registerPortalTicketPages(app: Api, ctx: AppContext) {
+  registerTicketPage(
+    app,
+    ctx,
+    '/p/:token',
+    z.object({ token: z.string().min(1).max(200) }),
+    async (request) => {
+      const { token } = request.params as { token: string };
+      const row = await notFoundAsNull(() => getPortalTicketByToken(ctx.db, ctx.links, token));
+      return row ? { target: { row, base: `/p/${token}` } } : null;
+    },
+  );
+
+  registerTicketPage(
+    app,
+    ctx,
+    '/portal/:accountId/tickets/:ticketId',
+    z.object({ accountId: z.uuid(), ticketId: z.uuid() }),
+    async (request) => {
+      const { accountId, ticketId } = request.params as { accountId: string; ticketId: string };
+      const customer = await findPortalCustomer(ctx, request, accountId);
+      if (!customer) return { redirect: `/portal/${accountId}` };
+      const row = await notFoundAsNull(() => getCustomerTicket(ctx.db, customer, ticketId));
+      const home = `/portal/${accountId}`;
+      return row ? { target: { row, base: `${home}/tickets/${ticketId}`, homeUrl: home } } : null;
+    },
+  );
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { PRIORITIES, STATUSES } from '../../../shared/tickets.js';
+import { commentSchema } from '../csat/index.js';
+import { captchaBodyFields } from '../spam/index.js';
+
+export const MAX_MESSAGE_LENGTH = 10_000;
+
+export const portalTokenParams = z.object({ token: z.string().min(1).max(200) });
+export const accountParams = z.object({ accountId: z.uuid() });
+
+export const replyText = z
+  .string()
+  .trim()
+  .min(1, 'Write a reply first.')
+  .max(MAX_MESSAGE_LENGTH, `A reply can be at most ${MAX_MESSAGE_LENGTH.toLocaleString('en')} characters.`)
+  .describe('Markdown, at most 10,000 characters.');
+
+export const subjectText = z.string().trim().min(1, 'Give your ticket a subject.').max(300);
+
+const brand = z.object({ name: z.string(), logoUrl: z.string().nullable() });
+
+/** A thread entry as requesters see it: public replies and system messages only, no staff ids. */
+export const portalMessageSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(['public', 'system']),
+  body: z.string(),
+  bodyHtml: z.string().describe('The body rendered from Markdown, without raw HTML.'),
+  author: z.object({ type: z.enum(['staff', 'requester']), name: z.string() }).nullable(),
+  createdAt: z.date(),
+});
+
+export const portalAbilitiesSchema = z.object({
+  reply: z.boolean().describe('False once the ticket is closed.'),
+  requestClosure: z.boolean().describe('"Close my ticket": asks for closure (pending_closure).'),
+  closeNow: z.boolean().describe('A closure is scheduled: the requester can close the ticket at once.'),
+});
+
+export const portalTicketSchema = z
+  .object({
+    account: brand,
+    ticket: z.object({
+      reference: z.string(),
+      subject: z.string(),
+      status: z.enum(STATUSES),
+      priority: z.enum(PRIORITIES),
+      closesAt: z.date().nullable(),
+      createdAt: z.date(),
+      lastActivityAt: z.date().describe('The newest public reply or system message.'),
+    }),
+    thread: z.array(portalMessageSchema),
+    survey: z
+      .object({ expiresAt: z.date() })
+      .nullable()
+      .describe('The satisfaction survey waiting for an answer; answer it with POST …/survey.'),
+    abilities: portalAbilitiesSchema,
+  })
+  .describe('PortalTicket');
+
+export const portalReplyBody = z.object({ body: replyText, ...captchaBodyFields });
+
+export const portalReplyResponse = z.object({
+  message: portalMessageSchema,
+  ticket: z.object({ status: z.enum(STATUSES) }),
+});
+
+export const portalSurveyBody = z.object({
+  rating: z.number().int().min(1).max(5),
+  comment: commentSchema,
+  ...captchaBodyFields,
+});
+
+export const portalSurveyResponse = z.object({
+  state: z.literal('submitted'),
+  answer: z.object({ rating: z.number().int(), comment: z.string().nullable(), submittedAt: z.date() }),
+});
+
+export const signInRequestBody = z.object({ email: z.string().trim().max(320) });
+
+const bellSchema = z.object({
+  count: z.number().int(),
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      kind: z.enum(['reply', 'survey']),
+      projectId: z.uuid(),
+      ticket: z.object({ id: z.uuid(), reference: z.string(), subject: z.string() }),
+      url: z.string(),
+      createdAt: z.date(),
+    }),
+  ),
+});
+
+export const portalHomeSchema = z
+  .object({
+    customer: z.object({ name: z.string(), email: z.string() }),
+    bell: bellSchema.describe('Every unread reply and pending survey in the account.'),
+    projects: z.array(z.object({ id: z.uuid(), name: z.string(), bell: bellSchema })),
+    tickets: z.array(
+      z.object({
+        id: z.uuid(),
+        projectId: z.uuid(),
+        reference: z.string(),
+        subject: z.string(),
+        status: z.enum(STATUSES),
+        lastActivityAt: z.date(),
+        unread: z.number().int().describe('Unread replies and pending surveys on this ticket.'),
+        url: z.string(),
+      }),
+    ),
+  })
+  .describe('PortalHome');
+
+export const newPortalTicketBody = z.object({
+  projectId: z.uuid(),
+  subject: subjectText,
+  body: replyText,
+  ...captchaBodyFields,
+});

@@ -1,0 +1,149 @@
+import { isActiveStatus, type TicketStatus } from '../../../shared/tickets.js';
+import type { Scope } from '../../app-context.js';
+import type { Queryable, Tx } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { LinkTokens } from '../../lib/link-tokens.js';
+import type { StaffActor } from '../auth/index.js';
+import { getPendingSurvey } from '../csat/index.js';
+import { requirePermission } from '../members/index.js';
+import {
+  changeStatus,
+  getTicketAccess,
+  listMessages,
+  lockTicket,
+  PORTAL_LINK_PURPOSE,
+  reference,
+  STATUS_LABELS,
+} from '../tickets/index.js';
+import * as repo from './portal.repo.js';
+
+export type PortalTicket = NonNullable<Awaited<ReturnType<typeof repo.findPortalTicket>>>;
+
+/** The ticket a portal link points to; 404 for anything unknown, reset or forged. */
+export async function getPortalTicketByToken(db: Queryable, links: LinkTokens, token: string) {
+  const id = links.parseId(token);
+  const row = id ? await repo.findPortalTicket(db, id) : null;
+  if (!id || !row || !links.verify(PORTAL_LINK_PURPOSE, token, id, row.ticket.portalTokenVersion)) {
+    throw notFound('Ticket');
+  }
+  return row;
+}
+
+/** A signed-in customer's own ticket in this account; anyone else's is simply not found. */
+export async function getCustomerTicket(
+  db: Queryable,
+  customer: { id: string; accountId: string },
+  ticketId: string,
+) {
+  const row = await repo.findPortalTicket(db, ticketId);
+  if (!row || row.ticket.requesterId !== customer.id || row.accountId !== customer.accountId) {
+    throw notFound('Ticket');
+  }
+  return row;
+}
+
+/** Staff with tickets.update make a new portal link; the old one stops working at once. */
+export async function resetPortalLink(s: Scope, actor: StaffActor, ticketId: string) {
+  const { member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  requirePermission(member, 'tickets.update');
+  return repo.incrementPortalTokenVersion(s.tx, ticketId);
+}
+
+export const portalAbilities = (status: TicketStatus) => ({
+  reply: status !== 'closed',
+  requestClosure: isActiveStatus(status) || status === 'resolved',
+  closeNow: status === 'closure_scheduled',
+});
+
+export const logoUrlOf = (account: { id: string; hasLogo: boolean }) =>
+  account.hasLogo ? `/api/v1/accounts/${account.id}/logo` : null;
+
+/**
+ * What the requester sees of a ticket: public replies and system messages, never internal notes
+ * (they are not even read from the database), and the survey waiting for an answer, if any.
+ * Opening the page reads the ticket's reply notifications.
+ */
+export async function openTicketView(tx: Tx, clock: Clock, row: PortalTicket) {
+  const { ticket } = row;
+  await repo.markRepliesRead(tx, ticket.id, ticket.requesterId, clock.now());
+  const [thread, survey] = await Promise.all([
+    listMessages(tx, ticket.id, ['public', 'system']),
+    getPendingSurvey(tx, clock, ticket.id),
+  ]);
+  return {
+    account: {
+      id: row.accountId,
+      name: row.accountName,
+      logoUrl: logoUrlOf({ id: row.accountId, hasLogo: row.hasLogo }),
+    },
+    ticket: {
+      id: ticket.id,
+      reference: reference(row.projectKey, ticket.number),
+      subject: ticket.subject,
+      status: ticket.status,
+      statusLabel: STATUS_LABELS[ticket.status],
+      priority: ticket.priority,
+      closesAt: ticket.closesAt,
+      createdAt: ticket.createdAt,
+      lastActivityAt: row.lastActivityAt,
+    },
+    thread: thread.map((m) => ({
+      id: m.id,
+      kind: m.kind === 'system' ? ('system' as const) : ('public' as const),
+      body: m.body,
+      bodyHtml: m.bodyHtml,
+      author: m.authorUserId
+        ? { type: 'staff' as const, name: m.authorUserName ?? 'Support' }
+        : m.authorCustomerId
+          ? { type: 'requester' as const, name: m.authorCustomerName ?? 'You' }
+          : null,
+      createdAt: m.createdAt,
+    })),
+    survey: survey ? { id: survey.id, expiresAt: survey.expiresAt } : null,
+    abilities: portalAbilities(ticket.status),
+  };
+}
+
+export type PortalTicketView = Awaited<ReturnType<typeof openTicketView>>;
+
+const ticketClosed = () =>
+  new AppError(
+    'TICKET_CLOSED',
+    'This ticket is closed and takes no more replies; open a new ticket instead.',
+  );
+
+/** Refuses early, before captcha and honeypot (postRequesterMessage checks again under the lock). */
+export function assertAcceptsReplies(ticket: { status: TicketStatus }) {
+  if (ticket.status === 'closed') throw ticketClosed();
+}
+
+/** The status a reply leaves the ticket in (the honeypot's fake answer must match a real one). */
+export const statusAfterReply = (status: TicketStatus): TicketStatus =>
+  status === 'pending' || status === 'resolved' ? 'open' : status;
+
+/**
+ * "Close my ticket": from an active status or resolved it asks for closure (pending_closure, which
+ * offers the survey at once); a scheduled closure can be brought forward to now.
+ */
+export async function closeAsRequester(s: Scope, ticketId: string) {
+  const ticket = await lockTicket(s.tx, ticketId);
+  if (!ticket) throw notFound('Ticket');
+  const actor = { type: 'requester' as const, customerId: ticket.requesterId };
+  if (ticket.status === 'closure_scheduled') {
+    return changeStatus(s, ticket, 'closed', { actor, byline: 'by the requester' });
+  }
+  if (portalAbilities(ticket.status).requestClosure) {
+    return changeStatus(s, ticket, 'pending_closure', { actor, byline: 'at the requester’s request' });
+  }
+  throw ticket.status === 'closed'
+    ? new AppError('INVALID_TRANSITION', 'This ticket is already closed.')
+    : new AppError('INVALID_TRANSITION', 'You already asked to close this ticket; we are on it.');
+}
+
+/** The survey the portal's form answers: the ticket's pending one, never an id from the form. */
+export async function getAnswerableSurvey(db: Queryable, clock: Clock, ticketId: string) {
+  const survey = await getPendingSurvey(db, clock, ticketId);
+  if (!survey) throw new AppError('NOT_FOUND', 'No survey is waiting for an answer on this ticket.');
+  return survey;
+}
