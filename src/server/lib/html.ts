@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { escapeHtml } from './markdown.js';
 
 /** Tagged template for server-rendered pages: every interpolated value is escaped unless wrapped in raw(). */
@@ -54,3 +55,7 @@ ${body}
 </body>
 </html>`.value;
 }
+
+/** Sends a server-rendered page; pages behind secret links are never cached. */
+export const sendHtml = (reply: FastifyReply, status: number, body: string) =>
+  reply.status(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(body);

@@ -1,6 +1,8 @@
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
@@ -39,3 +41,19 @@ export const errorResponses = {
 
 export const uuidParam = <K extends string>(name: K) =>
   z.object({ [name]: z.uuid() } as Record<K, z.ZodUUID>);
+
+/** A session cookie (staff or portal): httpOnly, SameSite=Lax, Secure over HTTPS, for the whole site. */
+export function setSessionCookie(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  name: string,
+  session: { token: string; expiresAt: Date },
+) {
+  reply.setCookie(name, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    path: '/',
+    expires: session.expiresAt,
+  });
+}

@@ -31,6 +31,14 @@ export async function findAccount(db: Queryable, accountId: string) {
   return row ?? null;
 }
 
+export async function findAccountBrand(db: Queryable, accountId: string) {
+  const [row] = await db
+    .select({ id: accounts.id, name: accounts.name, hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL` })
+    .from(accounts)
+    .where(eq(accounts.id, accountId));
+  return row ?? null;
+}
+
 export async function findAccountLogo(db: Queryable, accountId: string) {
   const [row] = await db
     .select({ logo: accounts.logo, contentType: accounts.logoContentType })

@@ -4,8 +4,8 @@ import type { Permission } from '../../../shared/tickets.js';
 import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import { type Api, errorResponses } from '../../lib/http.js';
-import { authenticate, createSession, setSessionCookie } from '../auth/index.js';
+import { type Api, errorResponses, setSessionCookie } from '../../lib/http.js';
+import { authenticate, createSession, SESSION_COOKIE } from '../auth/index.js';
 import { getMember, listMemberships } from '../members/index.js';
 import {
   accountSchema,
@@ -88,7 +88,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
         const result = await accounts.setupInstance(tx, ctx.clock, parsed.data);
         return createSession(tx, ctx.clock, result.userId, ctx.config.sessionDays);
       });
-      setSessionCookie(reply, request, session);
+      setSessionCookie(reply, request, SESSION_COOKIE, session);
       return reply.redirect('/', 303);
     } catch (err) {
       if (err instanceof AppError)

@@ -123,6 +123,16 @@ export async function setAccountLogo(
   });
 }
 
+/** The logo's public path (it brands the portal, survey pages and mails), or null without a logo. */
+export const logoPathOf = (account: { id: string; hasLogo: boolean }) =>
+  account.hasLogo ? `/api/v1/accounts/${account.id}/logo` : null;
+
+/** What public pages and mails show of an account: its name and logo; null for an unknown account. */
+export async function findAccountBrand(db: Queryable, accountId: string) {
+  const account = await repo.findAccountBrand(db, accountId);
+  return account ? { id: account.id, name: account.name, logoPath: logoPathOf(account) } : null;
+}
+
 export const getAccountLogo = (db: Queryable, accountId: string) => repo.findAccountLogo(db, accountId);
 
 export async function createProject(

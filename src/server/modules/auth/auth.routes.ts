@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import { type Api, errorResponses, uuidParam } from '../../lib/http.js';
+import { type Api, errorResponses, setSessionCookie, uuidParam } from '../../lib/http.js';
 import { apiTokenSchema, createApiTokenBody, createdApiToken, signInBody } from './auth.schemas.js';
 import * as auth from './auth.service.js';
 
@@ -47,20 +47,6 @@ export function assertSameOrigin(request: FastifyRequest) {
   }
 }
 
-export function setSessionCookie(
-  reply: import('fastify').FastifyReply,
-  request: FastifyRequest,
-  session: { token: string; expiresAt: Date },
-) {
-  reply.setCookie(SESSION_COOKIE, session.token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: request.protocol === 'https',
-    path: '/',
-    expires: session.expiresAt,
-  });
-}
-
 export function registerAuthRoutes(app: Api, ctx: AppContext) {
   app.post(
     '/api/v1/auth/sign-in',
@@ -83,7 +69,7 @@ export function registerAuthRoutes(app: Api, ctx: AppContext) {
           : null;
       });
       if (!result) throw new AppError('UNAUTHENTICATED', 'The email or password is incorrect.');
-      setSessionCookie(reply, request, result.session);
+      setSessionCookie(reply, request, SESSION_COOKIE, result.session);
       return { userId: result.user.id, accountId: result.user.accountId };
     },
   );

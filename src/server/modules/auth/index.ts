@@ -3,6 +3,5 @@ export {
   authenticate,
   registerAuthRoutes,
   SESSION_COOKIE,
-  setSessionCookie,
 } from './auth.routes.js';
 export { createApiToken, createSession, type StaffActor } from './auth.service.js';

@@ -1,9 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
+import { sendHtml } from '../../lib/html.js';
 import { type Api, errorResponse, errorResponses } from '../../lib/http.js';
+import { logoPathOf } from '../accounts/index.js';
 import { authenticate } from '../auth/index.js';
 import { getMember } from '../members/index.js';
 import { captchaBodyFields, isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
@@ -33,7 +35,7 @@ const publicRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 
 const pageData = (row: SurveyPage): SurveyPageData => ({
   accountName: row.accountName,
-  logoUrl: row.hasLogo ? `/api/v1/accounts/${row.accountId}/logo` : null,
+  logoUrl: logoPathOf({ id: row.accountId, hasLogo: row.hasLogo }),
   reference: reference(row.projectKey, row.number),
   subject: row.subject,
 });
@@ -74,9 +76,6 @@ async function answerSurvey(ctx: AppContext, request: FastifyRequest, row: Surve
     submittedAt: survey.submittedAt ?? ctx.clock.now(),
   };
 }
-
-const sendHtml = (reply: FastifyReply, status: number, body: string) =>
-  reply.status(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(body);
 
 export function registerCsatRoutes(app: Api, ctx: AppContext) {
   const projectParams = z.object({ projectId: z.uuid() });

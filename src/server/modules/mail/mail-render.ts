@@ -2,6 +2,7 @@ import type { Config } from '../../config.js';
 import type { Queryable } from '../../db/client.js';
 import { html, type RawHtml, raw } from '../../lib/html.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
+import { findAccountBrand } from '../accounts/index.js';
 import { surveyPath } from '../csat/index.js';
 import { signInPath } from '../portal/index.js';
 import { portalPath, reference } from '../tickets/index.js';
@@ -66,12 +67,9 @@ export async function renderMail(
   env: RenderEnv,
   mail: Pick<repo.MailRow, 'id' | 'accountId' | 'ticketId' | 'kind' | 'cause'>,
 ): Promise<RenderResult> {
-  const account = await repo.findAccountBrand(db, mail.accountId);
+  const account = await findAccountBrand(db, mail.accountId);
   if (!account) return { gone: 'The account no longer exists.' };
-  const brand: Brand = {
-    name: account.name,
-    logoUrl: account.hasLogo ? url(env, `/api/v1/accounts/${account.id}/logo`) : null,
-  };
+  const brand: Brand = { name: account.name, logoUrl: account.logoPath ? url(env, account.logoPath) : null };
   const ticket = mail.ticketId ? await repo.findTicketForMail(db, mail.ticketId) : null;
   if (mail.ticketId && !ticket) return { gone: 'The ticket no longer exists.' };
   const cause = { kind: mail.kind, ...(mail.cause as object) } as MailCause;

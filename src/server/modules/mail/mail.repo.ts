@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
 import {
-  accounts,
   csatEvents,
   csatSettings,
   csatSurveys,
@@ -145,14 +144,6 @@ export async function findStaffNotificationRecipient(db: Queryable, notification
 }
 
 // What the renderer reads, when the mail is sent or shown.
-
-export async function findAccountBrand(db: Queryable, accountId: string) {
-  const [row] = await db
-    .select({ id: accounts.id, name: accounts.name, hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL` })
-    .from(accounts)
-    .where(eq(accounts.id, accountId));
-  return row ?? null;
-}
 
 export async function findTicketForMail(db: Queryable, ticketId: string) {
   const [row] = await db

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { renderMarkdown } from '../../lib/markdown.js';
@@ -106,20 +106,3 @@ export async function findPortalCustomer(
   if (customer && request.method !== 'GET' && request.method !== 'HEAD') assertSameOrigin(request);
   return customer;
 }
-
-export function setPortalCookie(
-  reply: FastifyReply,
-  request: FastifyRequest,
-  session: { token: string; expiresAt: Date },
-) {
-  reply.setCookie(PORTAL_COOKIE, session.token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: request.protocol === 'https',
-    path: '/',
-    expires: session.expiresAt,
-  });
-}
-
-export const sendHtml = (reply: FastifyReply, status: number, body: string) =>
-  reply.status(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(body);

@@ -4,10 +4,10 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { generateSecret, hashSecret } from '../../lib/tokens.js';
+import { findAccountBrand } from '../accounts/index.js';
 import { queueMail } from '../mail/index.js';
 import { openTicket, reference, STATUS_LABELS } from '../tickets/index.js';
 import * as repo from './portal.repo.js';
-import { logoUrlOf } from './portal.service.js';
 
 export const SIGN_IN_LINK_PURPOSE = 'customer-sign-in';
 /** Sign-in links have no version to bump: they are single use and short-lived instead. */
@@ -28,9 +28,9 @@ export const signInPath = (links: LinkTokens, accountId: string, tokenId: string
   `/portal/${accountId}/sign-in/${links.sign(SIGN_IN_LINK_PURPOSE, tokenId, SIGN_IN_LINK_VERSION)}`;
 
 export async function getAccountBrand(db: Queryable, accountId: string) {
-  const account = await repo.findAccountBrand(db, accountId);
+  const account = await findAccountBrand(db, accountId);
   if (!account) throw notFound('Portal');
-  return { id: account.id, name: account.name, logoUrl: logoUrlOf(account) };
+  return { id: account.id, name: account.name, logoUrl: account.logoPath };
 }
 
 export type AccountBrand = Awaited<ReturnType<typeof getAccountBrand>>;

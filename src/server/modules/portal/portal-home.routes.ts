@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
+import { sendHtml } from '../../lib/html.js';
 import { type Api, errorResponses } from '../../lib/http.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import {
@@ -13,7 +14,7 @@ import {
   replyText,
   subjectText,
 } from './portal.schemas.js';
-import { findPortalCustomer, sendHtml } from './portal-actions.js';
+import { findPortalCustomer } from './portal-actions.js';
 import {
   type AccountBrand,
   getAccountBrand,

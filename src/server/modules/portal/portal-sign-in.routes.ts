@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import { type Api, errorResponse } from '../../lib/http.js';
+import { sendHtml } from '../../lib/html.js';
+import { type Api, errorResponse, setSessionCookie } from '../../lib/http.js';
 import { accountParams, signInRequestBody } from './portal.schemas.js';
-import { PORTAL_COOKIE, sendHtml, setPortalCookie } from './portal-actions.js';
+import { PORTAL_COOKIE } from './portal-actions.js';
 import {
   type AccountBrand,
   checkSignInLink,
@@ -125,7 +126,7 @@ export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
           renderSignInConfirm(account, request.url, state === 'valid' ? 'used' : state),
         );
       }
-      setPortalCookie(reply, request, session);
+      setSessionCookie(reply, request, PORTAL_COOKIE, session);
       return reply.redirect(`/portal/${accountId}`, 303);
     },
   );

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
+import { sendHtml } from '../../lib/html.js';
 import type { Api } from '../../lib/http.js';
 import { MAX_COMMENT_LENGTH, ratingSchema } from '../csat/index.js';
 import { replyText } from './portal.schemas.js';
@@ -16,7 +17,6 @@ import {
   answerPortalSurvey,
   closePortalTicket,
   findPortalCustomer,
-  sendHtml,
   sendPortalReply,
 } from './portal-actions.js';
 import {

@@ -49,14 +49,6 @@ export async function incrementPortalTokenVersion(tx: Tx, ticketId: string) {
   return row;
 }
 
-export async function findAccountBrand(db: Queryable, accountId: string) {
-  const [row] = await db
-    .select({ id: accounts.id, name: accounts.name, hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL` })
-    .from(accounts)
-    .where(eq(accounts.id, accountId));
-  return row ?? null;
-}
-
 export async function listAccountProjects(db: Queryable, accountId: string) {
   return db
     .select({ id: projects.id, name: projects.name, key: projects.key })

@@ -4,6 +4,7 @@ import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
+import { logoPathOf } from '../accounts/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { getPendingSurvey } from '../csat/index.js';
 import { requirePermission } from '../members/index.js';
@@ -56,9 +57,6 @@ export const portalAbilities = (status: TicketStatus) => ({
   closeNow: status === 'closure_scheduled',
 });
 
-export const logoUrlOf = (account: { id: string; hasLogo: boolean }) =>
-  account.hasLogo ? `/api/v1/accounts/${account.id}/logo` : null;
-
 /**
  * What the requester sees of a ticket: public replies and system messages, never internal notes
  * (they are not even read from the database), and the survey waiting for an answer, if any.
@@ -75,7 +73,7 @@ export async function openTicketView(tx: Tx, clock: Clock, row: PortalTicket) {
     account: {
       id: row.accountId,
       name: row.accountName,
-      logoUrl: logoUrlOf({ id: row.accountId, hasLogo: row.hasLogo }),
+      logoUrl: logoPathOf({ id: row.accountId, hasLogo: row.hasLogo }),
     },
     ticket: {
       id: ticket.id,
