@@ -1,0 +1,72 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client';
+import type { Account, ApiToken, Me } from './types';
+
+export const meKey = ['me'] as const;
+
+/** Who is signed in, their account and their projects with permissions; a 401 means "show sign-in". */
+export const useMe = () =>
+  useQuery({ queryKey: meKey, queryFn: () => api<Me>('/me'), retry: false, staleTime: 60_000 });
+
+export function useSignIn() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { email: string; password: string }) =>
+      api<{ userId: string }>('/auth/sign-in', { method: 'POST', json: input }),
+    onSuccess: () => client.invalidateQueries({ queryKey: meKey }),
+  });
+}
+
+/** Ends the session, then reloads the app: nothing of the signed-in person stays in memory. */
+export function useSignOut() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<void>('/auth/sign-out', { method: 'POST' }),
+    onSuccess: () => {
+      client.clear();
+      window.location.assign('/app/');
+    },
+  });
+}
+
+export function useUpdateAccount() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name?: string; timezone?: string }) =>
+      api<Account>('/account', { method: 'PATCH', json: input }),
+    onSuccess: () => client.invalidateQueries({ queryKey: meKey }),
+  });
+}
+
+export function useSetLogo() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File | null) =>
+      file
+        ? api<void>('/account/logo', { method: 'PUT', raw: file })
+        : api<void>('/account/logo', { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: meKey }),
+  });
+}
+
+const tokensKey = ['api-tokens'] as const;
+
+export const useApiTokens = () =>
+  useQuery({ queryKey: tokensKey, queryFn: () => api<{ tokens: ApiToken[] }>('/me/api-tokens') });
+
+export function useCreateApiToken() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) =>
+      api<ApiToken & { token: string }>('/me/api-tokens', { method: 'POST', json: { name } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: tokensKey }),
+  });
+}
+
+export function useRevokeApiToken() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>(`/me/api-tokens/${id}`, { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: tokensKey }),
+  });
+}

@@ -1,0 +1,83 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client';
+import type { CsatSettings, Member, Permission, Role } from './types';
+
+const membersKey = (projectId: string) => ['members', projectId] as const;
+const rolesKey = (projectId: string) => ['roles', projectId] as const;
+
+export const useMembers = (projectId: string) =>
+  useQuery({
+    queryKey: membersKey(projectId),
+    queryFn: () => api<{ members: Member[] }>(`/projects/${projectId}/members`),
+    staleTime: 60_000,
+  });
+
+export function useMemberMutations(projectId: string) {
+  const client = useQueryClient();
+  const onSuccess = () => client.invalidateQueries({ queryKey: membersKey(projectId) });
+  return {
+    add: useMutation({
+      mutationFn: (input: { email: string; name?: string; password?: string; roleId: string }) =>
+        api<{ userId: string }>(`/projects/${projectId}/members`, { method: 'POST', json: input }),
+      onSuccess,
+    }),
+    changeRole: useMutation({
+      mutationFn: ({ userId, roleId }: { userId: string; roleId: string }) =>
+        api<void>(`/projects/${projectId}/members/${userId}`, { method: 'PATCH', json: { roleId } }),
+      onSuccess,
+    }),
+    remove: useMutation({
+      mutationFn: (userId: string) =>
+        api<void>(`/projects/${projectId}/members/${userId}`, { method: 'DELETE' }),
+      onSuccess,
+    }),
+  };
+}
+
+export const useRoles = (projectId: string) =>
+  useQuery({
+    queryKey: rolesKey(projectId),
+    queryFn: () => api<{ roles: Role[] }>(`/projects/${projectId}/roles`),
+  });
+
+export function useRoleMutations(projectId: string) {
+  const client = useQueryClient();
+  const onSuccess = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: rolesKey(projectId) }),
+      client.invalidateQueries({ queryKey: ['me'] }),
+    ]);
+  return {
+    create: useMutation({
+      mutationFn: (input: { name: string; permissions: Permission[] }) =>
+        api<Role>(`/projects/${projectId}/roles`, { method: 'POST', json: input }),
+      onSuccess,
+    }),
+    update: useMutation({
+      mutationFn: ({ id, ...input }: { id: string; name: string; permissions: Permission[] }) =>
+        api<Role>(`/projects/${projectId}/roles/${id}`, { method: 'PATCH', json: input }),
+      onSuccess,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) => api<void>(`/projects/${projectId}/roles/${id}`, { method: 'DELETE' }),
+      onSuccess,
+    }),
+  };
+}
+
+const csatSettingsKey = (projectId: string) => ['csat-settings', projectId] as const;
+
+export const useCsatSettings = (projectId: string) =>
+  useQuery({
+    queryKey: csatSettingsKey(projectId),
+    queryFn: () => api<CsatSettings>(`/projects/${projectId}/csat/settings`),
+  });
+
+export function useSaveCsatSettings(projectId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CsatSettings) =>
+      api<CsatSettings>(`/projects/${projectId}/csat/settings`, { method: 'PUT', json: input }),
+    onSuccess: (saved) => client.setQueryData(csatSettingsKey(projectId), saved),
+  });
+}

@@ -1,0 +1,82 @@
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { api } from './client';
+import type { Message, Ticket, TicketPriority, TicketStatus, TicketSummary, TicketSurvey } from './types';
+
+export interface TicketFilters {
+  assignee?: string;
+  status?: string;
+  priority?: string;
+  tag?: string;
+  q?: string;
+}
+
+const PAGE_SIZE = 25;
+
+/** The inbox: newest first, one page at a time ("load more" follows the cursor). */
+export const useTickets = (projectId: string, filters: TicketFilters) =>
+  useInfiniteQuery({
+    queryKey: ['tickets', projectId, filters],
+    queryFn: ({ pageParam }) =>
+      api<{ tickets: TicketSummary[]; nextCursor: string | null }>(`/projects/${projectId}/tickets`, {
+        query: { ...filters, cursor: pageParam, limit: PAGE_SIZE },
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+
+const ticketKey = (ticketId: string) => ['ticket', ticketId] as const;
+
+export const useTicket = (ticketId: string) =>
+  useQuery({ queryKey: ticketKey(ticketId), queryFn: () => api<Ticket>(`/tickets/${ticketId}`) });
+
+export interface TicketChange {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  assigneeId?: string | null;
+  closesAt?: string;
+}
+
+export function useUpdateTicket(ticketId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (change: TicketChange) =>
+      api<Ticket>(`/tickets/${ticketId}`, { method: 'PATCH', json: change }),
+    onSuccess: (ticket) => {
+      client.setQueryData(ticketKey(ticketId), ticket);
+      client.invalidateQueries({ queryKey: ['tickets', ticket.projectId] });
+      client.invalidateQueries({ queryKey: ['surveys', ticketId] });
+    },
+  });
+}
+
+export function usePostMessage(ticketId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { body: string; internal: boolean }) =>
+      api<Message>(`/tickets/${ticketId}/messages`, { method: 'POST', json: input }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ticketKey(ticketId) }),
+  });
+}
+
+export function useSetWatching(ticketId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, watching }: { userId: string; watching: boolean }) =>
+      api<void>(`/tickets/${ticketId}/watchers/${userId}`, { method: watching ? 'PUT' : 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ticketKey(ticketId) }),
+  });
+}
+
+export const useTicketSurveys = (ticketId: string, enabled: boolean) =>
+  useQuery({
+    queryKey: ['surveys', ticketId],
+    queryFn: () => api<{ surveys: TicketSurvey[] }>(`/tickets/${ticketId}/surveys`),
+    enabled,
+  });

@@ -1,0 +1,27 @@
+import { Component, type ReactNode } from 'react';
+
+interface State {
+  error: Error | null;
+}
+
+/** A screen that throws while rendering shows a message and a way out instead of a blank page. */
+export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
+  override state: State = { error: null };
+
+  static getDerivedStateFromError(error: Error): State {
+    return { error };
+  }
+
+  override render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <section className="notice notice-error" role="alert">
+        <h1>This screen failed to load</h1>
+        <p>{this.state.error.message}</p>
+        <button type="button" onClick={() => window.location.reload()}>
+          Reload
+        </button>
+      </section>
+    );
+  }
+}

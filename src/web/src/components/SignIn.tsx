@@ -1,0 +1,56 @@
+import { type FormEvent, useState } from 'react';
+import { useSignIn } from '../api/account';
+import { ApiError, describeError } from '../api/client';
+import type { Theme } from '../lib/theme';
+import { ThemeToggle } from './ThemeToggle';
+
+export function SignIn({ theme, onToggleTheme }: { theme: Theme; onToggleTheme: () => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const signIn = useSignIn();
+  const error = signIn.error;
+  const locked = error instanceof ApiError && error.code === 'ACCOUNT_LOCKED';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    signIn.mutate({ email, password });
+  };
+
+  return (
+    <main className="sign-in" id="main">
+      <div className="sign-in-theme">
+        <ThemeToggle theme={theme} onToggle={onToggleTheme} />
+      </div>
+      <form className="card sign-in-card" onSubmit={submit} aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">Sign in to Clearline</h1>
+        {error && (
+          <div className={locked ? 'notice notice-error locked' : 'notice notice-error'} role="alert">
+            {locked && <strong>Sign-in is locked for now. </strong>}
+            {describeError(error)}
+          </div>
+        )}
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <button type="submit" className="primary" disabled={signIn.isPending}>
+          {signIn.isPending ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import { describeError } from '../../api/client';
+import { type CsatScope, useCsatAgents, useCsatOverview } from '../../api/csat';
+import { formatDay } from '../../lib/format';
+import { useProject } from '../../lib/session';
+import { AgentTable } from './AgentTable';
+import { DistributionChart } from './DistributionChart';
+import { OverviewCards } from './OverviewCards';
+import { PeriodPicker } from './PeriodPicker';
+import { ReviewList } from './ReviewList';
+import { TrendChart } from './TrendChart';
+
+/** Project-wide CSAT results; only reachable with csat.view (the API refuses without it too). */
+export function CsatDashboard() {
+  const project = useProject();
+  const [scope, setScope] = useState<CsatScope>({ preset: '30d' });
+  const overview = useCsatOverview(project.id, scope);
+  const agents = useCsatAgents(project.id, scope);
+  const period = overview.data?.period;
+
+  return (
+    <div className="dashboard">
+      <div className="page-head">
+        <h1>Customer satisfaction</h1>
+        {period && (
+          <p className="muted">
+            {formatDay(period.from)} – {formatDay(period.to)} ({period.timezone}), compared with{' '}
+            {formatDay(period.previousFrom)} – {formatDay(period.previousTo)}
+          </p>
+        )}
+      </div>
+      <PeriodPicker scope={scope} onChange={setScope} />
+      {overview.isError && (
+        <p className="notice notice-error" role="alert">
+          {describeError(overview.error)}
+        </p>
+      )}
+      {overview.isPending && <p role="status">Loading results…</p>}
+      {overview.data && (
+        <>
+          <section aria-label="Overview">
+            <OverviewCards current={overview.data.current} previous={overview.data.previous} />
+          </section>
+          <div className="chart-row">
+            <DistributionChart distribution={overview.data.distribution} />
+            <TrendChart trend={overview.data.trend} />
+          </div>
+        </>
+      )}
+      {agents.isError && (
+        <p className="notice notice-error" role="alert">
+          {describeError(agents.error)}
+        </p>
+      )}
+      {agents.data && <AgentTable agents={agents.data.agents} />}
+      <ReviewList projectId={project.id} scope={scope} />
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import { type FormEvent, useState } from 'react';
+import { describeError } from '../../api/client';
+import { useMemberMutations, useMembers, useRoles } from '../../api/settings';
+import { formatDateTime } from '../../lib/format';
+import { useProject, useSession } from '../../lib/session';
+import { FormStatus } from '../FormStatus';
+
+/** Only rendered with members.manage: add people, change their role, remove them. */
+export function MembersSettings() {
+  const project = useProject();
+  const me = useSession();
+  const members = useMembers(project.id);
+  const roles = useRoles(project.id);
+  const { add, changeRole, remove } = useMemberMutations(project.id);
+  const [form, setForm] = useState({ email: '', name: '', password: '', roleId: '' });
+  const roleOptions = roles.data?.roles ?? [];
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const roleId = form.roleId || roleOptions.find((r) => r.kind === 'staff')?.id || '';
+    add.mutate(
+      {
+        email: form.email,
+        roleId,
+        name: form.name || undefined,
+        password: form.password || undefined,
+      },
+      { onSuccess: () => setForm({ email: '', name: '', password: '', roleId: '' }) },
+    );
+  };
+
+  return (
+    <>
+      <section className="card" aria-labelledby="members-title">
+        <h2 id="members-title">Members</h2>
+        {members.isError && (
+          <p className="notice notice-error" role="alert">
+            {describeError(members.error)}
+          </p>
+        )}
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Since</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.data?.members.map((m) => (
+                <tr key={m.userId}>
+                  <td>{m.name}</td>
+                  <td>{m.email}</td>
+                  <td>
+                    {m.role.kind === 'owner' || m.userId === me.user.id ? (
+                      m.role.name
+                    ) : (
+                      <select
+                        aria-label={`Role of ${m.name}`}
+                        value={m.role.id}
+                        onChange={(e) => changeRole.mutate({ userId: m.userId, roleId: e.target.value })}
+                      >
+                        {roleOptions.map((r) => (
+                          <option key={r.id} value={r.id}>
+                            {r.name}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </td>
+                  <td>{formatDateTime(m.since)}</td>
+                  <td>
+                    {m.role.kind !== 'owner' && m.userId !== me.user.id && (
+                      <button
+                        type="button"
+                        className="link-button danger"
+                        onClick={() => {
+                          if (window.confirm(`Remove ${m.name} from ${project.name}?`))
+                            remove.mutate(m.userId);
+                        }}
+                      >
+                        Remove <span className="visually-hidden">{m.name}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <FormStatus error={changeRole.error ?? remove.error} />
+      </section>
+
+      <form className="card form" onSubmit={submit} aria-labelledby="add-member-title">
+        <h2 id="add-member-title">Add a member</h2>
+        <label htmlFor="member-email">Email</label>
+        <input
+          id="member-email"
+          type="email"
+          required
+          value={form.email}
+          onChange={(e) => setForm({ ...form, email: e.target.value })}
+        />
+        <label htmlFor="member-name">Name (for someone new to the account)</label>
+        <input
+          id="member-name"
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+        />
+        <label htmlFor="member-password">Initial password (for someone new; at least 8 characters)</label>
+        <input
+          id="member-password"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.target.value })}
+        />
+        <label htmlFor="member-role">Role</label>
+        <select
+          id="member-role"
+          value={form.roleId || roleOptions.find((r) => r.kind === 'staff')?.id || ''}
+          onChange={(e) => setForm({ ...form, roleId: e.target.value })}
+        >
+          {roleOptions.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="primary" disabled={add.isPending}>
+          Add member
+        </button>
+        <FormStatus error={add.error} success={add.isSuccess && 'Member added.'} />
+      </form>
+    </>
+  );
+}

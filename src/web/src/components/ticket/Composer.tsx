@@ -1,0 +1,65 @@
+import { type FormEvent, useState } from 'react';
+import { describeError } from '../../api/client';
+import { usePostMessage } from '../../api/tickets';
+import type { Ticket } from '../../api/types';
+
+const MAX_LENGTH = 10_000;
+type Mode = 'reply' | 'note';
+
+/** Public reply or internal note: the mode changes the frame, the wording and the button. */
+export function Composer({ ticket }: { ticket: Ticket }) {
+  const { reply: canReply, addInternalNote: canNote } = ticket.abilities;
+  const [mode, setMode] = useState<Mode>(canReply ? 'reply' : 'note');
+  const [body, setBody] = useState('');
+  const post = usePostMessage(ticket.id);
+
+  if (!canReply && !canNote) return null;
+  const isNote = mode === 'note';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    post.mutate({ body, internal: isNote }, { onSuccess: () => setBody('') });
+  };
+
+  return (
+    <form className={`composer ${isNote ? 'composer-note' : 'composer-reply'}`} onSubmit={submit}>
+      <h2 className="visually-hidden">Write</h2>
+      {canReply && canNote && (
+        <fieldset className="composer-mode">
+          <legend className="visually-hidden">Message type</legend>
+          <label>
+            <input type="radio" name="mode" checked={!isNote} onChange={() => setMode('reply')} /> Public
+            reply
+          </label>
+          <label>
+            <input type="radio" name="mode" checked={isNote} onChange={() => setMode('note')} /> Internal note
+          </label>
+        </fieldset>
+      )}
+      <label htmlFor="composer-body">
+        {isNote ? 'Internal note — only staff can see it' : `Reply to ${ticket.requester.name}`}
+      </label>
+      <textarea
+        id="composer-body"
+        rows={5}
+        maxLength={MAX_LENGTH}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        required
+      />
+      <div className="composer-foot">
+        <span className="muted">
+          Markdown · {body.length.toLocaleString()} / {MAX_LENGTH.toLocaleString()}
+        </span>
+        <button type="submit" className="primary" disabled={post.isPending || body.trim() === ''}>
+          {isNote ? 'Add internal note' : 'Send reply'}
+        </button>
+      </div>
+      {post.isError && (
+        <p className="notice notice-error" role="alert">
+          {describeError(post.error)}
+        </p>
+      )}
+    </form>
+  );
+}

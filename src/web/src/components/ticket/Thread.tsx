@@ -1,0 +1,54 @@
+import type { Message } from '../../api/types';
+import { formatDateTime } from '../../lib/format';
+
+function authorName(m: Message) {
+  if (!m.author) return 'Clearline';
+  return m.author.name ?? (m.author.type === 'requester' ? 'Requester' : 'Staff');
+}
+
+/** The server renders Markdown without raw HTML and sanitises it: this HTML is safe to insert. */
+const MessageBody = ({ html }: { html: string }) => (
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised server-side (src/server/lib/markdown.ts).
+  <div className="message-body" dangerouslySetInnerHTML={{ __html: html }} />
+);
+
+/**
+ * The conversation in order. Internal notes carry a written "Internal note" label and a distinct
+ * frame and colour, so they never read as something the requester saw.
+ */
+export function Thread({ messages }: { messages: Message[] }) {
+  return (
+    <section aria-labelledby="thread-title" className="thread">
+      <h2 id="thread-title" className="visually-hidden">
+        Conversation
+      </h2>
+      <ol className="messages">
+        {messages.map((m) =>
+          m.kind === 'system' ? (
+            <li key={m.id} className="message message-system">
+              <MessageBody html={m.bodyHtml} />
+              <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
+            </li>
+          ) : (
+            <li
+              key={m.id}
+              className={`message message-${m.kind} from-${m.author?.type ?? 'system'}`}
+              data-kind={m.kind}
+            >
+              <div className="message-head">
+                {m.kind === 'internal' && <span className="note-label">Internal note</span>}
+                <strong>{authorName(m)}</strong>
+                {m.author?.type === 'requester' && <span className="muted"> (requester)</span>}
+                <time dateTime={m.createdAt} className="muted">
+                  {formatDateTime(m.createdAt)}
+                  {m.editedAt && ' · edited'}
+                </time>
+              </div>
+              <MessageBody html={m.bodyHtml} />
+            </li>
+          ),
+        )}
+      </ol>
+    </section>
+  );
+}

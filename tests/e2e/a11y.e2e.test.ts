@@ -1,0 +1,165 @@
+import { createRequire } from 'node:module';
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/server/db/client.js';
+import { submitSurvey } from '../../src/server/modules/csat/index.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { buildAccount, buildMember, buildTicket, type Tenant } from '../helpers/factories.js';
+import { cssOf, pageScrollWidth, pageTheme, signIn } from './staff-helpers.js';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let t: TestApp;
+let tenant: Tenant;
+let browser: Browser;
+let base: string;
+let ticketId: string;
+
+// The tests compile without the DOM library: what axe.min.js defines in the page.
+declare const axe: { run: () => Promise<{ violations: Violation[] }> };
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Runs axe-core on the page as it is now; returns the serious and critical violations, readable. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await axe.run()).violations);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  tenant = await buildAccount(t, { name: 'Acme Support', projectKey: 'ACME' });
+  const agent = await buildMember(t, tenant, { role: 'staff', name: 'Sam Agent' });
+  for (const [i, rating] of [5, 4, 2].entries()) {
+    const ticket = await buildTicket(t, tenant, {
+      subject: `Question ${i}`,
+      assigneeId: agent.userId,
+      tags: ['a11y'],
+    });
+    ticketId = ticket.id;
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${ticket.id}/messages`,
+      headers: tenant.owner.headers,
+      payload: { body: 'A note for the team.', internal: true },
+    });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tickets/${ticket.id}`,
+      headers: tenant.owner.headers,
+      payload: { status: 'resolved' },
+    });
+    const survey = await t.db.execute<{ id: string }>(
+      sql`SELECT id FROM csat_surveys WHERE ticket_id = ${ticket.id}`,
+    );
+    const surveyId = survey.rows[0]?.id as string;
+    await inTransaction(t.db, (tx) =>
+      submitSurvey(tx, t.clock, surveyId, { rating, comment: `Rated ${rating}`, channel: 'link' }),
+    );
+  }
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('on a phone', () => {
+  it('no main page is wider than a 390 px screen (nothing scrolls sideways)', async () => {
+    const { context, page } = await signIn(browser, base, tenant.owner.email, 'owner-password');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const project = `${base}/app/p/${tenant.projectId}`;
+    const screens: [string, string][] = [
+      [`${project}/inbox`, '.ticket-list'],
+      [`${project}/tickets/${ticketId}`, 'li.message[data-kind=internal]'],
+      [`${project}/csat`, '.review-list li'],
+      [`${project}/settings/members`, '#member-email'],
+      [`${project}/settings/roles`, '.role-list li'],
+    ];
+    const widths: Record<string, number> = {};
+    for (const [url, ready] of screens) {
+      await page.goto(url);
+      await page.waitForSelector(ready);
+      widths[url.replace(project, '')] = await pageScrollWidth(page);
+    }
+    expect(
+      Object.values(widths).every((w) => w <= 390),
+      JSON.stringify(widths),
+    ).toBe(true);
+    await context.close();
+  });
+});
+
+describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (theme) => {
+  it('the sign-in page has no serious or critical violation', async () => {
+    // axe is injected as a script: the CSP (no inline script) is bypassed for the checker only.
+    const context = await browser.newContext({ colorScheme: theme, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/app/`);
+    await page.waitForSelector('#email');
+    expect(await pageTheme(page)).toBe(theme);
+    expect(await seriousViolations(page)).toEqual([]);
+    // A failed attempt shows the error state, which is checked too.
+    await page.fill('#email', 'nobody@example.com');
+    await page.fill('#password', 'wrong-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[role=alert]');
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('the inbox, ticket view, dashboard and settings have no serious or critical violation', async () => {
+    const { context, page } = await signIn(browser, base, tenant.owner.email, 'owner-password', {
+      colorScheme: theme,
+      bypassCSP: true,
+    });
+    expect(await pageTheme(page)).toBe(theme);
+    const project = `${base}/app/p/${tenant.projectId}`;
+    const screens: [string, string][] = [
+      [`${project}/inbox`, '.ticket-list'],
+      [`${project}/tickets/${ticketId}`, 'li.message[data-kind=internal]'],
+      [`${project}/csat`, '.review-list li'],
+      [`${project}/settings/branding`, '#account-name'],
+      [`${project}/settings/members`, '#member-email'],
+      [`${project}/settings/roles`, '.role-list li'],
+      [`${project}/settings/csat`, '#csat-expiry'],
+      [`${base}/app/me/api-tokens`, '#token-name'],
+    ];
+    const found: Record<string, string[]> = {};
+    for (const [url, ready] of screens) {
+      await page.goto(url);
+      await page.waitForSelector(ready);
+      const violations = await seriousViolations(page);
+      if (violations.length) found[url.replace(base, '')] = violations;
+    }
+    expect(found).toEqual({});
+    await context.close();
+  });
+
+  it('the theme toggle switches the theme and keeps the choice across reloads', async () => {
+    const { context, page } = await signIn(browser, base, tenant.owner.email, 'owner-password', {
+      colorScheme: theme,
+    });
+    const other = theme === 'light' ? 'dark' : 'light';
+    await page.click('button.theme-toggle');
+    expect(await pageTheme(page)).toBe(other);
+    await page.reload();
+    await page.waitForSelector('header.app-header');
+    expect(await pageTheme(page)).toBe(other);
+    expect(await cssOf(page.locator('html'), 'background-color')).toBe(
+      other === 'dark' ? 'rgb(17, 20, 24)' : 'rgb(245, 246, 248)',
+    );
+    await context.close();
+  });
+});
