@@ -8,6 +8,17 @@ export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketStatus = (typeof STATUSES)[number];
 export type TicketPriority = (typeof PRIORITIES)[number];
 
+export const STATUS_LABELS: Record<TicketStatus, string> = {
+  open: 'Open',
+  in_progress: 'In progress',
+  pending: 'Pending',
+  on_hold: 'On hold',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  pending_closure: 'Pending closure',
+  closure_scheduled: 'Closure scheduled',
+};
+
 export const isEligibleStatus = (s: TicketStatus): boolean =>
   (ELIGIBLE_STATUSES as readonly string[]).includes(s);
 export const isActiveStatus = (s: TicketStatus): boolean =>

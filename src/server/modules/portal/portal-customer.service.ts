@@ -1,3 +1,4 @@
+import { STATUS_LABELS } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
 import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
@@ -6,7 +7,7 @@ import type { LinkTokens } from '../../lib/link-tokens.js';
 import { generateSecret, hashSecret } from '../../lib/tokens.js';
 import { findAccountBrand } from '../accounts/index.js';
 import { queueMail } from '../mail/index.js';
-import { openTicket, reference, STATUS_LABELS } from '../tickets/index.js';
+import { openTicket, reference } from '../tickets/index.js';
 import * as repo from './portal.repo.js';
 
 export const SIGN_IN_LINK_PURPOSE = 'customer-sign-in';

@@ -1,4 +1,4 @@
-import { isActiveStatus, type TicketStatus } from '../../../shared/tickets.js';
+import { isActiveStatus, STATUS_LABELS, type TicketStatus } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
 import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
@@ -15,7 +15,6 @@ import {
   lockTicket,
   PORTAL_LINK_PURPOSE,
   reference,
-  STATUS_LABELS,
 } from '../tickets/index.js';
 import * as repo from './portal.repo.js';
 

@@ -1,6 +1,6 @@
 export { closeScheduledTicketJob } from './ticket-closure.job.js';
 export { postRequesterMessage } from './ticket-messages.service.js';
-export { changeStatus, STATUS_LABELS, type StatusChangeBy } from './ticket-status.service.js';
+export { changeStatus, type StatusChangeBy } from './ticket-status.service.js';
 export { listMessages, lockTicket, type TicketRow } from './tickets.repo.js';
 export { registerTicketRoutes } from './tickets.routes.js';
 export {

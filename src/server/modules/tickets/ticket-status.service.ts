@@ -1,4 +1,9 @@
-import { isActiveStatus, isEligibleStatus, type TicketStatus } from '../../../shared/tickets.js';
+import {
+  isActiveStatus,
+  isEligibleStatus,
+  STATUS_LABELS,
+  type TicketStatus,
+} from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
 import { AppError } from '../../lib/errors.js';
 import type { EventActor } from '../../lib/events.js';
@@ -6,17 +11,6 @@ import { escapeHtml } from '../../lib/markdown.js';
 import { closeScheduledTicketJob } from './ticket-closure.job.js';
 import { AuditEventType } from './tickets.events.js';
 import * as repo from './tickets.repo.js';
-
-export const STATUS_LABELS: Record<TicketStatus, string> = {
-  open: 'Open',
-  in_progress: 'In progress',
-  pending: 'Pending',
-  on_hold: 'On hold',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  pending_closure: 'Pending closure',
-  closure_scheduled: 'Closure scheduled',
-};
 
 export interface StatusChangeBy {
   actor: EventActor;

@@ -1,15 +1,6 @@
-import type { CsatChannel, TicketPriority, TicketStatus } from '../api/types';
+export { STATUS_LABELS } from '../../../shared/tickets';
 
-export const STATUS_LABELS: Record<TicketStatus, string> = {
-  open: 'Open',
-  in_progress: 'In progress',
-  pending: 'Pending',
-  on_hold: 'On hold',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  pending_closure: 'Pending closure',
-  closure_scheduled: 'Closure scheduled',
-};
+import type { CsatChannel, TicketPriority } from '../api/types';
 
 export const PRIORITY_LABELS: Record<TicketPriority, string> = {
   low: 'Low',
