@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
 import {
   csatEvents,
@@ -21,6 +21,20 @@ export type MailKind = MailRow['kind'];
 export type MailStatus = MailRow['status'];
 
 /** Inserts the mail unless one exists for this cause (the unique cause_key decides); null then. */
+/** Invitation mails of a survey so far, the first one included. */
+export async function countSurveyInvitations(db: Queryable, surveyId: string) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(outgoingMails)
+    .where(
+      and(
+        eq(outgoingMails.kind, 'survey_invitation'),
+        sql`${outgoingMails.cause}->>'surveyId' = ${surveyId}`,
+      ),
+    );
+  return row?.n ?? 0;
+}
+
 export async function insertMailOnce(tx: Tx, values: typeof outgoingMails.$inferInsert) {
   const [row] = await tx
     .insert(outgoingMails)

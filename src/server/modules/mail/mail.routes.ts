@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AppContext } from '../../app-context.js';
+import { type AppContext, scopeOf } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { type Api, errorResponses } from '../../lib/http.js';
 import { authenticate } from '../auth/index.js';
@@ -21,6 +22,27 @@ export function registerMailRoutes(app: Api, ctx: AppContext) {
     async (request) => {
       const actor = await authenticate(ctx, request);
       return { mails: await mail.listTicketMails(ctx.db, actor, request.params.ticketId) };
+    },
+  );
+
+  app.post(
+    '/api/v1/tickets/:ticketId/surveys/:surveyId/invitation',
+    {
+      schema: {
+        tags: ['mail'],
+        summary: `Send a pending survey's invitation again, with the same link (tickets.update; at most ${mail.MAX_INVITATION_RESENDS} times).`,
+        params: z.object({ ticketId: z.uuid(), surveyId: z.uuid() }),
+        response: { 202: z.object({ mailId: z.uuid() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      const { ticketId, surveyId } = request.params;
+      const mailId = await inTransaction(ctx.db, (tx) =>
+        mail.resendSurveyInvitation(scopeOf(ctx, tx), actor, ticketId, surveyId),
+      );
+      if (!mailId) throw new AppError('CONFLICT', 'This invitation is already on its way.');
+      return reply.status(202).send({ mailId });
     },
   );
 

@@ -8,8 +8,12 @@ import { pageQuery } from '../../lib/pagination.js';
 export const mailCauseSchema = z.discriminatedUnion('kind', [
   /** An agent's public reply, to the requester. */
   z.object({ kind: z.literal('agent_reply'), messageId: z.uuid() }),
-  /** A new survey's invitation, to the requester. */
-  z.object({ kind: z.literal('survey_invitation'), surveyId: z.uuid() }),
+  /** A survey's invitation, to the requester; `resend` numbers the invitations staff sent again. */
+  z.object({
+    kind: z.literal('survey_invitation'),
+    surveyId: z.uuid(),
+    resend: z.number().int().min(1).optional(),
+  }),
   /** A customer's single-use sign-in link. */
   z.object({ kind: z.literal('sign_in'), tokenId: z.uuid() }),
   /** A staff notification (new ticket, requester reply, reopen), to its staff member. */

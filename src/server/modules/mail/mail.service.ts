@@ -2,16 +2,21 @@ import { z } from 'zod';
 import type { AppContext, Scope } from '../../app-context.js';
 import type { Queryable } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
-import { forbidden } from '../../lib/errors.js';
+import { AppError, forbidden } from '../../lib/errors.js';
 import type { DomainEvents } from '../../lib/events.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import type { StaffActor } from '../auth/index.js';
+import { getPendingSurvey } from '../csat/index.js';
+import { requirePermission } from '../members/index.js';
 import { getTicketAccess } from '../tickets/index.js';
 import * as repo from './mail.repo.js';
 import type { MailCause } from './mail.schemas.js';
 import { type RenderEnv, renderMail } from './mail-render.js';
 import { describeSmtpFailure, isPermanentSmtpFailure, sendThroughSmtp } from './mail-transport.js';
 import { sendMailJob } from './send-mail.job.js';
+
+/** How many times staff may send a survey's invitation again. */
+export const MAX_INVITATION_RESENDS = 3;
 
 /** Reviewing every outgoing mail of the account is an administrator's task. */
 export const OUTGOING_MAIL_PERMISSION = 'settings.manage';
@@ -21,7 +26,7 @@ const causeKeyOf = (cause: MailCause) => {
     case 'agent_reply':
       return `agent_reply:${cause.messageId}`;
     case 'survey_invitation':
-      return `survey_invitation:${cause.surveyId}`;
+      return `survey_invitation:${cause.surveyId}${cause.resend ? `:resend-${cause.resend}` : ''}`;
     case 'sign_in':
       return `sign_in:${cause.tokenId}`;
     case 'staff_notification':
@@ -147,6 +152,33 @@ const presentMail = (m: repo.MailRow) => ({
 });
 
 /** A ticket's mails and their delivery state, for anyone who can see the ticket. */
+/**
+ * Sends a pending survey's invitation again (the customer lost the mail): the same link, derived
+ * again, in a new mail. Staff who may update the ticket can do it a few times; answered, expired or
+ * withdrawn surveys cannot be re-sent.
+ */
+export async function resendSurveyInvitation(
+  s: Scope,
+  actor: StaffActor,
+  ticketId: string,
+  surveyId: string,
+) {
+  const { member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  requirePermission(member, 'tickets.update');
+  const pending = await getPendingSurvey(s.tx, s.clock, ticketId);
+  if (pending?.id !== surveyId) {
+    throw new AppError('CONFLICT', "Only a pending survey's invitation can be sent again.");
+  }
+  const sent = await repo.countSurveyInvitations(s.tx, surveyId);
+  if (sent > MAX_INVITATION_RESENDS) {
+    throw new AppError(
+      'CONFLICT',
+      `This invitation has been sent again ${MAX_INVITATION_RESENDS} times already.`,
+    );
+  }
+  return queueMail(s, { kind: 'survey_invitation', surveyId, resend: sent });
+}
+
 export async function listTicketMails(db: Queryable, actor: StaffActor, ticketId: string) {
   await getTicketAccess(db, actor, ticketId);
   return (await repo.listTicketMails(db, ticketId)).map(presentMail);
