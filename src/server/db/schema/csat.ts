@@ -103,5 +103,5 @@ export const csatEvents = pgTable(
     channel: csatChannel(),
     createdAt: timestamptz().notNull(),
   },
-  (t) => [index().on(t.surveyId), index().on(t.projectId, t.createdAt)],
+  (t) => [index().on(t.surveyId), index().on(t.projectId, t.createdAt), index().on(t.ticketId)],
 );

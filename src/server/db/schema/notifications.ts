@@ -28,6 +28,9 @@ export const requesterNotifications = pgTable(
   (t) => [
     index().on(t.customerId, t.createdAt),
     index().on(t.surveyId),
+    // Deleting a ticket or a message cascades here: without these, every delete scans the table.
+    index().on(t.ticketId),
+    index().on(t.messageId),
     check('requester_notifications_survey_kind', sql`(${t.kind} = 'survey') = (${t.surveyId} IS NOT NULL)`),
     check('requester_notifications_reply_kind', sql`(${t.kind} = 'reply') = (${t.messageId} IS NOT NULL)`),
   ],
@@ -58,5 +61,5 @@ export const staffNotifications = pgTable(
     createdAt: timestamptz().notNull(),
     readAt: timestamptz(),
   },
-  (t) => [index().on(t.userId, t.createdAt)],
+  (t) => [index().on(t.userId, t.createdAt), index().on(t.ticketId), index().on(t.messageId)],
 );
