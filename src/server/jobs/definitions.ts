@@ -1,5 +1,7 @@
+import { purgeExpiredSignInsJob } from '../modules/auth/index.js';
 import { expireSurveysJob } from '../modules/csat/index.js';
 import { sendMailJob } from '../modules/mail/index.js';
+import { purgeExpiredPortalAccessJob } from '../modules/portal/index.js';
 import { purgeCaptchaUsesJob } from '../modules/spam/index.js';
 import { closeScheduledTicketJob } from '../modules/tickets/index.js';
 import type { JobDefinition } from './queue.js';
@@ -10,4 +12,6 @@ export const allJobs = [
   expireSurveysJob,
   purgeCaptchaUsesJob,
   sendMailJob,
+  purgeExpiredSignInsJob,
+  purgeExpiredPortalAccessJob,
 ] satisfies readonly JobDefinition<unknown>[];

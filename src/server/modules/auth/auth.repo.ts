@@ -101,3 +101,16 @@ export async function revokeApiToken(tx: Tx, userId: string, tokenId: string, no
     .returning({ id: apiTokens.id });
   return rows.length > 0;
 }
+
+/** Sign-ins that ended, and sign-in attempts too old to count towards a lockout. */
+export async function deleteExpiredSignIns(db: Queryable, now: Date, attemptsBefore: Date) {
+  const ended = await db
+    .delete(sessions)
+    .where(lt(sessions.expiresAt, now))
+    .returning({ id: sessions.tokenHash });
+  const attempts = await db
+    .delete(loginAttempts)
+    .where(lt(loginAttempts.at, attemptsBefore))
+    .returning({ id: loginAttempts.id });
+  return ended.length + attempts.length;
+}

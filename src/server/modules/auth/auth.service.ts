@@ -93,3 +93,7 @@ export const listApiTokens = (db: Queryable, actor: StaffActor) => repo.listApiT
 export async function revokeApiToken(tx: Tx, clock: Clock, actor: StaffActor, tokenId: string) {
   if (!(await repo.revokeApiToken(tx, actor.userId, tokenId, clock.now()))) throw notFound('API token');
 }
+
+/** Deletes ended sessions, and sign-in attempts a day old (they count for 15 minutes only). */
+export const purgeExpiredSignIns = (db: Queryable, clock: Clock) =>
+  repo.deleteExpiredSignIns(db, clock.now(), new Date(clock.now().getTime() - 86_400_000));

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
 import {
   accounts,
@@ -203,4 +203,17 @@ export async function markRepliesRead(tx: Tx, ticketId: string, customerId: stri
         isNull(requesterNotifications.readAt),
       ),
     );
+}
+
+/** Ended customer sessions, and sign-in links expired before `linksBefore`. */
+export async function deleteExpiredPortalAccess(db: Queryable, now: Date, linksBefore: Date) {
+  const sessions = await db
+    .delete(customerSessions)
+    .where(lt(customerSessions.expiresAt, now))
+    .returning({ id: customerSessions.tokenHash });
+  const links = await db
+    .delete(customerSignInTokens)
+    .where(lt(customerSignInTokens.expiresAt, linksBefore))
+    .returning({ id: customerSignInTokens.id });
+  return sessions.length + links.length;
 }
