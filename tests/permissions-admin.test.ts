@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PERMISSIONS, type Permission } from '../src/shared/tickets.js';
+import { PERMISSIONS } from '../src/shared/tickets.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { buildAccount, buildMember, type Staff, type Tenant } from './helpers/factories.js';
+import { allBut, expectError, type Method, permissionHelpers } from './helpers/permissions.js';
 
 let t: TestApp;
 let tenant: Tenant;
@@ -12,26 +13,8 @@ beforeAll(async () => {
   tenant = await buildAccount(t);
 });
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-type Res = { statusCode: number; body: string };
-const call = (as: Staff, method: Method, url: string, payload?: object) =>
-  t.app.inject({ method, url, headers: as.headers, ...(payload && { payload }) });
-
-const expectError = (res: Res, status: number, code: string) => {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(JSON.parse(res.body).error.code).toBe(code);
-};
-const expectForbidden = (res: Res) => expectError(res, 403, 'FORBIDDEN');
-
-const allBut = (...missing: Permission[]) => PERMISSIONS.filter((p) => !missing.includes(p));
-const members = new Map<string, Promise<Staff>>();
-/** One member per permission set, shared by the tests: sign-in allows 30 attempts a minute. */
-const member = (permissions: Permission[]) => {
-  const key = [...permissions].sort().join();
-  const found = members.get(key) ?? buildMember(t, tenant, { permissions });
-  members.set(key, found);
-  return found;
-};
+const { call, member } = permissionHelpers(() => ({ t, tenant }));
+const expectForbidden = (res: { statusCode: number; body: string }) => expectError(res, 403, 'FORBIDDEN');
 
 const unique = () => randomBytes(4).toString('hex');
 const projectUrl = (path = '', projectId = tenant.projectId) => `/api/v1/projects/${projectId}${path}`;

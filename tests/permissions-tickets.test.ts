@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PERMISSIONS, type Permission } from '../src/shared/tickets.js';
+import type { Permission } from '../src/shared/tickets.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { buildAccount, buildMember, buildTicket, type Staff, type Tenant } from './helpers/factories.js';
+import { allBut, expectError, type Method, permissionHelpers } from './helpers/permissions.js';
 
 let t: TestApp;
 let tenant: Tenant;
@@ -14,25 +15,7 @@ beforeAll(async () => {
   colleague = await buildMember(t, tenant, { role: 'staff', name: 'Cole Colleague' });
 });
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-const call = (as: Staff, method: Method, url: string, payload?: object) =>
-  t.app.inject({ method, url, headers: as.headers, ...(payload && { payload }) });
-
-const expectError = (res: { statusCode: number; body: string }, status: number, code: string) => {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(JSON.parse(res.body).error.code).toBe(code);
-};
-
-/** Every permission but these: the member lacks exactly what is under test. */
-const allBut = (...missing: Permission[]) => PERMISSIONS.filter((p) => !missing.includes(p));
-const members = new Map<string, Promise<Staff>>();
-/** One member per permission set, shared by the tests: sign-in allows 30 attempts a minute. */
-const member = (permissions: Permission[]) => {
-  const key = [...permissions].sort().join();
-  const found = members.get(key) ?? buildMember(t, tenant, { permissions });
-  members.set(key, found);
-  return found;
-};
+const { call, member } = permissionHelpers(() => ({ t, tenant }));
 /** Holds no tickets.view_all: sees only what is assigned to it. */
 const narrowMember = () => member(['tickets.create', 'tickets.assign', 'tickets.update']);
 
