@@ -127,6 +127,8 @@ function handleError(
   reply: import('fastify').FastifyReply,
 ) {
   if (error instanceof AppError) {
+    const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details));
   }
   if (hasZodFastifySchemaValidationErrors(error)) {

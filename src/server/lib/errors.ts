@@ -32,8 +32,10 @@ export const errorStatus = {
   PAYLOAD_TOO_LARGE: 413,
   /** The body's content type is not accepted. */
   UNSUPPORTED_MEDIA_TYPE: 415,
-  /** Too many sign-in failures for this email; wait and retry. */
+  /** Too many sign-in failures for this email from this client address; `details.retryAfterSeconds`. */
   ACCOUNT_LOCKED: 429,
+  /** Many sign-in failures for this email from several addresses: checks are spaced out; `details.retryAfterSeconds`. */
+  SIGN_IN_SLOWED: 429,
   /** Too many requests from this client. */
   RATE_LIMITED: 429,
   /** Something broke on the server; details are in the log only. */

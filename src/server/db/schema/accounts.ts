@@ -48,6 +48,8 @@ export const loginAttempts = pgTable(
   {
     id: uuid().primaryKey().defaultRandom(),
     email: text().notNull(),
+    /** The client address the attempt came from (null for attempts recorded before it was kept). */
+    clientAddress: text(),
     succeeded: boolean().notNull(),
     at: timestamptz().notNull(),
   },

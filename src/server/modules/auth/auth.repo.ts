@@ -7,26 +7,52 @@ export async function findUserByEmail(db: Queryable, email: string) {
   return row ?? null;
 }
 
-/** Failed attempts for this email since `since` and since its last successful sign-in. */
-export async function countRecentFailures(db: Queryable, email: string, since: Date) {
+/**
+ * Serialises sign-in checks of one email until the transaction ends, so counting the failures,
+ * checking the password and recording the attempt are one step under concurrent requests.
+ */
+export async function lockSignInAttempts(tx: Tx, email: string) {
+  await tx.execute(
+    sql`SELECT pg_advisory_xact_lock(hashtextextended(${`staff-sign-in:${email.toLowerCase()}`}, 0))`,
+  );
+}
+
+/**
+ * Failed attempts for this email since `since` and since its last successful sign-in; with
+ * `clientAddress`, only the attempts (failures and the last success) from that address.
+ */
+export async function countRecentFailures(db: Queryable, email: string, since: Date, clientAddress?: string) {
+  const fromClient = clientAddress === undefined ? sql`true` : eq(loginAttempts.clientAddress, clientAddress);
   const lastSuccess = sql`coalesce((SELECT max(${loginAttempts.at}) FROM ${loginAttempts}
-    WHERE ${loginAttempts.email} = lower(${email}) AND ${loginAttempts.succeeded}), '-infinity')`;
+    WHERE ${loginAttempts.email} = lower(${email}) AND ${loginAttempts.succeeded} AND ${fromClient}), '-infinity')`;
   const [row] = await db
-    .select({ failures: count(), oldest: sql<Date | null>`min(${loginAttempts.at})` })
+    .select({
+      failures: count(),
+      oldest: sql<Date | null>`min(${loginAttempts.at})`,
+      newest: sql<Date | null>`max(${loginAttempts.at})`,
+    })
     .from(loginAttempts)
     .where(
       and(
         eq(loginAttempts.email, sql`lower(${email})`),
         eq(loginAttempts.succeeded, false),
+        fromClient,
         gt(loginAttempts.at, since),
         gt(loginAttempts.at, lastSuccess),
       ),
     );
-  return { failures: row?.failures ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
+  return {
+    failures: row?.failures ?? 0,
+    oldest: row?.oldest ? new Date(row.oldest) : null,
+    newest: row?.newest ? new Date(row.newest) : null,
+  };
 }
 
-export async function insertLoginAttempt(tx: Tx, email: string, succeeded: boolean, at: Date) {
-  await tx.insert(loginAttempts).values({ email: email.toLowerCase(), succeeded, at });
+export async function insertLoginAttempt(
+  tx: Tx,
+  values: { email: string; clientAddress: string; succeeded: boolean; at: Date },
+) {
+  await tx.insert(loginAttempts).values({ ...values, email: values.email.toLowerCase() });
 }
 
 export async function insertSession(tx: Tx, values: typeof sessions.$inferInsert) {

@@ -63,7 +63,7 @@ export function registerAuthRoutes(app: Api, ctx: AppContext) {
     async (request, reply) => {
       const { email, password } = request.body;
       const result = await inTransaction(ctx.db, async (tx) => {
-        const user = await auth.attemptSignIn(tx, ctx.clock, email, password);
+        const user = await auth.attemptSignIn(tx, ctx.clock, { email, password, clientAddress: request.ip });
         return user
           ? { user, session: await auth.createSession(tx, ctx.clock, user.id, ctx.config.sessionDays) }
           : null;

@@ -14,20 +14,41 @@ export interface StaffActor {
 
 export const LOCKOUT_ATTEMPTS = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60_000;
+/** Failures of one email, from all addresses together, before its password checks are slowed down. */
+export const SLOWDOWN_AFTER = 10;
+/** The longest wait between two checks of a slowed-down email: what the owner may have to wait. */
+export const MAX_SLOWDOWN_MS = 60_000;
 
-/** Refuses while the email has had 5 failures in 15 minutes (since its last success). */
-export async function assertNotLockedOut(db: Queryable, email: string, now: Date) {
-  const { failures, oldest } = await repo.countRecentFailures(
-    db,
-    email,
-    new Date(now.getTime() - LOCKOUT_WINDOW_MS),
-  );
-  if (failures >= LOCKOUT_ATTEMPTS && oldest) {
-    const minutes = Math.max(1, Math.ceil((oldest.getTime() + LOCKOUT_WINDOW_MS - now.getTime()) / 60_000));
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/**
+ * Refuses the check while this client address has had 5 failures for the email in 15 minutes
+ * (since its last success from there), or while the email waits out its slowdown. Locking out by
+ * email and address means a stranger cannot keep the owner out; the per-email slowdown (one check
+ * per 1, 2, 4… up to 60 seconds after 10 failures from anywhere) means many addresses cannot guess fast.
+ */
+async function assertSignInAllowed(db: Queryable, email: string, clientAddress: string, now: Date) {
+  const since = new Date(now.getTime() - LOCKOUT_WINDOW_MS);
+  const fromClient = await repo.countRecentFailures(db, email, since, clientAddress);
+  if (fromClient.failures >= LOCKOUT_ATTEMPTS && fromClient.oldest) {
+    const seconds = Math.ceil((fromClient.oldest.getTime() + LOCKOUT_WINDOW_MS - now.getTime()) / 1000);
     throw new AppError(
       'ACCOUNT_LOCKED',
-      `Too many failed sign-in attempts for this email. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      `Too many failed sign-in attempts for this email. Try again in ${plural(Math.max(1, Math.ceil(seconds / 60)), 'minute')}.`,
+      { retryAfterSeconds: seconds },
     );
+  }
+  const fromAnywhere = await repo.countRecentFailures(db, email, since);
+  if (fromAnywhere.failures >= SLOWDOWN_AFTER && fromAnywhere.newest) {
+    const delay = Math.min(1000 * 2 ** (fromAnywhere.failures - SLOWDOWN_AFTER), MAX_SLOWDOWN_MS);
+    const seconds = Math.ceil((fromAnywhere.newest.getTime() + delay - now.getTime()) / 1000);
+    if (seconds > 0) {
+      throw new AppError(
+        'SIGN_IN_SLOWED',
+        `Many failed sign-in attempts for this email; sign-in is slowed down. Try again in ${plural(seconds, 'second')}.`,
+        { retryAfterSeconds: seconds },
+      );
+    }
   }
 }
 
@@ -35,13 +56,19 @@ export async function assertNotLockedOut(db: Queryable, email: string, now: Date
  * Checks the password and records the attempt. Returns the user on success, null on failure:
  * the caller commits the failure before refusing, so the lockout counts it.
  */
-export async function attemptSignIn(tx: Tx, clock: Clock, email: string, password: string) {
+export async function attemptSignIn(
+  tx: Tx,
+  clock: Clock,
+  credentials: { email: string; password: string; clientAddress: string },
+) {
+  const { email, password, clientAddress } = credentials;
+  await repo.lockSignInAttempts(tx, email);
   const now = clock.now();
-  await assertNotLockedOut(tx, email, now);
+  await assertSignInAllowed(tx, email, clientAddress, now);
   const user = await repo.findUserByEmail(tx, email);
   // Unknown emails cost the same scrypt time as known ones.
   const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash);
-  await repo.insertLoginAttempt(tx, email, ok && user !== null, now);
+  await repo.insertLoginAttempt(tx, { email, clientAddress, succeeded: ok && user !== null, at: now });
   return ok && user ? user : null;
 }
 

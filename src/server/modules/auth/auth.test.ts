@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { bearer, buildAccount, buildMember, type Tenant } from '../../../../tests/helpers/factories.js';
+import { LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW_MS, MAX_SLOWDOWN_MS, SLOWDOWN_AFTER } from './auth.service.js';
 
 let t: TestApp;
 let tenant: Tenant;
@@ -162,6 +163,91 @@ describe('lockout after failed sign-ins', () => {
     expect((await signIn(victim.email, MEMBER_PASSWORD, client)).statusCode).toBe(429);
     expect((await signIn(tenant.owner.email, OWNER_PASSWORD, client)).statusCode).toBe(200);
     t.clock.advance(15 * 60_000 + 1);
+  });
+});
+
+describe('lockout under concurrency, and by client address', () => {
+  const buildFreshMember = async () => {
+    const member = await buildMember(t, tenant);
+    t.clock.advance(1000);
+    return member;
+  };
+  const checkedAttempts = async (email: string) =>
+    (
+      await t.db.execute<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM login_attempts WHERE email = ${email.toLowerCase()}`,
+      )
+    ).rows[0]?.n;
+
+  it('30 concurrent wrong passwords from one address get at most 5 password checks', async () => {
+    // 30 is what the route's rate limit admits from one address in a minute.
+    const member = await buildFreshMember();
+    const client = newClient();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => signIn(member.email, `wrong-${i}`, client)),
+    );
+    expect(answers.filter((r) => r.statusCode === 401)).toHaveLength(LOCKOUT_ATTEMPTS);
+    expect(answers.filter((r) => r.statusCode === 429).map((r) => r.json().error.code)).toEqual(
+      Array(30 - LOCKOUT_ATTEMPTS).fill('ACCOUNT_LOCKED'),
+    );
+    expect(await checkedAttempts(member.email)).toBe(LOCKOUT_ATTEMPTS);
+    t.clock.advance(LOCKOUT_WINDOW_MS + 1);
+  });
+
+  it('50 concurrent wrong passwords from 50 addresses get at most 10 password checks before the slowdown', async () => {
+    const member = await buildFreshMember();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => signIn(member.email, `wrong-${i}`, newClient())),
+    );
+    expect(answers.filter((r) => r.statusCode === 401)).toHaveLength(SLOWDOWN_AFTER);
+    expect(answers.filter((r) => r.statusCode === 429).map((r) => r.json().error.code)).toEqual(
+      Array(50 - SLOWDOWN_AFTER).fill('SIGN_IN_SLOWED'),
+    );
+    expect(await checkedAttempts(member.email)).toBe(SLOWDOWN_AFTER);
+    t.clock.advance(LOCKOUT_WINDOW_MS + 1);
+  });
+
+  it("a stranger's failures lock out the stranger's address, not the owner signing in from another", async () => {
+    const member = await buildFreshMember();
+    const stranger = newClient();
+    for (let i = 0; i < LOCKOUT_ATTEMPTS; i++) await signIn(member.email, `guess-${i}`, stranger);
+    const locked = await signIn(member.email, MEMBER_PASSWORD, stranger);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
+    expect(Number(locked.headers['retry-after'])).toBe(LOCKOUT_WINDOW_MS / 1000);
+
+    const owner = await signIn(member.email, MEMBER_PASSWORD, newClient());
+    expect(owner.statusCode, owner.body).toBe(200);
+    // The owner's success elsewhere does not unlock the stranger's address.
+    expect((await signIn(member.email, MEMBER_PASSWORD, stranger)).json().error.code).toBe('ACCOUNT_LOCKED');
+    t.clock.advance(LOCKOUT_WINDOW_MS + 1);
+  });
+
+  it('failures from many addresses slow the email down for at most a minute, then the owner signs in', async () => {
+    const member = await buildFreshMember();
+    const strangers = [newClient(), newClient(), newClient(), newClient()];
+    for (const stranger of strangers) {
+      for (let i = 0; i < LOCKOUT_ATTEMPTS; i++) {
+        t.clock.advance(MAX_SLOWDOWN_MS);
+        await signIn(member.email, `guess-${i}`, stranger);
+      }
+    }
+    const slowed = await signIn(member.email, MEMBER_PASSWORD, newClient());
+    expect(slowed.statusCode).toBe(429);
+    expect(slowed.json().error.code).toBe('SIGN_IN_SLOWED');
+    const wait = Number(slowed.headers['retry-after']);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(MAX_SLOWDOWN_MS / 1000);
+
+    t.clock.advance(wait * 1000);
+    const owner = await signIn(member.email, MEMBER_PASSWORD, newClient());
+    expect(owner.statusCode, owner.body).toBe(200);
+    for (const stranger of strangers.slice(-2)) {
+      expect((await signIn(member.email, MEMBER_PASSWORD, stranger)).json().error.code).toBe(
+        'ACCOUNT_LOCKED',
+      );
+    }
+    t.clock.advance(LOCKOUT_WINDOW_MS + 1);
   });
 });
 

@@ -45,6 +45,7 @@ export async function requestSignInLink(s: Scope, accountId: string, email: stri
   if (!customer) return null;
   const now = s.clock.now();
   const since = new Date(now.getTime() - SIGN_IN_LINK_TTL_MS);
+  await repo.lockSignInRequests(s.tx, customer.id);
   if ((await repo.countRecentSignInTokens(s.tx, customer.id, since)) >= MAX_SIGN_IN_LINKS) return null;
   const token = await repo.insertSignInToken(s.tx, {
     customerId: customer.id,

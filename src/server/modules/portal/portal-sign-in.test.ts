@@ -171,6 +171,19 @@ describe('a sign-in link', () => {
     }
     expect(await tokensOf(known)).toBe(3);
   });
+
+  it('sends exactly three links to an address asked for by 50 concurrent requests', async () => {
+    const known = email();
+    await ticketFor(known);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        postForm(t, `/portal/${tenant.accountId}/sign-in`, { email: known }, {}, `10.50.0.${i + 1}`),
+      ),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(50).fill(200));
+    expect(await tokensOf(known)).toBe(3);
+    expect(await signInMailsTo(known)).toBe(3);
+  });
 });
 
 describe('the portal home', () => {

@@ -65,6 +65,16 @@ export async function findCustomerByEmail(db: Queryable, accountId: string, emai
   return row ?? null;
 }
 
+/**
+ * Serialises link requests for one customer until the transaction ends, so the count below and the
+ * insert after it are one step: concurrent requests cannot all see "under the cap".
+ */
+export async function lockSignInRequests(tx: Tx, customerId: string) {
+  await tx.execute(
+    sql`SELECT pg_advisory_xact_lock(hashtextextended(${`customer-sign-in:${customerId}`}, 0))`,
+  );
+}
+
 /** Sign-in links asked for since `since` and still unused: a cap keeps one address from being flooded. */
 export async function countRecentSignInTokens(db: Queryable, customerId: string, since: Date) {
   const [row] = await db

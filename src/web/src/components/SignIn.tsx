@@ -9,7 +9,8 @@ export function SignIn({ theme, onToggleTheme }: { theme: Theme; onToggleTheme: 
   const [password, setPassword] = useState('');
   const signIn = useSignIn();
   const error = signIn.error;
-  const locked = error instanceof ApiError && error.code === 'ACCOUNT_LOCKED';
+  const locked =
+    error instanceof ApiError && (error.code === 'ACCOUNT_LOCKED' || error.code === 'SIGN_IN_SLOWED');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
