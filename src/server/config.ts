@@ -20,6 +20,7 @@ const envSchema = z.object({
     .transform((v) => v === 'true'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().optional(),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   RUN_WORKERS: z
     .enum(['true', 'false'])
     .default('true')
@@ -51,6 +52,8 @@ export type Config = {
   smtpUrl: string | undefined;
   /** The sender address of every mail; the account's name is its display name. */
   mailFrom: string;
+  /** How many deliveries (mails, later DMs and webhooks) each worker process sends at once. */
+  deliveryConcurrency: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -77,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: e.SECRET_KEY,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `clearline@${new URL(publicUrl).hostname}`,
+    deliveryConcurrency: e.DELIVERY_CONCURRENCY,
   };
 }

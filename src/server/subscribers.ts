@@ -1,6 +1,7 @@
 import type { EventBus } from './lib/events.js';
 import { onTicketStatusChanged } from './modules/csat/index.js';
-import { queueSurveyInvitation } from './modules/mail/index.js';
+import { registerDeliveryChannel } from './modules/delivery/index.js';
+import { mailChannel, queueSurveyInvitation } from './modules/mail/index.js';
 import {
   notifyOnMessageCreated,
   notifyOnTicketCreated,
@@ -8,10 +9,12 @@ import {
 } from './modules/notifications/index.js';
 
 /**
- * Wires module subscribers to domain events; every process (web and worker) calls it once.
- * Subscribers run in the publisher's transaction and get its Scope, so they can enqueue jobs in it.
+ * Wires module subscribers to domain events, and the channels into the delivery pipeline; every
+ * process (web and worker) calls it once. Subscribers run in the publisher's transaction and get
+ * its Scope, so they can enqueue jobs in it.
  */
 export function subscribeAll(bus: EventBus): EventBus {
+  registerDeliveryChannel(mailChannel);
   bus.subscribe('ticket.status_changed', onTicketStatusChanged);
   bus.subscribe('ticket.status_changed', notifyOnTicketStatusChanged);
   bus.subscribe('csat.survey_created', queueSurveyInvitation);

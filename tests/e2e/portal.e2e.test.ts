@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendMailJob } from '../../src/server/modules/mail/index.js';
+import { sendDeliveryJob } from '../../src/server/modules/delivery/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildAccount, buildTicket, type Tenant } from '../helpers/factories.js';
@@ -68,7 +68,7 @@ describe('the requester portal in Chromium', () => {
   it('opens from the link in the mail of an agent reply', async () => {
     const ticket = await ticketWithLink('Paper jam');
     await staff(ticket.id, { body: 'Open tray 2 and pull gently.' }, 'POST');
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
     const [mail] = smtp.to(ticket.email);
     const link = linksIn(mail?.parsed.text ?? '').find((l) => l.includes('/p/'));
     expect(link).toBe(ticket.url);

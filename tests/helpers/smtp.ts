@@ -12,17 +12,28 @@ export interface ReceivedMail {
 /**
  * A real SMTP server on 127.0.0.1 (a free port) that keeps what it receives, parsed. `refuseNext(n)`
  * makes it answer the next n messages with 451 (a temporary failure; or another code) instead of
- * accepting them.
+ * accepting them. `hold()` stalls every conversation at MAIL FROM until `release()`: a slow server.
  */
 export async function startSmtpServer() {
   const received: ReceivedMail[] = [];
   let refusals = 0;
   let refusalCode = 451;
+  let holding = false;
+  const held: (() => void)[] = [];
+  const heldWaiters: { n: number; resolve: () => void }[] = [];
   const server = new SMTPServer({
     authOptional: true,
     // Plain SMTP: the client would otherwise upgrade to TLS on a self-signed certificate.
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onMailFrom(_address, _session, callback) {
+      if (!holding) return callback();
+      held.push(() => callback());
+      for (const waiter of heldWaiters.filter((w) => held.length >= w.n)) {
+        heldWaiters.splice(heldWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -54,6 +65,21 @@ export async function startSmtpServer() {
     refuseNext(n: number, code = 451) {
       refusals = n;
       refusalCode = code;
+    },
+    /** From now on, conversations stall after the greeting, mid-transaction, until released. */
+    hold() {
+      holding = true;
+    },
+    /** Resolves once `n` conversations are stalled at the same time. */
+    whenHeld: (n: number) =>
+      new Promise<void>((resolve) => {
+        if (held.length >= n) resolve();
+        else heldWaiters.push({ n, resolve });
+      }),
+    /** Lets every stalled conversation go on, and stops stalling new ones. */
+    release() {
+      holding = false;
+      for (const resume of held.splice(0)) resume();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

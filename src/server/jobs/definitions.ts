@@ -1,6 +1,6 @@
 import { purgeExpiredSignInsJob } from '../modules/auth/index.js';
 import { expireSurveysJob } from '../modules/csat/index.js';
-import { sendMailJob } from '../modules/mail/index.js';
+import { requeueDeliveriesJob, sendDeliveryJob } from '../modules/delivery/index.js';
 import { purgeExpiredPortalAccessJob } from '../modules/portal/index.js';
 import { purgeCaptchaUsesJob } from '../modules/spam/index.js';
 import { closeScheduledTicketJob } from '../modules/tickets/index.js';
@@ -11,7 +11,8 @@ export const allJobs = [
   closeScheduledTicketJob,
   expireSurveysJob,
   purgeCaptchaUsesJob,
-  sendMailJob,
+  sendDeliveryJob,
+  requeueDeliveriesJob,
   purgeExpiredSignInsJob,
   purgeExpiredPortalAccessJob,
 ] satisfies readonly JobDefinition<unknown>[];

@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import type { Config } from '../config.js';
 import type { Database, Tx } from '../db/client.js';
 
 /** Which run of a job this is: pg-boss counts retries from 0 and stops after `retryLimit` retries. */
@@ -8,13 +9,6 @@ export interface JobAttempt {
   retryCount: number;
   retryLimit: number;
 }
-
-/**
- * No retry follows when this run fails: the handler should record the failure itself. A handler
- * called directly, without an attempt (tests, one-off runs), gets no retry either.
- */
-export const isLastAttempt = (attempt: JobAttempt | undefined) =>
-  !attempt || attempt.retryCount >= attempt.retryLimit;
 
 /**
  * A background job: its queue name, the payload it accepts, its retry policy and its handler.
@@ -25,6 +19,8 @@ export interface JobDefinition<T> {
   payload: z.ZodType<T>;
   retryLimit?: number;
   retryDelaySeconds?: number;
+  /** How many runs of this job one process works on at once (default 1). */
+  concurrency?: (config: Config) => number;
   /** Runs on this schedule (cron, UTC) wherever workers run; pg-boss makes it once per tick across instances. */
   cron?: string;
   handle(ctx: AppContext, data: T, attempt?: JobAttempt): Promise<void>;
@@ -73,19 +69,22 @@ export class Jobs {
   async work(ctx: AppContext, definitions: readonly JobDefinition<unknown>[]): Promise<void> {
     for (const d of definitions) {
       if (d.cron) await this.boss.schedule(d.name, d.cron, {});
+      // Concurrency is several workers of one job each (not batches): a slow run holds up no other.
       // pg-boss fails the job when the handler throws (boss.fail: retry after its backoff, or failed).
-      await this.boss.work<object>(
-        d.name,
-        { pollingIntervalSeconds: 1, includeMetadata: true },
-        async (jobs) => {
-          for (const job of jobs) {
+      const workers = d.concurrency?.(ctx.config) ?? 1;
+      for (let i = 0; i < workers; i++) {
+        await this.boss.work<object>(
+          d.name,
+          { pollingIntervalSeconds: 1, includeMetadata: true },
+          async ([job]) => {
+            if (!job) return;
             await d.handle(ctx, d.payload.parse(job.data), {
               retryCount: job.retryCount,
               retryLimit: job.retryLimit,
             });
-          }
-        },
-      );
+          },
+        );
+      }
     }
   }
 }

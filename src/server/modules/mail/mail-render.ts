@@ -4,6 +4,7 @@ import { html, type RawHtml, raw } from '../../lib/html.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { findAccountBrand } from '../accounts/index.js';
 import { surveyPath } from '../csat/index.js';
+import type { DeliveryRow } from '../delivery/index.js';
 import { signInPath } from '../portal/index.js';
 import { portalPath, reference } from '../tickets/index.js';
 import * as repo from './mail.repo.js';
@@ -65,7 +66,7 @@ const quote = (bodyHtml: string) =>
 export async function renderMail(
   db: Queryable,
   env: RenderEnv,
-  mail: Pick<repo.MailRow, 'id' | 'accountId' | 'ticketId' | 'kind' | 'cause'>,
+  mail: Pick<DeliveryRow, 'id' | 'accountId' | 'ticketId' | 'kind' | 'cause'>,
 ): Promise<RenderResult> {
   const account = await findAccountBrand(db, mail.accountId);
   if (!account) return { gone: 'The account no longer exists.' };

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
 import {
   csatEvents,
@@ -7,7 +7,6 @@ import {
   customerSignInTokens,
   customers,
   messages,
-  outgoingMails,
   projectMembers,
   projects,
   roles,
@@ -15,52 +14,6 @@ import {
   tickets,
   users,
 } from '../../db/schema/index.js';
-
-export type MailRow = typeof outgoingMails.$inferSelect;
-export type MailKind = MailRow['kind'];
-export type MailStatus = MailRow['status'];
-
-/** Inserts the mail unless one exists for this cause (the unique cause_key decides); null then. */
-/** Invitation mails of a survey so far, the first one included. */
-export async function countSurveyInvitations(db: Queryable, surveyId: string) {
-  const [row] = await db
-    .select({ n: count() })
-    .from(outgoingMails)
-    .where(
-      and(
-        eq(outgoingMails.kind, 'survey_invitation'),
-        sql`${outgoingMails.cause}->>'surveyId' = ${surveyId}`,
-      ),
-    );
-  return row?.n ?? 0;
-}
-
-export async function insertMailOnce(tx: Tx, values: typeof outgoingMails.$inferInsert) {
-  const [row] = await tx
-    .insert(outgoingMails)
-    .values(values)
-    .onConflictDoNothing({ target: outgoingMails.causeKey })
-    .returning({ id: outgoingMails.id });
-  return row?.id ?? null;
-}
-
-/** Held until the sending transaction ends: a second worker on the same mail waits, then sees it sent. */
-export async function lockMail(tx: Tx, mailId: string) {
-  const [row] = await tx.select().from(outgoingMails).where(eq(outgoingMails.id, mailId)).for('update');
-  return row ?? null;
-}
-
-export async function updateMail(tx: Tx, mailId: string, values: Partial<typeof outgoingMails.$inferInsert>) {
-  await tx.update(outgoingMails).set(values).where(eq(outgoingMails.id, mailId));
-}
-
-export async function listTicketMails(db: Queryable, ticketId: string) {
-  return db
-    .select()
-    .from(outgoingMails)
-    .where(eq(outgoingMails.ticketId, ticketId))
-    .orderBy(asc(outgoingMails.createdAt), asc(outgoingMails.id));
-}
 
 /** Projects of the account where the user's role holds the permission. */
 const projectsWhereUserCan = (userId: string, accountId: string, permission: string) =>
@@ -82,46 +35,29 @@ export async function userHasPermissionInAccount(
   return result.rows[0]?.found === true;
 }
 
-/**
- * The account's mails, newest first, that the user may review: those of tickets in projects where
- * they hold `permission`, and those of no ticket (sign-in links).
- */
-export async function listAccountMails(
+/** The projects of the account where the user's role holds the permission. */
+export async function findProjectIdsWhereUserCan(
   db: Queryable,
-  f: {
-    accountId: string;
-    userId: string;
-    permission: string;
-    before?: { createdAt: Date; id: string } | undefined;
-    limit: number;
-  },
+  userId: string,
+  accountId: string,
+  permission: string,
 ) {
-  const conditions: (SQL | undefined)[] = [
-    eq(outgoingMails.accountId, f.accountId),
-    or(
-      isNull(outgoingMails.ticketId),
-      sql`${tickets.projectId} IN ${projectsWhereUserCan(f.userId, f.accountId, f.permission)}`,
-    ),
-  ];
-  if (f.before) {
-    conditions.push(
-      sql`(${outgoingMails.createdAt}, ${outgoingMails.id}) < (${f.before.createdAt}, ${f.before.id})`,
-    );
-  }
-  return db
-    .select({ mail: outgoingMails })
-    .from(outgoingMails)
-    .leftJoin(tickets, eq(tickets.id, outgoingMails.ticketId))
-    .where(and(...conditions))
-    .orderBy(desc(outgoingMails.createdAt), desc(outgoingMails.id))
-    .limit(f.limit + 1);
+  const result = await db.execute<{ project_id: string }>(
+    projectsWhereUserCan(userId, accountId, permission),
+  );
+  return result.rows.map((r) => r.project_id);
 }
 
 // Recipients, resolved when the mail is queued.
 
 export async function findMessageRecipient(db: Queryable, messageId: string) {
   const [row] = await db
-    .select({ accountId: customers.accountId, ticketId: tickets.id, email: customers.email })
+    .select({
+      accountId: customers.accountId,
+      projectId: tickets.projectId,
+      ticketId: tickets.id,
+      email: customers.email,
+    })
     .from(messages)
     .innerJoin(tickets, eq(tickets.id, messages.ticketId))
     .innerJoin(customers, eq(customers.id, tickets.requesterId))
@@ -131,7 +67,12 @@ export async function findMessageRecipient(db: Queryable, messageId: string) {
 
 export async function findSurveyRecipient(db: Queryable, surveyId: string) {
   const [row] = await db
-    .select({ accountId: customers.accountId, ticketId: tickets.id, email: customers.email })
+    .select({
+      accountId: customers.accountId,
+      projectId: tickets.projectId,
+      ticketId: tickets.id,
+      email: customers.email,
+    })
     .from(csatSurveys)
     .innerJoin(tickets, eq(tickets.id, csatSurveys.ticketId))
     .innerJoin(customers, eq(customers.id, tickets.requesterId))
@@ -145,12 +86,17 @@ export async function findSignInRecipient(db: Queryable, tokenId: string) {
     .from(customerSignInTokens)
     .innerJoin(customers, eq(customers.id, customerSignInTokens.customerId))
     .where(eq(customerSignInTokens.id, tokenId));
-  return row ? { ...row, ticketId: null } : null;
+  return row ? { ...row, projectId: null, ticketId: null } : null;
 }
 
 export async function findStaffNotificationRecipient(db: Queryable, notificationId: string) {
   const [row] = await db
-    .select({ accountId: users.accountId, ticketId: staffNotifications.ticketId, email: users.email })
+    .select({
+      accountId: users.accountId,
+      projectId: staffNotifications.projectId,
+      ticketId: staffNotifications.ticketId,
+      email: users.email,
+    })
     .from(staffNotifications)
     .innerJoin(users, eq(users.id, staffNotifications.userId))
     .where(eq(staffNotifications.id, notificationId));

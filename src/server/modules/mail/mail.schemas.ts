@@ -22,7 +22,9 @@ export const mailCauseSchema = z.discriminatedUnion('kind', [
 export type MailCause = z.infer<typeof mailCauseSchema>;
 
 export const mailKinds = ['agent_reply', 'survey_invitation', 'sign_in', 'staff_notification'] as const;
-export const mailStatuses = ['queued', 'sent', 'failed', 'kept'] as const;
+export type MailKind = (typeof mailKinds)[number];
+export const mailStatuses = ['queued', 'sent', 'failed', 'kept', 'bounced'] as const;
+export type MailStatus = (typeof mailStatuses)[number];
 
 export const mailSummarySchema = z.object({
   id: z.uuid(),
@@ -30,7 +32,7 @@ export const mailSummarySchema = z.object({
   status: z
     .enum(mailStatuses)
     .describe(
-      'queued: waiting or retrying; sent; failed: given up (see lastError); kept: no SMTP configured.',
+      'queued: waiting or retrying (see lastError); sent; failed: given up (see lastError); kept: no SMTP configured; bounced: reported undeliverable after it was sent.',
     ),
   recipient: z.string(),
   ticketId: z.uuid().nullable(),

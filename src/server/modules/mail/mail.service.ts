@@ -1,19 +1,24 @@
 import { z } from 'zod';
 import type { AppContext, Scope } from '../../app-context.js';
 import type { Queryable } from '../../db/client.js';
-import { inTransaction } from '../../db/client.js';
 import { AppError, forbidden } from '../../lib/errors.js';
 import type { DomainEvents } from '../../lib/events.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import type { StaffActor } from '../auth/index.js';
 import { getPendingSurvey } from '../csat/index.js';
+import {
+  type DeliveryRow,
+  listAccountDeliveries,
+  listDeliveriesByCause,
+  listTicketDeliveries,
+  queueDelivery,
+} from '../delivery/index.js';
 import { requirePermission } from '../members/index.js';
 import { getTicketAccess } from '../tickets/index.js';
 import * as repo from './mail.repo.js';
-import type { MailCause } from './mail.schemas.js';
-import { type RenderEnv, renderMail } from './mail-render.js';
-import { describeSmtpFailure, isPermanentSmtpFailure, sendThroughSmtp } from './mail-transport.js';
-import { sendMailJob } from './send-mail.job.js';
+import type { MailCause, MailKind } from './mail.schemas.js';
+import { renderEnv } from './mail-channel.js';
+import { renderMail } from './mail-render.js';
 
 /** How many times staff may send a survey's invitation again. */
 export const MAX_INVITATION_RESENDS = 3;
@@ -48,24 +53,24 @@ const recipientOf = (db: Queryable, cause: MailCause) => {
 };
 
 /**
- * Queues one mail for its cause, in the caller's transaction: the row and its send job commit or roll
- * back with the change that causes them. A second call for the same cause does nothing (null).
+ * Queues one mail for its cause, in the caller's transaction, through the delivery pipeline: the
+ * row and its send job commit or roll back with the change that causes them. A second call for the
+ * same cause does nothing (null).
  */
 export async function queueMail(s: Scope, cause: MailCause): Promise<string | null> {
   const to = await recipientOf(s.tx, cause);
   if (!to) throw new Error(`queueMail: nothing found for ${causeKeyOf(cause)}`);
   const { kind, ...ids } = cause;
-  const mailId = await repo.insertMailOnce(s.tx, {
-    accountId: to.accountId,
-    ticketId: to.ticketId,
-    causeKey: causeKeyOf(cause),
+  return queueDelivery(s, {
+    channel: 'mail',
     kind,
+    causeKey: causeKeyOf(cause),
     cause: ids,
     recipient: to.email,
-    createdAt: s.clock.now(),
+    accountId: to.accountId,
+    projectId: to.projectId,
+    ticketId: to.ticketId,
   });
-  if (mailId) await s.jobs.enqueue(s.tx, sendMailJob, { mailId });
-  return mailId;
 }
 
 /**
@@ -76,72 +81,9 @@ export async function queueSurveyInvitation(s: Scope, event: DomainEvents['csat.
   await queueMail(s, { kind: 'survey_invitation', surveyId: event.surveyId });
 }
 
-const renderEnv = (ctx: AppContext): RenderEnv => ({
-  config: ctx.config,
-  links: ctx.links,
-  now: ctx.clock.now(),
-});
-
-/**
- * The send job's work. Under the mail row's lock: skip it unless still queued (never sent twice),
- * keep it when no SMTP server is configured, render it now, send it. A temporary failure is recorded
- * and thrown for the queue to retry; a permanent one, or the last attempt's, marks it failed.
- */
-export async function deliverMail(ctx: AppContext, mailId: string, options: { isLastAttempt: boolean }) {
-  const retry = await inTransaction(ctx.db, async (tx) => {
-    const mail = await repo.lockMail(tx, mailId);
-    if (mail?.status !== 'queued') return null;
-    const smtpUrl = ctx.config.smtpUrl;
-    if (!smtpUrl) {
-      await repo.updateMail(tx, mailId, { status: 'kept' });
-      return null;
-    }
-    const now = ctx.clock.now();
-    const rendered = await renderMail(tx, renderEnv(ctx), mail);
-    if ('gone' in rendered || rendered.mail.obsolete) {
-      const reason = 'gone' in rendered ? rendered.gone : rendered.mail.obsolete;
-      await repo.updateMail(tx, mailId, { status: 'failed', lastError: `Not sent: ${reason}` });
-      return null;
-    }
-    const attempts = mail.attempts + 1;
-    try {
-      await sendThroughSmtp(smtpUrl, { from: ctx.config.mailFrom, to: mail.recipient }, rendered.mail);
-    } catch (err) {
-      const final = options.isLastAttempt || isPermanentSmtpFailure(err);
-      await repo.updateMail(tx, mailId, {
-        attempts,
-        lastError: describeSmtpFailure(err),
-        ...(final && { status: 'failed' as const }),
-      });
-      return final ? null : err;
-    }
-    await repo.updateMail(tx, mailId, { status: 'sent', attempts, sentAt: now, lastError: null });
-    if (mail.kind === 'survey_invitation') {
-      const surveyId = (mail.cause as { surveyId: string }).surveyId;
-      const survey = await repo.findSurveyForMail(tx, surveyId);
-      if (survey) await repo.insertInvitationSentEvent(tx, survey.survey, now);
-    }
-    return null;
-  });
-  // Thrown after the commit, so the attempt and its error stay recorded while the queue retries.
-  if (retry) throw retry;
-}
-
-/** When the job gives up for another reason than SMTP (a bug, the database away), the mail still says so. */
-export async function markMailFailed(ctx: AppContext, mailId: string, err: unknown) {
-  await inTransaction(ctx.db, async (tx) => {
-    const mail = await repo.lockMail(tx, mailId);
-    if (mail?.status !== 'queued') return;
-    await repo.updateMail(tx, mailId, {
-      status: 'failed',
-      lastError: `Internal error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500),
-    });
-  });
-}
-
-const presentMail = (m: repo.MailRow) => ({
+const presentMail = (m: DeliveryRow) => ({
   id: m.id,
-  kind: m.kind,
+  kind: m.kind as MailKind,
   status: m.status,
   recipient: m.recipient,
   ticketId: m.ticketId,
@@ -151,7 +93,6 @@ const presentMail = (m: repo.MailRow) => ({
   sentAt: m.sentAt,
 });
 
-/** A ticket's mails and their delivery state, for anyone who can see the ticket. */
 /**
  * Sends a pending survey's invitation again (the customer lost the mail): the same link, derived
  * again, in a new mail. Staff who may update the ticket can do it a few times; answered, expired or
@@ -169,7 +110,7 @@ export async function resendSurveyInvitation(
   if (pending?.id !== surveyId) {
     throw new AppError('CONFLICT', "Only a pending survey's invitation can be sent again.");
   }
-  const sent = await repo.countSurveyInvitations(s.tx, surveyId);
+  const sent = (await listSurveyInvitationMails(s.tx, surveyId)).length;
   if (sent > MAX_INVITATION_RESENDS) {
     throw new AppError(
       'CONFLICT',
@@ -179,9 +120,10 @@ export async function resendSurveyInvitation(
   return queueMail(s, { kind: 'survey_invitation', surveyId, resend: sent });
 }
 
+/** A ticket's mails and their delivery state, for anyone who can see the ticket. */
 export async function listTicketMails(db: Queryable, actor: StaffActor, ticketId: string) {
   await getTicketAccess(db, actor, ticketId);
-  return (await repo.listTicketMails(db, ticketId)).map(presentMail);
+  return (await listTicketDeliveries(db, ticketId, 'mail')).map(presentMail);
 }
 
 const cursorSchema = z.object({ t: z.iso.datetime(), id: z.uuid() });
@@ -206,14 +148,19 @@ export async function listOutgoingMails(
     throw forbidden(`Outgoing mail is for members with the "${OUTGOING_MAIL_PERMISSION}" permission.`);
   }
   const before = query.cursor ? decodeCursor(query.cursor, cursorSchema) : undefined;
-  const rows = await repo.listAccountMails(ctx.db, {
+  const rows = await listAccountDeliveries(ctx.db, {
     accountId: actor.accountId,
-    userId: actor.userId,
-    permission: OUTGOING_MAIL_PERMISSION,
+    channel: 'mail',
+    projectIds: await repo.findProjectIdsWhereUserCan(
+      ctx.db,
+      actor.userId,
+      actor.accountId,
+      OUTGOING_MAIL_PERMISSION,
+    ),
     before: before && { createdAt: new Date(before.t), id: before.id },
     limit: query.limit,
   });
-  const page = rows.slice(0, query.limit).map((r) => r.mail);
+  const page = rows.slice(0, query.limit);
   const env = renderEnv(ctx);
   const mails = [];
   for (const m of page) {
@@ -228,4 +175,16 @@ export async function listOutgoingMails(
         ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id })
         : null,
   };
+}
+
+const listSurveyInvitationMails = (db: Queryable, surveyId: string) =>
+  listDeliveriesByCause(db, { channel: 'mail', kind: 'survey_invitation', cause: { surveyId } });
+
+/**
+ * Whether the survey's invitation did not reach the requester: its latest invitation mail failed,
+ * or bounced. False while one is queued or once one was sent (or kept, without SMTP).
+ */
+export async function hasSurveyInvitationFailed(db: Queryable, surveyId: string): Promise<boolean> {
+  const latest = (await listSurveyInvitationMails(db, surveyId)).at(-1);
+  return latest?.status === 'failed' || latest?.status === 'bounced';
 }

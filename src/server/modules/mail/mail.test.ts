@@ -14,8 +14,8 @@ import { linksIn, startSmtpServer } from '../../../../tests/helpers/smtp.js';
 import { scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { submitSurvey } from '../csat/index.js';
+import { sendDeliveryJob } from '../delivery/index.js';
 import { postRequesterMessage } from '../tickets/index.js';
-import { sendMailJob } from './index.js';
 import { MAX_INVITATION_RESENDS } from './mail.service.js';
 
 let t: TestApp;
@@ -70,7 +70,7 @@ describe('the requester gets a mail', () => {
     const requester = newRequester();
     const ticket = await buildTicket(t, tenant, { requester, subject: 'Invoice <missing>' });
     expect((await post(ticket.id, 'Here is **the fix** for your invoice.')).statusCode).toBe(201);
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
 
     const mails = smtp.to(requester.email);
     expect(mails).toHaveLength(1);
@@ -131,7 +131,7 @@ describe('the requester gets a mail', () => {
     expect(patched.statusCode).toBe(200);
     // Queued with the change, but only recorded as an email invitation once it is sent.
     expect((await emailInvitations()).rows[0]).toEqual({ n: 0 });
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
     expect((await emailInvitations()).rows[0]).toEqual({ n: 1 });
 
     const mails = smtp.to(requester.email);
@@ -172,12 +172,12 @@ describe('staff get a mail', () => {
       url: `/api/v1/tickets/${ticket.id}/watchers/${watcher.userId}`,
       headers: watcher.headers,
     });
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
     const before = smtp.received.length;
     await inTransaction(t.db, (tx) =>
       postRequesterMessage(scopeOf(t.ctx, tx), ticket.id, 'Still *broken*, sorry.'),
     );
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
 
     const fresh = smtp.received.slice(before);
     expect(fresh.map((m) => m.to).sort()).toEqual([[agent.email], [watcher.email]].sort());
@@ -198,7 +198,7 @@ describe('sign-in links', () => {
     await buildTicket(t, tenant, { requester });
     const asked = await postForm(t, `/portal/${tenant.accountId}/sign-in`, { email: requester.email });
     expect(asked.statusCode).toBe(200);
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
 
     const mails = smtp.to(requester.email);
     expect(mails).toHaveLength(1);
@@ -217,7 +217,7 @@ describe('sign-in links', () => {
     const stranger = newRequester();
     const asked = await postForm(t, `/portal/${tenant.accountId}/sign-in`, { email: stranger.email });
     expect(asked.statusCode).toBe(200);
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
     expect(smtp.to(stranger.email)).toHaveLength(0);
   });
 });
@@ -230,7 +230,7 @@ describe('threading', () => {
     await post(ticket.id, 'First answer.');
     await post(ticket.id, 'Second answer.');
     await post(other.id, 'Answer on another ticket.');
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
 
     const host = new URL(t.ctx.config.publicUrl).hostname;
     const root = `<ticket-${ticket.id}@${host}>`;
@@ -269,10 +269,10 @@ describe('internal notes', () => {
       headers: agent.headers,
       payload: { status: 'resolved' },
     });
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
     // Reopens the ticket: the assignee and the watcher hear of it.
     await inTransaction(t.db, (tx) => postRequesterMessage(scopeOf(t.ctx, tx), ticket.id, 'One more thing.'));
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
 
     const list = await t.app.inject({
       method: 'GET',
@@ -320,7 +320,7 @@ describe('a survey invitation sent again', () => {
       headers: tenant.owner.headers,
       payload: { status: 'resolved' },
     });
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
     const surveys = await t.app.inject({
       method: 'GET',
       url: `/api/v1/tickets/${ticket.id}/surveys`,
@@ -330,7 +330,7 @@ describe('a survey invitation sent again', () => {
 
     const again = await resend(ticket.id, surveyId);
     expect(again.statusCode).toBe(202);
-    await t.runJobs(sendMailJob);
+    await t.runJobs(sendDeliveryJob);
     const mails = smtp.to(requester.email);
     expect(mails).toHaveLength(2);
     const surveyPathIn = (text: string) =>
@@ -372,7 +372,7 @@ describe('a survey invitation sent again', () => {
     const answered = await resend(ticket.id, surveyId);
     expect(answered.statusCode).toBe(409);
     const count = await t.db.execute(
-      sql`SELECT count(*)::int AS n FROM outgoing_mails WHERE cause->>'surveyId' = ${surveyId}`,
+      sql`SELECT count(*)::int AS n FROM deliveries WHERE cause->>'surveyId' = ${surveyId}`,
     );
     expect(count.rows[0]).toEqual({ n: 1 });
   });

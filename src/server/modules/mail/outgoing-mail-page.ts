@@ -1,5 +1,5 @@
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
-import type { MailKind, MailStatus } from './mail.repo.js';
+import type { MailKind, MailStatus } from './mail.schemas.js';
 import type { RenderedMail } from './mail-render.js';
 
 export interface OutgoingMailView {
@@ -26,6 +26,7 @@ const STATUS_LABELS: Record<MailStatus, string> = {
   sent: 'Sent',
   failed: 'Failed',
   kept: 'Kept (no SMTP server configured)',
+  bounced: 'Bounced',
 };
 
 const STYLE = `
@@ -37,7 +38,7 @@ const STYLE = `
   dd { margin: 0; overflow-wrap: anywhere; }
   .mail { border: 1px dashed #8886; padding: 1rem; margin-top: .75rem; background: #fff; color: #222; }
   pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; }
-  .status-failed { color: #c00; font-weight: 600; }
+  .status-failed, .status-bounced { color: #c00; font-weight: 600; }
 `;
 
 const formatUtc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

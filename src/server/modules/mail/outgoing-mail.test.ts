@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildMember, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { linksIn } from '../../../../tests/helpers/smtp.js';
-import { sendMailJob } from './index.js';
+import { sendDeliveryJob } from '../delivery/index.js';
 
 // No SMTP_URL: the default after `npm start`.
 let t: TestApp;
@@ -44,7 +44,7 @@ beforeAll(async () => {
     headers: tenant.owner.headers,
     payload: { status: 'resolved' },
   });
-  await t.runJobs(sendMailJob);
+  await t.runJobs(sendDeliveryJob);
 });
 
 describe('without an SMTP server', () => {

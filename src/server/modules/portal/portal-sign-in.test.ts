@@ -63,9 +63,7 @@ const tokensOf = (address: string) =>
   countRows(sql`SELECT count(*)::int AS n FROM customer_sign_in_tokens s JOIN customers c ON c.id = s.customer_id
     WHERE lower(c.email) = lower(${address})`);
 const signInMailsTo = (address: string) =>
-  countRows(
-    sql`SELECT count(*)::int AS n FROM outgoing_mails WHERE kind = 'sign_in' AND recipient = ${address}`,
-  );
+  countRows(sql`SELECT count(*)::int AS n FROM deliveries WHERE kind = 'sign_in' AND recipient = ${address}`);
 
 describe('asking for a sign-in link', () => {
   it('answers a known and an unknown address identically, and only the known one gets a link by mail', async () => {

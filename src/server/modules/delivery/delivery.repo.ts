@@ -1,0 +1,144 @@
+import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { Queryable, Tx } from '../../db/client.js';
+import { deliveries } from '../../db/schema/index.js';
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type DeliveryChannelName = DeliveryRow['channel'];
+export type DeliveryStatus = DeliveryRow['status'];
+
+/** Inserts the delivery unless one exists for this cause on this channel; null then. */
+export async function insertDeliveryOnce(tx: Tx, values: typeof deliveries.$inferInsert) {
+  const [row] = await tx
+    .insert(deliveries)
+    .values(values)
+    .onConflictDoNothing({ target: [deliveries.channel, deliveries.causeKey] })
+    .returning({ id: deliveries.id });
+  return row?.id ?? null;
+}
+
+/**
+ * One conditional UPDATE claims the delivery for attempt number `attempt`: still queued, that many
+ * attempts short of it, and no live lease on it. Of two workers racing for it, the second re-checks
+ * the row after the first commits and gets nothing, as does a stale job for an earlier attempt.
+ * The attempt is counted here, so an attempt whose worker died counts too.
+ */
+export async function claimDelivery(
+  tx: Tx,
+  deliveryId: string,
+  claim: { attempt: number; claimedBy: string; now: Date; leaseUntil: Date },
+) {
+  const [row] = await tx
+    .update(deliveries)
+    .set({ claimedBy: claim.claimedBy, leaseUntil: claim.leaseUntil, attempts: claim.attempt })
+    .where(
+      and(
+        eq(deliveries.id, deliveryId),
+        eq(deliveries.status, 'queued'),
+        eq(deliveries.attempts, claim.attempt - 1),
+        or(isNull(deliveries.leaseUntil), lte(deliveries.leaseUntil, claim.now)),
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * Records an attempt's end and releases the lease, if the delivery is still queued. With
+ * `claimedBy`, only while that claim holds (a worker whose lease ran out records nothing); a
+ * successful send is recorded whoever holds the lease now. False when nothing was recorded.
+ */
+export async function finishAttempt(
+  tx: Tx,
+  deliveryId: string,
+  values: Pick<Partial<DeliveryRow>, 'status' | 'lastError' | 'nextAttemptAt' | 'externalId' | 'sentAt'>,
+  claimedBy?: string,
+) {
+  const rows = await tx
+    .update(deliveries)
+    .set({ ...values, leaseUntil: null, claimedBy: null })
+    .where(
+      and(
+        eq(deliveries.id, deliveryId),
+        eq(deliveries.status, 'queued'),
+        claimedBy === undefined ? undefined : eq(deliveries.claimedBy, claimedBy),
+      ),
+    )
+    .returning({ id: deliveries.id });
+  return rows.length > 0;
+}
+
+/** Queued deliveries overdue by their own job and not leased: their job or worker was lost. */
+export async function findStrandedDeliveries(db: Queryable, dueBefore: Date, now: Date, limit: number) {
+  return db
+    .select({ id: deliveries.id, attempts: deliveries.attempts })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.status, 'queued'),
+        lte(deliveries.nextAttemptAt, dueBefore),
+        or(isNull(deliveries.leaseUntil), lte(deliveries.leaseUntil, now)),
+      ),
+    )
+    .orderBy(asc(deliveries.nextAttemptAt))
+    .limit(limit);
+}
+
+/** Deliveries of one kind whose cause contains `cause` (jsonb containment), oldest first. */
+export async function listDeliveriesByCause(
+  db: Queryable,
+  f: { channel: DeliveryChannelName; kind: string; cause: Record<string, unknown> },
+) {
+  return db
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.channel, f.channel),
+        eq(deliveries.kind, f.kind),
+        sql`${deliveries.cause} @> ${JSON.stringify(f.cause)}::jsonb`,
+      ),
+    )
+    .orderBy(asc(deliveries.createdAt), asc(deliveries.id));
+}
+
+export async function listTicketDeliveries(db: Queryable, ticketId: string, channel: DeliveryChannelName) {
+  return db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.ticketId, ticketId), eq(deliveries.channel, channel)))
+    .orderBy(asc(deliveries.createdAt), asc(deliveries.id));
+}
+
+/**
+ * The account's deliveries on a channel, newest first: those of the given projects and those of no
+ * project (customer sign-in links). One more than `limit`, to tell whether a next page exists.
+ */
+export async function listAccountDeliveries(
+  db: Queryable,
+  f: {
+    accountId: string;
+    channel: DeliveryChannelName;
+    projectIds: string[];
+    before?: { createdAt: Date; id: string } | undefined;
+    limit: number;
+  },
+) {
+  const conditions: (SQL | undefined)[] = [
+    eq(deliveries.accountId, f.accountId),
+    eq(deliveries.channel, f.channel),
+    f.projectIds.length
+      ? or(isNull(deliveries.projectId), inArray(deliveries.projectId, f.projectIds))
+      : isNull(deliveries.projectId),
+  ];
+  if (f.before) {
+    conditions.push(
+      sql`(${deliveries.createdAt}, ${deliveries.id}) < (${f.before.createdAt}, ${f.before.id})`,
+    );
+  }
+  return db
+    .select()
+    .from(deliveries)
+    .where(and(...conditions))
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .limit(f.limit + 1);
+}

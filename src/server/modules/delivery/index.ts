@@ -1,0 +1,15 @@
+export type { DeliveryChannelName, DeliveryRow, DeliveryStatus } from './delivery.repo.js';
+export {
+  listAccountDeliveries,
+  listDeliveriesByCause,
+  listTicketDeliveries,
+  type NewDelivery,
+  queueDelivery,
+} from './delivery.service.js';
+export {
+  type DeliveryChannel,
+  registerDeliveryChannel,
+  type SendResult,
+} from './delivery-channel.js';
+export { requeueDeliveriesJob } from './requeue-deliveries.job.js';
+export { sendDeliveryJob } from './send-delivery.job.js';
