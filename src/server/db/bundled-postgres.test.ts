@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -133,7 +134,9 @@ describe('a running clearline start', () => {
 
     expect(readPostmasterPid(dataDir)).toBe(postmaster);
     expect(isAlive(postmaster as number)).toBe(true);
-    expect(fs.readFileSync(path.join(dataDir, 'clearline.pid'), 'utf8').trim()).toBe(String(server.pid));
+    expect(fs.readFileSync(path.join(dataDir, 'clearline.pid'), 'utf8').split(' ')[0]).toBe(
+      String(server.pid),
+    );
     expect((await get(server, '/api/health')).status).toBe(200);
     expect((await postSetup(server)).status).toBe(201);
   });
@@ -161,7 +164,9 @@ describe('stopping', () => {
       const dataDir = makeDataDir();
       const server = await startClearline(dataDir);
       expect(findPostgresProcesses(dataDir)).toContain(readPostmasterPid(dataDir));
-      expect(fs.readFileSync(path.join(dataDir, 'clearline.pid'), 'utf8').trim()).toBe(String(server.pid));
+      expect(fs.readFileSync(path.join(dataDir, 'clearline.pid'), 'utf8').split(' ')[0]).toBe(
+        String(server.pid),
+      );
 
       server.child.kill(signal);
       expect(await server.exited, server.stdout() + server.stderr()).toEqual({ code: 0, signal: null });
@@ -226,6 +231,42 @@ describe('recovery', () => {
     } finally {
       await bundled.stop();
     }
+  });
+
+  it('a lock file naming a dead process never blocks a start: a zombie, or a pid now used by another process', async () => {
+    const dataDir = makeDataDir();
+    const lockFile = path.join(dataDir, 'clearline.pid');
+    // The forked child exits at once and its parent never waits for it: a zombie until the parent dies.
+    const parent = spawn(
+      'perl',
+      ['-e', '$| = 1; my $pid = fork(); exit 0 unless $pid; print "$pid\\n"; sleep 600'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    let printed = '';
+    parent.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      printed += chunk;
+    });
+    const zombie = Number(await waitFor(() => /^\d+\n/.exec(printed)?.[0]));
+    await waitFor(() => fs.readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]?.startsWith('Z'));
+    expect(isAlive(zombie)).toBe(true);
+    try {
+      // As a killed app leaves it: the pid and the start time it had.
+      const startTime = fs.readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]?.split(' ')[19];
+      fs.writeFileSync(lockFile, `${zombie} ${startTime}`);
+      const first = await startClearline(dataDir);
+      first.child.kill('SIGTERM');
+      expect((await first.exited).code).toBe(0);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+
+    // A live process that is not the one recorded: same pid, another start time.
+    fs.writeFileSync(lockFile, `${process.pid} 1`);
+    const second = await startClearline(dataDir);
+    expect(fs.readFileSync(lockFile, 'utf8').split(' ')[0]).toBe(String(second.pid));
+    expect((await get(second, '/api/health')).status).toBe(200);
   });
 
   it('a leftover pg.initialising with junk in it does not stop the first start', async () => {

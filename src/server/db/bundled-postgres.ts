@@ -25,9 +25,9 @@ type Owner = { uid?: number; gid?: number };
 
 /**
  * Starts a PostgreSQL on `dataDir/pg`, listening on a unix socket inside that directory only.
- * `dataDir/clearline.pid` marks the app that owns it: a live owner makes a second start refuse;
- * a dead owner (killed with SIGKILL) leaves an orphaned postgres, which is shut down cleanly
- * before a new one starts, so no committed write is lost.
+ * `dataDir/clearline.pid` marks the app that owns it (pid and start time): a live owner makes a
+ * second start refuse; a dead owner (killed with SIGKILL, even while still a zombie) leaves an
+ * orphaned postgres, which is shut down cleanly before a new one starts, so no committed write is lost.
  */
 export async function startBundledPostgres(dataDir: string): Promise<BundledPostgres> {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -81,24 +81,57 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A process's state letter and start time (clock ticks since boot) from /proc/PID/stat; null when gone. */
+function readProcessStat(pid: number): { state: string; startTime: string } | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', startTime: fields[19] ?? '' };
+}
+
+/** What the lock file records of us: the pid and its start time, which a reused pid does not share. */
+function describeSelf(): string {
+  const startTime = readProcessStat(process.pid)?.startTime;
+  return startTime ? `${process.pid} ${startTime}` : String(process.pid);
+}
+
+/**
+ * Whether the process a lock file names still holds it. A killed app can linger as a zombie (state
+ * Z) until its parent reaps it, and its pid can be reused: both count as dead. Without /proc, only
+ * whether the pid exists is known.
+ */
+function isLockHolderAlive(holder: number, recordedStartTime: string | undefined): boolean {
+  if (!fs.existsSync('/proc/self/stat')) return isAlive(holder);
+  const stat = readProcessStat(holder);
+  if (!stat || stat.state === 'Z' || stat.state === 'X') return false;
+  return recordedStartTime === undefined || stat.startTime === recordedStartTime;
+}
+
 function acquireLock(dataDir: string): () => void {
   const file = path.join(dataDir, 'clearline.pid');
+  const self = describeSelf();
   const release = () => {
     try {
-      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+      if (fs.readFileSync(file, 'utf8').trim() === self) fs.unlinkSync(file);
     } catch {
       // Already gone: nothing to release.
     }
   };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      fs.writeFileSync(file, self, { flag: 'wx' });
       return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
-    if (holder > 0 && holder !== process.pid && isAlive(holder)) {
+    const [pid, startTime] = fs.readFileSync(file, 'utf8').trim().split(' ');
+    const holder = Number.parseInt(pid ?? '', 10);
+    if (holder > 0 && holder !== process.pid && isLockHolderAlive(holder, startTime)) {
       throw new DataDirError(
         `Clearline is already running on the data directory ${dataDir} (process ${holder}). Stop it first, or set DATA_DIR to another directory.`,
       );
