@@ -27,9 +27,9 @@ export async function seedSurveys(
       [o.accountId, o.now, AGENTS],
     );
     await q(
-      `INSERT INTO project_members (project_id, user_id, role_id, created_at)
-       SELECT $1, id, $2, $3 FROM users WHERE email LIKE 'agent-%@bench.test'`,
-      [o.projectId, role.rows[0]?.id, o.now],
+      `INSERT INTO project_members (account_id, project_id, user_id, role_id, created_at)
+       SELECT $4, $1, id, $2, $3 FROM users WHERE email LIKE 'agent-%@bench.test'`,
+      [o.projectId, role.rows[0]?.id, o.now, o.accountId],
     );
     await q(
       `INSERT INTO customers (account_id, email, name, created_at)
@@ -41,8 +41,8 @@ export async function seedSurveys(
     // now − 365 days + (2n − 1) · step; its second survey follows one step later.
     await q(
       `WITH c AS (SELECT array_agg(id ORDER BY email) AS ids FROM customers WHERE account_id = $1)
-       INSERT INTO tickets (project_id, number, subject, requester_id, status, resolution, created_at, updated_at)
-       SELECT $2, n,
+       INSERT INTO tickets (account_id, project_id, number, subject, requester_id, status, resolution, created_at, updated_at)
+       SELECT $1, $2, n,
          (ARRAY['Printer on fire', 'Invoice is wrong', 'Cannot sign in', 'Refund please', 'Slow dashboard'])[1 + n % 5]
            || ' #' || n,
          c.ids[1 + n % $3::int], 'closed', 2, at, at
@@ -54,9 +54,9 @@ export async function seedSurveys(
     await q(`UPDATE projects SET ticket_counter = $2 WHERE id = $1`, [o.projectId, ticketCount]);
     await q(
       `WITH a AS (SELECT array_agg(id ORDER BY email) AS ids FROM users WHERE email LIKE 'agent-%@bench.test')
-       INSERT INTO csat_surveys (project_id, ticket_id, resolution, agent_id, created_at, expires_at,
+       INSERT INTO csat_surveys (account_id, project_id, ticket_id, resolution, agent_id, created_at, expires_at,
          expired_at, submitted_at, rating, comment, channel)
-       SELECT $1, t.id, r, CASE WHEN x.agent_roll < 0.05 THEN NULL ELSE a.ids[1 + (t.number * 7 + r) % $3::int] END,
+       SELECT t.account_id, $1, t.id, r, CASE WHEN x.agent_roll < 0.05 THEN NULL ELSE a.ids[1 + (t.number * 7 + r) % $3::int] END,
          x.created, x.created + interval '7 days',
          CASE WHEN x.answered THEN NULL WHEN x.created + interval '7 days' <= $2 THEN x.created + interval '7 days' END,
          CASE WHEN x.answered THEN x.submitted END,

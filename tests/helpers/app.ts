@@ -20,15 +20,8 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
  * test can move. Closed and dropped after the file's tests. `config` overrides settings (smtpUrl…).
  */
 export async function createTestApp(config: Partial<Config> = {}) {
-  const admin = inject('adminConnection');
-  const template = inject('templateDatabase');
-  const name = `${template.replace('_tpl_', '_t_')}_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client(admin);
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-  await client.end();
-
-  const db = createDatabase(withDatabase(admin, name));
+  const scratch = await createScratchDatabase({ migrated: true });
+  const db = createDatabase(scratch.connection);
   const clock = createTestClock();
   const boss = createBoss(db);
   const jobs = new Jobs(boss);
@@ -85,11 +78,29 @@ export async function createTestApp(config: Partial<Config> = {}) {
   afterAll(async () => {
     await app.close();
     await db.$client.end();
-    const dropper = new pg.Client(admin);
-    await dropper.connect();
-    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await dropper.end();
+    await scratch.drop();
   });
 
   return { app, ctx, db, clock, runJobs, jobErrors };
+}
+
+/**
+ * A database of the test's own on the test server: a clone of the migrated template, or empty
+ * (for tests that migrate or restore into it). The global teardown drops any left behind.
+ */
+export async function createScratchDatabase(options: { migrated: boolean }) {
+  const admin = inject('adminConnection');
+  const template = inject('templateDatabase');
+  const name = `${template.replace('_tpl_', '_t_')}_${randomBytes(4).toString('hex')}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client(admin);
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  await run(`CREATE DATABASE ${name}${options.migrated ? ` TEMPLATE ${template}` : ''}`);
+  return {
+    name,
+    connection: withDatabase(admin, name),
+    drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }

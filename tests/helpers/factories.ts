@@ -86,7 +86,9 @@ export async function buildMember(
   });
   if (added.statusCode !== 201) throw new Error(`member not added: ${added.body}`);
   const userId: string = added.json().userId;
-  const { token } = await inTransaction(t.db, (tx) => createApiToken(tx, t.clock, userId, 'tests'));
+  const { token } = await inTransaction(t.db, (tx) =>
+    createApiToken(tx, t.clock, { userId, accountId: tenant.accountId }, 'tests'),
+  );
   return { userId, email, token, headers: bearer(token) };
 }
 

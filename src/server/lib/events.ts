@@ -11,12 +11,14 @@ export interface DomainEvents {
   'ticket.created': {
     ticketId: string;
     projectId: string;
+    accountId: string;
     actor: EventActor;
     at: Date;
   };
   'ticket.status_changed': {
     ticketId: string;
     projectId: string;
+    accountId: string;
     from: string;
     to: string;
     /** How many times the ticket has entered an eligible status from an active one. */
@@ -29,12 +31,14 @@ export interface DomainEvents {
     surveyId: string;
     ticketId: string;
     projectId: string;
+    accountId: string;
     at: Date;
   };
   /** A message was added to a ticket's thread (system messages excluded). */
   'message.created': {
     ticketId: string;
     projectId: string;
+    accountId: string;
     messageId: string;
     kind: 'public' | 'internal';
     actor: EventActor;

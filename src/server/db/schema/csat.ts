@@ -12,7 +12,7 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { projects, timestamptz, users } from './accounts.js';
+import { accounts, projects, timestamptz, users } from './accounts.js';
 import { tickets } from './tickets.js';
 
 export const csatChannel = pgEnum('csat_channel', ['link', 'email', 'portal', 'discord']);
@@ -28,6 +28,9 @@ export const csatEventType = pgEnum('csat_event_type', [
 export const csatSettings = pgTable(
   'csat_settings',
   {
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     projectId: uuid()
       .primaryKey()
       .references(() => projects.id, { onDelete: 'cascade' }),
@@ -47,6 +50,9 @@ export const csatSurveys = pgTable(
   'csat_surveys',
   {
     id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     projectId: uuid()
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
@@ -92,6 +98,9 @@ export const csatEvents = pgTable(
   'csat_events',
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     surveyId: uuid().notNull(),
     projectId: uuid()
       .notNull()

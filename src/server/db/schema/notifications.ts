@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { projects, timestamptz, users } from './accounts.js';
+import { accounts, projects, timestamptz, users } from './accounts.js';
 import { csatSurveys } from './csat.js';
 import { customers, messages, tickets } from './tickets.js';
 
@@ -9,6 +9,9 @@ export const requesterNotifications = pgTable(
   'requester_notifications',
   {
     id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     customerId: uuid()
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
@@ -47,6 +50,9 @@ export const staffNotifications = pgTable(
   'staff_notifications',
   {
     id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),

@@ -7,6 +7,9 @@ export const customerSignInTokens = pgTable(
   'customer_sign_in_tokens',
   {
     id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     customerId: uuid()
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),

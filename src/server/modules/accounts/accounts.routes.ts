@@ -86,7 +86,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
     try {
       const session = await inTransaction(ctx.db, async (tx) => {
         const result = await accounts.setupInstance(tx, ctx.clock, parsed.data);
-        return createSession(tx, ctx.clock, result.userId, ctx.config.sessionDays);
+        return createSession(tx, ctx.clock, result, ctx.config.sessionDays);
       });
       setSessionCookie(reply, request, SESSION_COOKIE, session);
       return reply.redirect('/', 303);

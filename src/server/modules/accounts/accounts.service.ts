@@ -56,7 +56,12 @@ export async function createAccount(tx: Tx, clock: Clock, input: SetupInput) {
     password: input.password,
   });
   const project = await createProjectFor(tx, clock, account.id, user.id, input.projectName, input.projectKey);
-  const token = await createApiToken(tx, clock, user.id, 'Created at setup');
+  const token = await createApiToken(
+    tx,
+    clock,
+    { userId: user.id, accountId: account.id },
+    'Created at setup',
+  );
   return { token: token.token, accountId: account.id, projectId: project.id, userId: user.id };
 }
 
@@ -74,8 +79,8 @@ async function createProjectFor(
     key: key ?? deriveProjectKey(name),
     createdAt: clock.now(),
   });
-  const { ownerRoleId } = await createBuiltInRoles(tx, project.id);
-  await addOwner(tx, clock, project.id, ownerId, ownerRoleId);
+  const { ownerRoleId } = await createBuiltInRoles(tx, project);
+  await addOwner(tx, clock, project, ownerId, ownerRoleId);
   return project;
 }
 

@@ -184,8 +184,8 @@ describe('CSV export', () => {
     const big = await buildAccount(t, { projectKey: 'BIG' });
     const ticket = await buildTicket(t, big);
     await t.db.execute(sql`
-      INSERT INTO csat_surveys (project_id, ticket_id, resolution, created_at, expires_at, submitted_at, rating, channel)
-      SELECT ${big.projectId}, ${ticket.id}, n, ts, ts + interval '7 days', ts, 1 + n % 5, 'link'
+      INSERT INTO csat_surveys (account_id, project_id, ticket_id, resolution, created_at, expires_at, submitted_at, rating, channel)
+      SELECT ${big.accountId}, ${big.projectId}, ${ticket.id}, n, ts, ts + interval '7 days', ts, 1 + n % 5, 'link'
       FROM generate_series(1, 2345) AS n,
         LATERAL (SELECT timestamptz '2025-05-20 00:00:00+00' + (n % 7) * interval '1 second') AS at(ts)`);
     const [header, ...rows] = rowsOf((await download({}, big.owner, big.projectId)).body);

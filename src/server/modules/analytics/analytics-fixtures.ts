@@ -39,6 +39,7 @@ export async function insertSurvey(t: TestApp, tenant: Tenant, s: SurveyFixture)
   const [row] = await t.db
     .insert(csatSurveys)
     .values({
+      accountId: tenant.accountId,
       projectId: tenant.projectId,
       ticketId: s.ticketId,
       resolution,

@@ -65,7 +65,15 @@ export function registerAuthRoutes(app: Api, ctx: AppContext) {
       const result = await inTransaction(ctx.db, async (tx) => {
         const user = await auth.attemptSignIn(tx, ctx.clock, { email, password, clientAddress: request.ip });
         return user
-          ? { user, session: await auth.createSession(tx, ctx.clock, user.id, ctx.config.sessionDays) }
+          ? {
+              user,
+              session: await auth.createSession(
+                tx,
+                ctx.clock,
+                { userId: user.id, accountId: user.accountId },
+                ctx.config.sessionDays,
+              ),
+            }
           : null;
       });
       if (!result) throw new AppError('UNAUTHENTICATED', 'The email or password is incorrect.');
@@ -113,7 +121,7 @@ export function registerAuthRoutes(app: Api, ctx: AppContext) {
     async (request, reply) => {
       const actor = await authenticate(ctx, request);
       const created = await inTransaction(ctx.db, (tx) =>
-        auth.createApiToken(tx, ctx.clock, actor.userId, request.body.name),
+        auth.createApiToken(tx, ctx.clock, actor, request.body.name),
       );
       return reply.status(201).send(created);
     },

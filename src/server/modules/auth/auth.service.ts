@@ -72,11 +72,20 @@ export async function attemptSignIn(
   return ok && user ? user : null;
 }
 
-export async function createSession(tx: Tx, clock: Clock, userId: string, days: number) {
+/** Who a session or API token is for: the user and their account. */
+export type StaffIdentity = Pick<StaffActor, 'userId' | 'accountId'>;
+
+export async function createSession(tx: Tx, clock: Clock, staff: StaffIdentity, days: number) {
   const token = generateSecret();
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + days * 86_400_000);
-  await repo.insertSession(tx, { tokenHash: hashSecret(token), userId, createdAt: now, expiresAt });
+  await repo.insertSession(tx, {
+    tokenHash: hashSecret(token),
+    accountId: staff.accountId,
+    userId: staff.userId,
+    createdAt: now,
+    expiresAt,
+  });
   return { token, expiresAt };
 }
 
@@ -97,10 +106,11 @@ export async function resolveApiToken(db: Database, clock: Clock, token: string)
 }
 
 /** A new personal API token; the secret is returned once and only its hash is kept. */
-export async function createApiToken(tx: Tx, clock: Clock, userId: string, name: string) {
+export async function createApiToken(tx: Tx, clock: Clock, staff: StaffIdentity, name: string) {
   const token = generateSecret('cl_');
   const row = await repo.insertApiToken(tx, {
-    userId,
+    accountId: staff.accountId,
+    userId: staff.userId,
     name,
     tokenHash: hashSecret(token),
     createdAt: clock.now(),

@@ -100,6 +100,7 @@ describe('one survey per resolution, under concurrent requests (rule 2)', () => 
     const event = {
       ticketId: ticket.id,
       projectId: tenant.projectId,
+      accountId: tenant.accountId,
       from: 'open',
       to: 'resolved',
       resolution: 1,
@@ -127,13 +128,14 @@ describe('one survey per resolution, under concurrent requests (rule 2)', () => 
   it('the database itself refuses a second survey for the same ticket and resolution', async () => {
     const ticket = await buildTicket(t, tenant);
     expect((await patch(ticket.id, 'resolved')).statusCode).toBe(200);
-    const insert = `INSERT INTO csat_surveys (project_id, ticket_id, resolution, created_at, expires_at)
-                    VALUES ($1, $2, $3, now(), now() + interval '7 days')`;
-    await expect(t.db.$client.query(insert, [tenant.projectId, ticket.id, 1])).rejects.toMatchObject({
+    const insert = `INSERT INTO csat_surveys (account_id, project_id, ticket_id, resolution, created_at, expires_at)
+                    VALUES ($1, $2, $3, $4, now(), now() + interval '7 days')`;
+    const values = (resolution: number) => [tenant.accountId, tenant.projectId, ticket.id, resolution];
+    await expect(t.db.$client.query(insert, values(1))).rejects.toMatchObject({
       code: '23505',
       constraint: 'csat_surveys_one_per_resolution',
     });
-    await t.db.$client.query(insert, [tenant.projectId, ticket.id, 2]);
+    await t.db.$client.query(insert, values(2));
     expect((await surveysOf(ticket.id)).map((s) => s.resolution)).toEqual([1, 2]);
   });
 });

@@ -67,7 +67,12 @@ export async function deleteUnsubmittedSurveys(tx: Tx, ticketId: string) {
   return tx
     .delete(csatSurveys)
     .where(and(eq(csatSurveys.ticketId, ticketId), isNull(csatSurveys.submittedAt)))
-    .returning({ id: csatSurveys.id, projectId: csatSurveys.projectId, ticketId: csatSurveys.ticketId });
+    .returning({
+      id: csatSurveys.id,
+      accountId: csatSurveys.accountId,
+      projectId: csatSurveys.projectId,
+      ticketId: csatSurveys.ticketId,
+    });
 }
 
 export async function insertEvents(tx: Tx, values: (typeof csatEvents.$inferInsert)[]) {
@@ -76,11 +81,12 @@ export async function insertEvents(tx: Tx, values: (typeof csatEvents.$inferInse
 
 export async function insertSurveyNotification(
   tx: Tx,
-  survey: { id: string; projectId: string; ticketId: string },
+  survey: { id: string; accountId: string; projectId: string; ticketId: string },
   customerId: string,
   now: Date,
 ) {
   await tx.insert(requesterNotifications).values({
+    accountId: survey.accountId,
     customerId,
     projectId: survey.projectId,
     ticketId: survey.ticketId,
@@ -171,11 +177,12 @@ export async function markExpired(tx: Tx, now: Date, limit: number) {
     )
     .limit(limit)
     .for('update', { skipLocked: true });
-  return tx
-    .update(csatSurveys)
-    .set({ expiredAt: now })
-    .where(sql`${csatSurveys.id} IN ${due}`)
-    .returning({ id: csatSurveys.id, projectId: csatSurveys.projectId, ticketId: csatSurveys.ticketId });
+  return tx.update(csatSurveys).set({ expiredAt: now }).where(sql`${csatSurveys.id} IN ${due}`).returning({
+    id: csatSurveys.id,
+    accountId: csatSurveys.accountId,
+    projectId: csatSurveys.projectId,
+    ticketId: csatSurveys.ticketId,
+  });
 }
 
 const agents = alias(users, 'agents');

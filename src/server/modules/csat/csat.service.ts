@@ -54,6 +54,7 @@ export async function readSettings(db: Queryable, member: Member) {
 export async function updateSettings(tx: Tx, clock: Clock, member: Member, input: typeof DEFAULT_SETTINGS) {
   requirePermission(member, 'csat.manage');
   const row = await repo.upsertSettings(tx, {
+    accountId: member.accountId,
     projectId: member.projectId,
     ...input,
     updatedAt: clock.now(),
@@ -81,6 +82,7 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
   const parties = await getTicketParties(tx, event.ticketId);
   const agentId = parties.assigneeId ?? (await repo.findLastPublicReplier(tx, event.ticketId));
   const survey = await repo.insertSurveyOnce(tx, {
+    accountId: event.accountId,
     projectId: event.projectId,
     ticketId: event.ticketId,
     resolution: event.resolution,
@@ -94,6 +96,7 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
   await repo.insertEvents(tx, [
     {
       surveyId: survey.id,
+      accountId: survey.accountId,
       projectId: survey.projectId,
       ticketId: survey.ticketId,
       type: 'created',
@@ -101,6 +104,7 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
     },
     {
       surveyId: survey.id,
+      accountId: survey.accountId,
       projectId: survey.projectId,
       ticketId: survey.ticketId,
       type: 'invitation_sent',
@@ -112,6 +116,7 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
     surveyId: survey.id,
     ticketId: survey.ticketId,
     projectId: survey.projectId,
+    accountId: survey.accountId,
     at: event.at,
   });
 }
@@ -123,6 +128,7 @@ async function withdrawSurveys(tx: Tx, ticketId: string, now: Date) {
     tx,
     withdrawn.map((s) => ({
       surveyId: s.id,
+      accountId: s.accountId,
       projectId: s.projectId,
       ticketId: s.ticketId,
       type: 'withdrawn' as const,
@@ -168,6 +174,7 @@ export async function submitSurvey(tx: Tx, clock: Clock, surveyId: string, answe
   await repo.insertEvents(tx, [
     {
       surveyId: survey.id,
+      accountId: survey.accountId,
       projectId: survey.projectId,
       ticketId: survey.ticketId,
       type: 'submitted',
@@ -190,6 +197,7 @@ export async function expireDueSurveys(tx: Tx, clock: Clock, batch = 500) {
     tx,
     expired.map((s) => ({
       surveyId: s.id,
+      accountId: s.accountId,
       projectId: s.projectId,
       ticketId: s.ticketId,
       type: 'expired' as const,

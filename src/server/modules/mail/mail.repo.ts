@@ -197,10 +197,11 @@ export async function findStaffNotificationForMail(db: Queryable, notificationId
 /** The survey's invitation went out by mail (recorded when sent, not when queued). */
 export async function insertInvitationSentEvent(
   tx: Tx,
-  survey: { id: string; projectId: string; ticketId: string },
+  survey: { id: string; accountId: string; projectId: string; ticketId: string },
   at: Date,
 ) {
   await tx.insert(csatEvents).values({
+    accountId: survey.accountId,
     surveyId: survey.id,
     projectId: survey.projectId,
     ticketId: survey.ticketId,

@@ -28,18 +28,39 @@ export async function getMember(db: Queryable, actor: StaffActor, projectId: str
 
 export const listMemberships = (db: Queryable, actor: StaffActor) => repo.listMemberships(db, actor.userId);
 
-export async function createBuiltInRoles(tx: Tx, projectId: string) {
+/** A new project, for the rows that belong to it. */
+type ProjectRef = { id: string; accountId: string };
+
+export async function createBuiltInRoles(tx: Tx, project: ProjectRef) {
   const rows = await repo.insertRoles(
     tx,
-    BUILT_IN_ROLES.map((r) => ({ projectId, name: r.name, kind: r.kind, permissions: r.permissions })),
+    BUILT_IN_ROLES.map((r) => ({
+      accountId: project.accountId,
+      projectId: project.id,
+      name: r.name,
+      kind: r.kind,
+      permissions: r.permissions,
+    })),
   );
   const owner = rows.find((r) => r.kind === 'owner');
   if (!owner) throw new Error('owner role missing');
   return { ownerRoleId: owner.id };
 }
 
-export async function addOwner(tx: Tx, clock: Clock, projectId: string, userId: string, ownerRoleId: string) {
-  await repo.insertMember(tx, { projectId, userId, roleId: ownerRoleId, createdAt: clock.now() });
+export async function addOwner(
+  tx: Tx,
+  clock: Clock,
+  project: ProjectRef,
+  userId: string,
+  ownerRoleId: string,
+) {
+  await repo.insertMember(tx, {
+    accountId: project.accountId,
+    projectId: project.id,
+    userId,
+    roleId: ownerRoleId,
+    createdAt: clock.now(),
+  });
 }
 
 export async function isMember(db: Queryable, projectId: string, userId: string) {
@@ -102,6 +123,7 @@ export async function addMember(
     throw new AppError('CONFLICT', `${input.email} is already a member of this project.`);
   }
   await repo.insertMember(tx, {
+    accountId: member.accountId,
     projectId: member.projectId,
     userId: user.id,
     roleId: role.id,
@@ -135,6 +157,7 @@ export async function createRole(tx: Tx, member: Member, input: { name: string; 
   requirePermission(member, 'roles.manage');
   const [role] = await repo.insertRoles(tx, [
     {
+      accountId: member.accountId,
       projectId: member.projectId,
       name: input.name,
       kind: 'custom',

@@ -42,8 +42,8 @@ export async function insertRequesterReplyNotification(
   values: { ticketId: string; messageId: string; createdAt: Date },
 ) {
   await tx.execute(sql`
-    INSERT INTO ${requesterNotifications} (customer_id, project_id, ticket_id, kind, message_id, created_at)
-    SELECT t.requester_id, t.project_id, t.id, 'reply', ${values.messageId}, ${values.createdAt}
+    INSERT INTO ${requesterNotifications} (account_id, customer_id, project_id, ticket_id, kind, message_id, created_at)
+    SELECT t.account_id, t.requester_id, t.project_id, t.id, 'reply', ${values.messageId}, ${values.createdAt}
       FROM ${tickets} t WHERE t.id = ${values.ticketId}`);
 }
 

@@ -15,7 +15,7 @@ const EXCERPT_LENGTH = 200;
 /** Notifies the ticket's assignee and watchers, except whoever caused it; each also gets a mail. */
 async function notifyStaff(
   s: Scope,
-  event: { ticketId: string; projectId: string; actor: EventActor; at: Date },
+  event: { ticketId: string; projectId: string; accountId: string; actor: EventActor; at: Date },
   kind: repo.StaffNotificationKind,
   messageId: string | null = null,
 ) {
@@ -25,6 +25,7 @@ async function notifyStaff(
     s.tx,
     audience.map((userId) => ({
       userId,
+      accountId: event.accountId,
       projectId: event.projectId,
       ticketId: event.ticketId,
       kind,

@@ -48,6 +48,7 @@ export async function requestSignInLink(s: Scope, accountId: string, email: stri
   await repo.lockSignInRequests(s.tx, customer.id);
   if ((await repo.countRecentSignInTokens(s.tx, customer.id, since)) >= MAX_SIGN_IN_LINKS) return null;
   const token = await repo.insertSignInToken(s.tx, {
+    accountId,
     customerId: customer.id,
     createdAt: now,
     expiresAt: new Date(now.getTime() + SIGN_IN_LINK_TTL_MS),

@@ -17,10 +17,11 @@ export async function postStaffMessage(
   ticketId: string,
   input: { body: string; internal?: boolean | undefined },
 ) {
-  const { member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  const { ticket, member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
   requirePermission(member, input.internal ? 'messages.create_internal' : 'messages.create');
   const now = s.clock.now();
   const message = await repo.insertMessage(s.tx, {
+    accountId: ticket.accountId,
     ticketId,
     kind: input.internal ? 'internal' : 'public',
     authorUserId: actor.userId,
@@ -32,6 +33,7 @@ export async function postStaffMessage(
   await s.bus.publish(s, 'message.created', {
     ticketId,
     projectId: member.projectId,
+    accountId: ticket.accountId,
     messageId: message.id,
     kind: message.kind === 'internal' ? 'internal' : 'public',
     actor: { type: 'staff', userId: actor.userId },
@@ -60,6 +62,7 @@ export async function postRequesterMessage(s: Scope, ticketId: string, body: str
   const now = s.clock.now();
   const actor = { type: 'requester' as const, customerId: ticket.requesterId };
   const message = await repo.insertMessage(s.tx, {
+    accountId: ticket.accountId,
     ticketId,
     kind: 'public',
     authorCustomerId: ticket.requesterId,
@@ -71,6 +74,7 @@ export async function postRequesterMessage(s: Scope, ticketId: string, body: str
   await s.bus.publish(s, 'message.created', {
     ticketId,
     projectId: ticket.projectId,
+    accountId: ticket.accountId,
     messageId: message.id,
     kind: 'public',
     actor,
@@ -105,6 +109,7 @@ export async function editStaffMessage(
   const now = s.clock.now();
   await repo.updateMessage(s.tx, messageId, { body, bodyHtml: renderMarkdown(body), editedAt: now });
   await repo.insertAuditEvent(s.tx, {
+    accountId: ticket.accountId,
     projectId: ticket.projectId,
     ticketId,
     actorUserId: actor.userId,
@@ -125,6 +130,7 @@ export async function deleteStaffMessage(s: Scope, actor: StaffActor, ticketId: 
   }
   await repo.deleteMessage(s.tx, messageId);
   await repo.insertAuditEvent(s.tx, {
+    accountId: ticket.accountId,
     projectId: ticket.projectId,
     ticketId,
     actorUserId: actor.userId,

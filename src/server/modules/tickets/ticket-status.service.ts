@@ -72,6 +72,7 @@ export async function changeStatus(
     updatedAt: now,
   });
   await repo.insertAuditEvent(s.tx, {
+    accountId: ticket.accountId,
     projectId: ticket.projectId,
     ticketId: ticket.id,
     actorUserId: by.actor.type === 'staff' ? by.actor.userId : null,
@@ -82,6 +83,7 @@ export async function changeStatus(
   const when = scheduledAt ? `; it closes on ${formatUtc(scheduledAt)}` : '';
   const text = `Status changed from ${STATUS_LABELS[from]} to ${STATUS_LABELS[to]} ${by.byline}${when}.`;
   await repo.insertMessage(s.tx, {
+    accountId: ticket.accountId,
     ticketId: ticket.id,
     kind: 'system',
     body: text,
@@ -91,6 +93,7 @@ export async function changeStatus(
   await s.bus.publish(s, 'ticket.status_changed', {
     ticketId: ticket.id,
     projectId: ticket.projectId,
+    accountId: ticket.accountId,
     from,
     to,
     resolution,

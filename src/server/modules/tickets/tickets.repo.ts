@@ -213,8 +213,11 @@ export async function listWatchers(db: Queryable, ticketId: string) {
     .orderBy(asc(users.name));
 }
 
-export async function addWatcher(tx: Tx, ticketId: string, userId: string) {
-  await tx.insert(ticketWatchers).values({ ticketId, userId }).onConflictDoNothing();
+export async function addWatcher(tx: Tx, ticket: { id: string; accountId: string }, userId: string) {
+  await tx
+    .insert(ticketWatchers)
+    .values({ accountId: ticket.accountId, ticketId: ticket.id, userId })
+    .onConflictDoNothing();
 }
 
 export async function removeWatcher(tx: Tx, ticketId: string, userId: string) {

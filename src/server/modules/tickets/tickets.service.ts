@@ -101,6 +101,7 @@ export async function openTicket(
     now,
   );
   const ticket = await repo.insertTicket(s.tx, {
+    accountId: where.accountId,
     projectId: where.projectId,
     number,
     subject: input.subject,
@@ -112,6 +113,7 @@ export async function openTicket(
     updatedAt: now,
   });
   await repo.insertMessage(s.tx, {
+    accountId: ticket.accountId,
     ticketId: ticket.id,
     kind: 'public',
     authorCustomerId: requesterId,
@@ -120,6 +122,7 @@ export async function openTicket(
     createdAt: now,
   });
   await repo.insertAuditEvent(s.tx, {
+    accountId: ticket.accountId,
     projectId: where.projectId,
     ticketId: ticket.id,
     actorUserId: actor.type === 'staff' ? actor.userId : null,
@@ -130,6 +133,7 @@ export async function openTicket(
   await s.bus.publish(s, 'ticket.created', {
     ticketId: ticket.id,
     projectId: where.projectId,
+    accountId: ticket.accountId,
     actor,
     at: now,
   });
@@ -151,6 +155,7 @@ export async function updateTicket(s: Scope, actor: StaffActor, ticketId: string
   const now = s.clock.now();
   const audit = (type: string, data: Record<string, unknown>) =>
     repo.insertAuditEvent(s.tx, {
+      accountId: ticket.accountId,
       projectId: ticket.projectId,
       ticketId,
       actorUserId: actor.userId,
@@ -219,9 +224,10 @@ export async function setWatching(
       { field: 'userId', message: 'Not a member of this project' },
     ]);
   }
-  if (watching) await repo.addWatcher(s.tx, ticketId, userId);
+  if (watching) await repo.addWatcher(s.tx, ticket, userId);
   else await repo.removeWatcher(s.tx, ticketId, userId);
   await repo.insertAuditEvent(s.tx, {
+    accountId: ticket.accountId,
     projectId: ticket.projectId,
     ticketId,
     actorUserId: actor.userId,

@@ -1,0 +1,55 @@
+import { expect } from 'vitest';
+import { portalPath } from '../../src/server/modules/tickets/index.js';
+import type { TestApp } from './app.js';
+import { buildMember, buildTicket, type Tenant } from './factories.js';
+import { signInCustomer, solveCaptcha } from './portal.js';
+
+/**
+ * A day of help desk work through the API, so that every tenant table gets rows: a member with a
+ * custom role, a staff sign-in, a watched and assigned ticket with a reply, a note and the
+ * requester's answer on the portal, CSAT settings, a resolution whose survey the customer answers,
+ * and a customer signed in to the portal home. Returns the ticket and the member.
+ */
+export async function recordActivity(t: TestApp, tenant: Tenant) {
+  const send = async (method: 'POST' | 'PATCH' | 'PUT', url: string, payload: object, status: number) => {
+    const res = await t.app.inject({ method, url, headers: tenant.owner.headers, payload });
+    expect(res.statusCode, res.body).toBe(status);
+    return res;
+  };
+  const agent = await buildMember(t, tenant, { permissions: ['tickets.view_all', 'messages.create'] });
+  const signIn = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/sign-in',
+    payload: { email: agent.email, password: 'member-password' },
+  });
+  expect(signIn.statusCode, signIn.body).toBe(200);
+
+  const requester = { email: `casey-${tenant.projectId.slice(0, 8)}@example.com`, name: 'Casey' };
+  const ticket = await buildTicket(t, tenant, { requester, tags: ['printer'] });
+  await send('PATCH', `/api/v1/tickets/${ticket.id}`, { assigneeId: tenant.owner.userId }, 200);
+  await send('PUT', `/api/v1/tickets/${ticket.id}/watchers/${agent.userId}`, {}, 204);
+  await send('POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'Turn it off and on.' }, 201);
+  await send('POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'Noted', internal: true }, 201);
+  const portal = `/api/v1/portal/${portalPath(t.ctx.links, { id: ticket.id, portalTokenVersion: 1 }).slice(3)}`;
+  const answer = await t.app.inject({
+    method: 'POST',
+    url: `${portal}/messages`,
+    payload: { body: 'Still smoking.', altcha: await solveCaptcha(t), website: '' },
+  });
+  expect(answer.statusCode, answer.body).toBe(201);
+  await send(
+    'PUT',
+    `/api/v1/projects/${tenant.projectId}/csat/settings`,
+    { enabled: true, expiryDays: 5, invitationText: 'Tell us how we did.' },
+    200,
+  );
+  await send('PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'resolved' }, 200);
+  const survey = await t.app.inject({
+    method: 'POST',
+    url: `${portal}/survey`,
+    payload: { rating: 4, comment: 'Fixed, thanks', altcha: await solveCaptcha(t), website: '' },
+  });
+  expect(survey.statusCode, survey.body).toBe(200);
+  await signInCustomer(t, tenant.accountId, requester.email);
+  return { ticket, agent };
+}
