@@ -1,7 +1,6 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -14,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from './app-context.js';
 import { registerAssets } from './assets.js';
+import type { Config } from './config.js';
 import { AppError, type ErrorCode, errorStatus } from './lib/errors.js';
 import { registerAccountRoutes } from './modules/accounts/index.js';
 import { registerAnalyticsRoutes } from './modules/analytics/index.js';
@@ -25,6 +25,7 @@ import { registerNotificationRoutes } from './modules/notifications/index.js';
 import { registerPortalRoutes } from './modules/portal/index.js';
 import { registerSpamRoutes } from './modules/spam/index.js';
 import { registerTicketRoutes } from './modules/tickets/index.js';
+import { registerRateLimits } from './rate-limits.js';
 import { registerStaffApp } from './staff-app.js';
 
 /** One megabyte: a 10,000-character message fits many times; anything larger is refused with 413. */
@@ -35,7 +36,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: toFastifyTrustProxy(ctx.config.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -53,12 +54,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
   });
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(rateLimit, {
-    max: ctx.config.rateLimitPerMinute,
-    timeWindow: '1 minute',
-    errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds.`),
-  });
+  await registerRateLimits(app, ctx.config);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -98,6 +94,14 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
   registerAssets(app);
   registerStaffApp(app);
   return app;
+}
+
+/**
+ * Fastify reads a number as "trust nothing"; a hop count means: the socket's peer and the next
+ * n - 1 addresses leftwards in X-Forwarded-For are proxies, the one after them is the client.
+ */
+function toFastifyTrustProxy(trust: Config['trustProxy']) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
 }
 
 function errorBody(code: ErrorCode, message: string, details?: unknown) {

@@ -1,5 +1,41 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+
+/** Names proxy-addr (Fastify's trustProxy) understands for whole address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * `true`/`false`, a hop count (trust that many proxies in front: the client is the address that
+ * many entries from the right of X-Forwarded-For), or the proxies' addresses and CIDRs.
+ */
+const trustProxySchema = z
+  .string()
+  .default('false')
+  .transform((value, ctx): boolean | number | string[] => {
+    const v = value.trim();
+    if (v === 'true' || v === 'false') return v === 'true';
+    if (/^\d+$/.test(v)) return Number(v);
+    const entries = v.split(',').map((e) => e.trim());
+    const bad = entries.filter((e) => !isProxyAddress(e));
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected true, false, a hop count or a comma-separated list of proxy IP addresses/CIDRs (or loopback, linklocal, uniquelocal); not an address: ${bad.map((e) => JSON.stringify(e)).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 /** Every setting, with its default. README.md lists the same table. */
 const envSchema = z.object({
@@ -14,10 +50,11 @@ const envSchema = z.object({
   CAPTCHA_MAX_NUMBER: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   CAPTCHA_EXPIRES_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
   SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
-  TRUST_PROXY: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  TRUST_PROXY: trustProxySchema,
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' })
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).default('clearline:'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().optional(),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -37,8 +74,16 @@ export type Config = {
   rateLimitPerMinute: number;
   sessionDays: number;
   runWorkers: boolean;
-  /** Behind a reverse proxy: take the client address and host from X-Forwarded-* headers. */
-  trustProxy: boolean;
+  /**
+   * Behind reverse proxies: take the client address and host from X-Forwarded-* headers. `true`
+   * trusts every hop (the left-most address, which a client can forge); a hop count or the proxies'
+   * addresses take the right-most address no trusted proxy added.
+   */
+  trustProxy: boolean | number | string[];
+  /** Shares every rate limit between instances. Unset: limits are kept in memory per process. */
+  redisUrl: string | undefined;
+  /** Prefix of every key Clearline writes in Redis, so deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   /**
    * Captcha difficulty: the proof of work's secret counter is drawn from [max/2, max] and each try
    * is a PBKDF2 of 1,000 rounds, so the work grows linearly with it (5,000: about a second on one core).
@@ -75,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: e.SESSION_DAYS,
     runWorkers: e.RUN_WORKERS,
     trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     captchaMaxNumber: e.CAPTCHA_MAX_NUMBER,
     captchaExpiresSeconds: e.CAPTCHA_EXPIRES_SECONDS,
     secretKey: e.SECRET_KEY,

@@ -97,11 +97,16 @@ export async function startClearline(dataDir: string, timeoutMs = 90_000): Promi
   return { ...proc, url: match[1] as string, readyLine: match[0], wallMs: Date.now() - began };
 }
 
-/** Polls `check` until it returns a truthy value (or throws what `check` throws). */
-export async function waitFor<T>(check: () => T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
+type Falsy = null | undefined | false;
+
+/** Polls `check` (sync or async) until it returns a truthy value (or throws what `check` throws). */
+export async function waitFor<T>(
+  check: () => T | Falsy | Promise<T | Falsy>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));

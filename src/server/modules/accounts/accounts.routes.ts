@@ -22,6 +22,8 @@ import { renderSetupPage } from './setup-page.js';
 const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 const LOGO_MAX_BYTES = 512 * 1024;
 const projectParams = z.object({ projectId: z.uuid() });
+/** Per client, for the setup API and the setup form alike: setting up takes one or two tries. */
+const setupRateLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 
 type MembershipRow = Awaited<ReturnType<typeof listMemberships>>[number];
 const presentProject = (m: MembershipRow) => ({
@@ -53,7 +55,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
   app.post(
     '/api/v1/setup',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: setupRateLimit,
       schema: {
         tags: ['setup'],
         summary: 'First-run setup: creates the account, first project and owner. 409 once done.',
@@ -75,7 +77,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
     return reply.type('text/html; charset=utf-8').send(renderSetupPage());
   });
 
-  app.post('/setup', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/setup', { config: setupRateLimit, schema: { hide: true } }, async (request, reply) => {
     const values = (request.body ?? {}) as Record<string, string>;
     const parsed = setupBody.safeParse(values);
     reply.type('text/html; charset=utf-8');
