@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inTransaction } from '../../src/server/db/client.js';
 import { createAccount } from '../../src/server/modules/accounts/index.js';
-import { createApiToken } from '../../src/server/modules/auth/index.js';
+import { createApiToken, createSession, SESSION_COOKIE } from '../../src/server/modules/auth/index.js';
 import type { Permission } from '../../src/shared/tickets.js';
 import type { TestApp } from './app.js';
 
@@ -13,6 +13,12 @@ export interface Staff {
   email: string;
   token: string;
   headers: { authorization: string };
+}
+
+/** A signed-in staff browser's cookie header for this member (a session, as sign-in makes it). */
+export async function staffSessionCookie(t: TestApp, staff: { userId: string }) {
+  const session = await inTransaction(t.db, (tx) => createSession(tx, t.clock, staff.userId, 1));
+  return `${SESSION_COOKIE}=${session.token}`;
 }
 
 export interface Tenant {

@@ -14,6 +14,8 @@ export const errorStatus = {
   FORBIDDEN: 403,
   /** A cookie-authenticated write came from another origin. */
   BAD_ORIGIN: 403,
+  /** A survey answer or portal write came with a staff session of the same account: staff never act as the requester. */
+  STAFF_CANNOT_ANSWER: 403,
   /** The subject does not exist or the actor may not see it. */
   NOT_FOUND: 404,
   /** The state of the subject does not allow this. */
@@ -24,6 +26,10 @@ export const errorStatus = {
   ALREADY_SUBMITTED: 409,
   /** The survey's deadline passed; it can no longer be answered. */
   SURVEY_EXPIRED: 410,
+  /** The survey was withdrawn because its ticket was reopened; a new one comes with the next resolution. */
+  SURVEY_WITHDRAWN: 410,
+  /** A survey invitation is sent again only when its delivery failed (or bounced). */
+  INVITATION_NOT_FAILED: 409,
   /** The ticket is closed: requesters cannot reply to it any more. */
   TICKET_CLOSED: 409,
   /** First-run setup already happened. */

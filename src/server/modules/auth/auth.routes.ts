@@ -31,6 +31,22 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
   return actor;
 }
 
+/**
+ * The second line behind "staff never hold a requester's secret": a requester's write (survey answer,
+ * portal reply or closing) that arrives with a valid staff session of the account the ticket belongs
+ * to is refused, so staff cannot answer for the customer even with a link they obtained.
+ */
+export async function assertNotStaffOf(ctx: AppContext, request: FastifyRequest, accountId: string) {
+  const token = request.cookies[SESSION_COOKIE];
+  const actor = token ? await auth.resolveSession(ctx.db, ctx.clock, token) : null;
+  if (actor?.accountId === accountId) {
+    throw new AppError(
+      'STAFF_CANNOT_ANSWER',
+      'You are signed in as staff of this help desk, and staff cannot answer for the requester. Sign out (or use a private window) if you are the requester.',
+    );
+  }
+}
+
 /** Refuses a cookie-authenticated write sent from another site (SameSite=Lax is the first defence). */
 export function assertSameOrigin(request: FastifyRequest) {
   const origin = request.headers.origin;

@@ -1,4 +1,5 @@
 export {
+  assertNotStaffOf,
   assertSameOrigin,
   authenticate,
   registerAuthRoutes,

@@ -352,7 +352,7 @@ describe('the public survey link', () => {
     });
   });
 
-  it('answers a forged token, a withdrawn survey’s token and a token signed for another survey like a random string', async () => {
+  it('answers a forged token and a token signed for another survey like a random string', async () => {
     const random = await getPublic('k'.repeat(65));
     expect(random.statusCode).toBe(404);
     expect((await getPublic('nonsense')).body).toBe(random.body);
@@ -380,7 +380,5 @@ describe('the public survey link', () => {
         body: random.body,
       });
     }
-    await setStatus(a.ticket.id, 'open');
-    expect((await getPublic(token)).body).toBe(random.body);
   });
 });

@@ -75,6 +75,16 @@ export async function deleteUnsubmittedSurveys(tx: Tx, ticketId: string) {
     });
 }
 
+/** Whether the survey was withdrawn (its row is gone; its events stay). */
+export async function wasWithdrawn(db: Queryable, surveyId: string) {
+  const [row] = await db
+    .select({ id: csatEvents.id })
+    .from(csatEvents)
+    .where(and(eq(csatEvents.surveyId, surveyId), eq(csatEvents.type, 'withdrawn')))
+    .limit(1);
+  return row !== undefined;
+}
+
 export async function insertEvents(tx: Tx, values: (typeof csatEvents.$inferInsert)[]) {
   if (values.length) await tx.insert(csatEvents).values(values);
 }
@@ -130,6 +140,7 @@ export async function findSurveyPage(db: Queryable, surveyId: string) {
       survey: csatSurveys,
       subject: tickets.subject,
       number: tickets.number,
+      portalTokenVersion: tickets.portalTokenVersion,
       projectKey: projects.key,
       accountId: accounts.id,
       accountName: accounts.name,

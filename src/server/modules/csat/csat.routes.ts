@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
@@ -6,10 +6,10 @@ import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, errorResponse, errorResponses } from '../../lib/http.js';
 import { logoPathOf } from '../accounts/index.js';
-import { authenticate } from '../auth/index.js';
+import { assertNotStaffOf, authenticate } from '../auth/index.js';
 import { getMember } from '../members/index.js';
 import { captchaBodyFields, isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
-import { reference } from '../tickets/index.js';
+import { portalPath, reference } from '../tickets/index.js';
 import type { CsatChannel } from './csat.repo.js';
 import {
   commentSchema,
@@ -26,6 +26,7 @@ import {
   renderSurveyForm,
   renderSurveyNotFound,
   renderSurveyThanks,
+  renderSurveyWithdrawn,
   type SurveyPageData,
 } from './survey-page.js';
 
@@ -58,6 +59,7 @@ interface AnswerInput {
 async function answerSurvey(ctx: AppContext, request: FastifyRequest, row: SurveyPage, input: AnswerInput) {
   // Answered or expired surveys say so before any captcha check (a reloaded form shows the answer).
   csat.assertAnswerable(row.survey, ctx.clock.now());
+  await assertNotStaffOf(ctx, request, row.accountId);
   if (isHoneypotFilled(input.website)) {
     logHoneypotDiscard(request, 'csat.survey');
     return { rating: input.rating, comment: input.comment, submittedAt: ctx.clock.now() };
@@ -142,7 +144,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
         summary: 'A survey by its secret link token: state, ticket, branding and the previous answer.',
         security: [],
         params: tokenParams,
-        response: { 200: publicSurveySchema, 404: errorResponse },
+        response: { 200: publicSurveySchema, 404: errorResponse, 410: errorResponse },
       },
     },
     async (request, reply) => {
@@ -203,7 +205,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
     },
     async (request, reply) => {
       const row = await findPage(ctx, request.params.token);
-      if (!row) return sendHtml(reply, 404, renderSurveyNotFound());
+      if (!row || row === 'withdrawn') return sendMissing(reply, row);
       const d = pageData(row);
       const state = csat.surveyState(row.survey, ctx.clock.now());
       const answer = answerOf(row.survey);
@@ -227,7 +229,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
     { config: publicRateLimit, schema: { hide: true, params: tokenParams } },
     async (request, reply) => {
       const row = await findPage(ctx, request.params.token);
-      if (!row) return sendHtml(reply, 404, renderSurveyNotFound());
+      if (!row || row === 'withdrawn') return sendMissing(reply, row);
       const d = pageData(row);
       const body = (request.body ?? {}) as Record<string, string | undefined>;
       const via = body.via === 'email' ? 'email' : 'link';
@@ -260,27 +262,40 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
           website: body.website,
           channel: via,
         });
-        return sendHtml(reply, 200, renderSurveyThanks(d, answer.rating));
+        // The thank-you page links back to the ticket, through its portal link (the requester's own).
+        const ticketUrl = portalPath(ctx.links, {
+          id: row.survey.ticketId,
+          portalTokenVersion: row.portalTokenVersion,
+        });
+        return sendHtml(reply, 200, renderSurveyThanks(d, answer, ticketUrl));
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         if (err.code === 'ALREADY_SUBMITTED') {
           const current = await findPage(ctx, request.params.token);
-          const previous = current && answerOf(current.survey);
+          const previous = current && current !== 'withdrawn' && answerOf(current.survey);
           if (previous) return sendHtml(reply, 409, renderSurveyAnswered(d, previous));
         }
         if (err.code === 'SURVEY_EXPIRED') return sendHtml(reply, 410, renderSurveyExpired(d));
         if (err.code === 'NOT_FOUND') return sendHtml(reply, 404, renderSurveyNotFound());
+        if (err.code === 'SURVEY_WITHDRAWN') return sendMissing(reply, 'withdrawn');
         return again(err.statusCode, err.message);
       }
     },
   );
 }
 
-async function findPage(ctx: AppContext, token: string) {
+/** The survey behind a page's link: its row, 'withdrawn' (the link was good), or null (unknown or forged). */
+async function findPage(ctx: AppContext, token: string): Promise<SurveyPage | 'withdrawn' | null> {
   try {
     return await csat.getSurveyByToken(ctx.db, ctx.links, token);
   } catch (err) {
     if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+    if (err instanceof AppError && err.code === 'SURVEY_WITHDRAWN') return 'withdrawn';
     throw err;
   }
 }
+
+const sendMissing = (reply: FastifyReply, found: 'withdrawn' | null) =>
+  found === 'withdrawn'
+    ? sendHtml(reply, 410, renderSurveyWithdrawn(csat.surveyWithdrawn().message))
+    : sendHtml(reply, 404, renderSurveyNotFound());

@@ -7,7 +7,7 @@ import type { DomainEvents } from '../../lib/events.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import type { StaffActor } from '../auth/index.js';
 import { type Member, requirePermission } from '../members/index.js';
-import { getTicketAccess, getTicketParties } from '../tickets/index.js';
+import { AuditEventType, getTicketAccess, getTicketParties, recordAuditEvent } from '../tickets/index.js';
 import * as repo from './csat.repo.js';
 
 const DAY_MS = 86_400_000;
@@ -51,15 +51,26 @@ export async function readSettings(db: Queryable, member: Member) {
   return getSettings(db, member.projectId);
 }
 
+/** Changes the project's CSAT settings (csat.manage); the change goes to the project's audit trail. */
 export async function updateSettings(tx: Tx, clock: Clock, member: Member, input: typeof DEFAULT_SETTINGS) {
   requirePermission(member, 'csat.manage');
+  const before = await getSettings(tx, member.projectId);
   const row = await repo.upsertSettings(tx, {
     accountId: member.accountId,
     projectId: member.projectId,
     ...input,
     updatedAt: clock.now(),
   });
-  return { enabled: row.enabled, expiryDays: row.expiryDays, invitationText: row.invitationText };
+  const after = { enabled: row.enabled, expiryDays: row.expiryDays, invitationText: row.invitationText };
+  await recordAuditEvent(tx, {
+    projectId: member.projectId,
+    ticketId: null,
+    actorUserId: member.userId,
+    type: AuditEventType.CsatSettingsChanged,
+    data: { from: before, to: after },
+    createdAt: clock.now(),
+  });
+  return after;
 }
 
 /**
@@ -140,14 +151,32 @@ async function withdrawSurveys(tx: Tx, ticketId: string, now: Date) {
 export const surveyPath = (links: LinkTokens, survey: Pick<repo.SurveyRow, 'id' | 'tokenVersion'>) =>
   `/s/${links.sign(SURVEY_LINK_PURPOSE, survey.id, survey.tokenVersion)}`;
 
-/** The survey a link points to, with its page data; 404 for anything unknown, withdrawn or forged. */
+/** Every survey's link starts at this version (the column's default); a withdrawn survey's link had it. */
+const FIRST_TOKEN_VERSION = 1;
+
+export const surveyWithdrawn = () =>
+  new AppError(
+    'SURVEY_WITHDRAWN',
+    'This survey was withdrawn because your ticket was reopened — you will get a new one when it is resolved.',
+  );
+
+/**
+ * The survey a link points to, with its page data; 404 for anything unknown or forged. The link of a
+ * survey withdrawn by a reopen still carries a valid MAC: it gets SURVEY_WITHDRAWN (410) instead.
+ */
 export async function getSurveyByToken(db: Queryable, links: LinkTokens, token: string) {
   const id = links.parseId(token);
   const row = id ? await repo.findSurveyPage(db, id) : null;
-  if (!id || !row || !links.verify(SURVEY_LINK_PURPOSE, token, id, row.survey.tokenVersion)) {
-    throw notFound('Survey');
+  if (id && row && links.verify(SURVEY_LINK_PURPOSE, token, id, row.survey.tokenVersion)) return row;
+  if (
+    id &&
+    !row &&
+    links.verify(SURVEY_LINK_PURPOSE, token, id, FIRST_TOKEN_VERSION) &&
+    (await repo.wasWithdrawn(db, id))
+  ) {
+    throw surveyWithdrawn();
   }
-  return row;
+  throw notFound('Survey');
 }
 
 /** The ticket's survey a requester can answer now, or null (the portal embeds it in the ticket page). */

@@ -1,8 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
-import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
+import {
+  buildAccount,
+  buildTicket,
+  staffSessionCookie,
+  type Tenant,
+} from '../../../../tests/helpers/factories.js';
+import { expectError } from '../../../../tests/helpers/permissions.js';
 import { postForm, solveCaptcha } from '../../../../tests/helpers/portal.js';
+import { portalPath } from '../tickets/index.js';
 import { surveyPath } from './csat.service.js';
 
 let t: TestApp;
@@ -27,7 +34,11 @@ async function surveyPage() {
   );
   const row = rows.rows[0];
   if (!row) throw new Error('no survey');
-  return { id: row.id, path: surveyPath(t.ctx.links, { id: row.id, tokenVersion: row.token_version }) };
+  return {
+    id: row.id,
+    ticketId: ticket.id,
+    path: surveyPath(t.ctx.links, { id: row.id, tokenVersion: row.token_version }),
+  };
 }
 
 const stored = async (id: string) =>
@@ -90,5 +101,107 @@ describe('the survey form, accepted', () => {
     expect(res.statusCode).toBe(404);
     expect(res.body).toContain('This link is not valid');
     expect(res.body).not.toContain(tenant.accountId);
+  });
+});
+
+describe('a survey answer with a staff session cookie of the same account', () => {
+  it('is refused (STAFF_CANNOT_ANSWER), on the form and the API, and nothing is recorded', async () => {
+    const { id, path } = await surveyPage();
+    const cookie = await staffSessionCookie(t, tenant.owner);
+    const form = await postForm(
+      t,
+      path,
+      { rating: '1', comment: 'Bad', altcha: await solveCaptcha(t) },
+      { cookie },
+    );
+    expect(form.statusCode).toBe(403);
+    expect(form.body).toContain('staff cannot answer for the requester');
+    const api = await t.app.inject({
+      method: 'POST',
+      url: path.replace('/s/', '/api/v1/surveys/'),
+      headers: { cookie },
+      payload: { rating: 1, altcha: await solveCaptcha(t) },
+    });
+    expectError(api, 403, 'STAFF_CANNOT_ANSWER');
+    const honeypot = await postForm(t, path, { rating: '1', website: 'x' }, { cookie });
+    expect(honeypot.statusCode).toBe(403);
+    expect(await stored(id)).toEqual({ rating: null, comment: null });
+  });
+
+  it('of another account does not stop the answer', async () => {
+    const { id, path } = await surveyPage();
+    const other = await buildAccount(t);
+    const cookie = await staffSessionCookie(t, other.owner);
+    const res = await postForm(t, path, { rating: '4', altcha: await solveCaptcha(t) }, { cookie });
+    expect(res.statusCode).toBe(200);
+    expect(await stored(id)).toEqual({ rating: 4, comment: null });
+  });
+});
+
+describe('a withdrawn survey', () => {
+  it("a withdrawn survey's link answers 410 SURVEY_WITHDRAWN with the explanation", async () => {
+    const { path, ticketId } = await surveyPage();
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tickets/${ticketId}`,
+      headers: tenant.owner.headers,
+      payload: { status: 'open' },
+    });
+    const explanation =
+      'This survey was withdrawn because your ticket was reopened — you will get a new one when it is resolved.';
+    const pageRes = await t.app.inject({ method: 'GET', url: path });
+    expect(pageRes.statusCode).toBe(410);
+    expect(pageRes.body).toContain(explanation);
+    expect(pageRes.body).not.toContain('<form');
+    const posted = await postForm(t, path, { rating: '5', altcha: await solveCaptcha(t) });
+    expect(posted.statusCode).toBe(410);
+    expect(posted.body).toContain(explanation);
+    const apiPath = path.replace('/s/', '/api/v1/surveys/');
+    const api = await t.app.inject({ method: 'GET', url: apiPath });
+    expectError(api, 410, 'SURVEY_WITHDRAWN');
+    expect(api.json().error.message).toBe(explanation);
+    expectError(
+      await t.app.inject({ method: 'POST', url: apiPath, payload: { rating: 5, altcha: 'x' } }),
+      410,
+      'SURVEY_WITHDRAWN',
+    );
+  });
+
+  it('a mangled link of a withdrawn survey still gets the generic not-found', async () => {
+    const { path, ticketId } = await surveyPage();
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tickets/${ticketId}`,
+      headers: tenant.owner.headers,
+      payload: { status: 'open' },
+    });
+    const last = path.at(-1) === 'A' ? 'B' : 'A';
+    const mangled = path.slice(0, -1) + last;
+    const unknown = await t.app.inject({ method: 'GET', url: `/s/${'A'.repeat(65)}` });
+    const res = await t.app.inject({ method: 'GET', url: mangled });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toBe(unknown.body);
+    const api = await t.app.inject({ method: 'GET', url: mangled.replace('/s/', '/api/v1/surveys/') });
+    expectError(api, 404, 'NOT_FOUND');
+  });
+});
+
+describe('the thank-you page', () => {
+  it('the thank-you page shows the comment and links to the ticket', async () => {
+    const { path, ticketId } = await surveyPage();
+    const res = await postForm(t, path, {
+      rating: '4',
+      comment: 'Fast <b>and</b> kind',
+      altcha: await solveCaptcha(t),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(
+      '<blockquote id="submitted-comment">Fast &lt;b&gt;and&lt;/b&gt; kind</blockquote>',
+    );
+    const link = /<a href="([^"]+)" id="ticket-link">/.exec(res.body)?.[1];
+    expect(link).toBe(portalPath(t.ctx.links, { id: ticketId, portalTokenVersion: 1 }));
+    const portal = await t.app.inject({ method: 'GET', url: link ?? '' });
+    expect(portal.statusCode).toBe(200);
+    expect(portal.body).toContain('The printer is on fire');
   });
 });

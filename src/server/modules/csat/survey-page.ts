@@ -85,11 +85,18 @@ ${renderSurveyFormFields(form)}`,
   );
 }
 
-export function renderSurveyThanks(d: SurveyPageData, rating: number): string {
+/** After an answer: the rating, the comment as typed (escaped), and the way back to the ticket. */
+export function renderSurveyThanks(
+  d: SurveyPageData,
+  answer: { rating: number; comment: string | null },
+  ticketUrl: string,
+): string {
   return page(
     'Thank you',
     d,
-    html`<h1>Thank you!</h1><p>We received your rating of <strong>${starText(rating)}</strong>.</p>`,
+    html`<h1>Thank you!</h1><p>We received your rating of <strong>${starText(answer.rating)}</strong>.</p>
+${answer.comment ? html`<blockquote id="submitted-comment">${answer.comment}</blockquote>` : ''}
+<p><a href="${ticketUrl}" id="ticket-link">Back to your ticket ${d.reference}</a></p>`,
   );
 }
 
@@ -111,6 +118,14 @@ export function renderSurveyExpired(d: SurveyPageData): string {
     'Survey expired',
     d,
     html`<h1>This survey has expired</h1><p>Thank you for your interest; it can no longer be answered.</p>`,
+  );
+}
+
+export function renderSurveyWithdrawn(explanation: string): string {
+  return renderPage(
+    'Survey withdrawn',
+    html`<main><h1>This survey was withdrawn</h1><p id="withdrawn">${explanation}</p></main>`,
+    { style: SURVEY_STYLE },
   );
 }
 

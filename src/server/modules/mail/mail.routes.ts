@@ -30,7 +30,8 @@ export function registerMailRoutes(app: Api, ctx: AppContext) {
     {
       schema: {
         tags: ['mail'],
-        summary: `Send a pending survey's invitation again, with the same link (tickets.update; at most ${mail.MAX_INVITATION_RESENDS} times).`,
+        summary:
+          "Send a pending survey's invitation again, with the same link, when its delivery failed (tickets.update); otherwise 409 INVITATION_NOT_FAILED.",
         params: z.object({ ticketId: z.uuid(), surveyId: z.uuid() }),
         response: { 202: z.object({ mailId: z.uuid() }), ...errorResponses },
       },
@@ -41,7 +42,6 @@ export function registerMailRoutes(app: Api, ctx: AppContext) {
       const mailId = await inTransaction(ctx.db, (tx) =>
         mail.resendSurveyInvitation(scopeOf(ctx, tx), actor, ticketId, surveyId),
       );
-      if (!mailId) throw new AppError('CONFLICT', 'This invitation is already on its way.');
       return reply.status(202).send({ mailId });
     },
   );

@@ -14,14 +14,11 @@ import {
   queueDelivery,
 } from '../delivery/index.js';
 import { requirePermission } from '../members/index.js';
-import { getTicketAccess } from '../tickets/index.js';
+import { AuditEventType, getTicketAccess, recordAuditEvent } from '../tickets/index.js';
 import * as repo from './mail.repo.js';
 import type { MailCause, MailKind } from './mail.schemas.js';
 import { renderEnv } from './mail-channel.js';
 import { renderMail } from './mail-render.js';
-
-/** How many times staff may send a survey's invitation again. */
-export const MAX_INVITATION_RESENDS = 3;
 
 /** Reviewing every outgoing mail of the account is an administrator's task. */
 export const OUTGOING_MAIL_PERMISSION = 'settings.manage';
@@ -94,9 +91,9 @@ const presentMail = (m: DeliveryRow) => ({
 });
 
 /**
- * Sends a pending survey's invitation again (the customer lost the mail): the same link, derived
- * again, in a new mail. Staff who may update the ticket can do it a few times; answered, expired or
- * withdrawn surveys cannot be re-sent.
+ * Sends a pending survey's invitation again, with the same link, only when the last one's delivery
+ * failed or bounced: surveys are created automatically and the customer is never asked twice, so a
+ * resend is a repair, not a reminder. Needs tickets.update; audited with its actor.
  */
 export async function resendSurveyInvitation(
   s: Scope,
@@ -104,20 +101,30 @@ export async function resendSurveyInvitation(
   ticketId: string,
   surveyId: string,
 ) {
-  const { member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  const { ticket, member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
   requirePermission(member, 'tickets.update');
   const pending = await getPendingSurvey(s.tx, s.clock, ticketId);
   if (pending?.id !== surveyId) {
     throw new AppError('CONFLICT', "Only a pending survey's invitation can be sent again.");
   }
-  const sent = (await listSurveyInvitationMails(s.tx, surveyId)).length;
-  if (sent > MAX_INVITATION_RESENDS) {
+  if (!(await hasSurveyInvitationFailed(s.tx, surveyId))) {
     throw new AppError(
-      'CONFLICT',
-      `This invitation has been sent again ${MAX_INVITATION_RESENDS} times already.`,
+      'INVITATION_NOT_FAILED',
+      'Only an invitation whose delivery failed can be sent again; this one was delivered or is on its way.',
     );
   }
-  return queueMail(s, { kind: 'survey_invitation', surveyId, resend: sent });
+  const sent = (await listSurveyInvitationMails(s.tx, surveyId)).length;
+  const mailId = await queueMail(s, { kind: 'survey_invitation', surveyId, resend: sent });
+  if (!mailId) throw new AppError('CONFLICT', 'This invitation is already on its way.');
+  await recordAuditEvent(s.tx, {
+    projectId: ticket.projectId,
+    ticketId,
+    actorUserId: actor.userId,
+    type: AuditEventType.InvitationResent,
+    data: { surveyId, mailId },
+    createdAt: s.clock.now(),
+  });
+  return mailId;
 }
 
 /** A ticket's mails and their delivery state, for anyone who can see the ticket. */

@@ -13,10 +13,8 @@ import { latestSignInPath, postForm } from '../../../../tests/helpers/portal.js'
 import { linksIn, startSmtpServer } from '../../../../tests/helpers/smtp.js';
 import { scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
-import { submitSurvey } from '../csat/index.js';
 import { sendDeliveryJob } from '../delivery/index.js';
 import { postRequesterMessage } from '../tickets/index.js';
-import { MAX_INVITATION_RESENDS } from './mail.service.js';
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
@@ -300,80 +298,5 @@ describe('internal notes', () => {
       expect(m.parsed.text ?? '').not.toContain(marker);
       expect(m.parsed.html ?? '').not.toContain(marker);
     }
-  });
-});
-
-describe('a survey invitation sent again', () => {
-  const resend = (ticketId: string, surveyId: string, as = tenant.owner) =>
-    t.app.inject({
-      method: 'POST',
-      url: `/api/v1/tickets/${ticketId}/surveys/${surveyId}/invitation`,
-      headers: as.headers,
-    });
-
-  it('carries the same survey link, for a pending survey only, a limited number of times', async () => {
-    const requester = newRequester();
-    const ticket = await buildTicket(t, tenant, { requester });
-    await t.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/tickets/${ticket.id}`,
-      headers: tenant.owner.headers,
-      payload: { status: 'resolved' },
-    });
-    await t.runJobs(sendDeliveryJob);
-    const surveys = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/tickets/${ticket.id}/surveys`,
-      headers: tenant.owner.headers,
-    });
-    const surveyId: string = surveys.json().surveys[0].id;
-
-    const again = await resend(ticket.id, surveyId);
-    expect(again.statusCode).toBe(202);
-    await t.runJobs(sendDeliveryJob);
-    const mails = smtp.to(requester.email);
-    expect(mails).toHaveLength(2);
-    const surveyPathIn = (text: string) =>
-      new Set(
-        linksIn(text)
-          .map((l) => new URL(l).pathname)
-          .filter((p) => p.startsWith('/s/')),
-      );
-    expect(surveyPathIn(mails[1]?.parsed.text ?? '')).toEqual(surveyPathIn(mails[0]?.parsed.text ?? ''));
-
-    for (let i = 2; i <= MAX_INVITATION_RESENDS; i++)
-      expect((await resend(ticket.id, surveyId)).statusCode).toBe(202);
-    const tooMany = await resend(ticket.id, surveyId);
-    expect(tooMany.statusCode).toBe(409);
-    expect(tooMany.json().error.message).toContain(`${MAX_INVITATION_RESENDS} times`);
-  });
-
-  it('is refused for an answered survey, and without tickets.update', async () => {
-    const ticket = await buildTicket(t, tenant, { requester: newRequester() });
-    await t.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/tickets/${ticket.id}`,
-      headers: tenant.owner.headers,
-      payload: { status: 'resolved' },
-    });
-    const surveyId: string = (
-      await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/tickets/${ticket.id}/surveys`,
-        headers: tenant.owner.headers,
-      })
-    ).json().surveys[0].id;
-    const reader = await buildMember(t, tenant, { permissions: ['tickets.view_all'] });
-    const forbidden = await resend(ticket.id, surveyId, reader);
-    expect(forbidden.statusCode).toBe(403);
-    await inTransaction(t.db, (tx) =>
-      submitSurvey(tx, t.clock, surveyId, { rating: 5, comment: null, channel: 'link' }),
-    );
-    const answered = await resend(ticket.id, surveyId);
-    expect(answered.statusCode).toBe(409);
-    const count = await t.db.execute(
-      sql`SELECT count(*)::int AS n FROM deliveries WHERE cause->>'surveyId' = ${surveyId}`,
-    );
-    expect(count.rows[0]).toEqual({ n: 1 });
   });
 });

@@ -1,6 +1,7 @@
 export { closeScheduledTicketJob } from './ticket-closure.job.js';
 export { postRequesterMessage } from './ticket-messages.service.js';
 export { changeStatus, type StatusChangeBy } from './ticket-status.service.js';
+export { AuditEventType } from './tickets.events.js';
 export { listMessages, lockTicket, type TicketRow } from './tickets.repo.js';
 export { registerTicketRoutes } from './tickets.routes.js';
 export {
@@ -9,5 +10,6 @@ export {
   openTicket,
   PORTAL_LINK_PURPOSE,
   portalPath,
+  recordAuditEvent,
   reference,
 } from './tickets.service.js';

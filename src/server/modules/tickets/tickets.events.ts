@@ -1,4 +1,4 @@
-/** Audit event types written by the tickets module. */
+/** Audit event types: the tickets module's, and those other modules record through recordAuditEvent. */
 export const AuditEventType = {
   /** A ticket was opened; data: { reference }. */
   TicketCreated: 'ticket.created',
@@ -16,4 +16,16 @@ export const AuditEventType = {
   /** A message was edited or deleted; data: { messageId, kind }. */
   MessageEdited: 'message.edited',
   MessageDeleted: 'message.deleted',
+  /** The ticket went to the trash (restorable for 30 days); data: { reference }. */
+  TicketDeleted: 'ticket.deleted',
+  /** The ticket came back from the trash; data: { reference }. */
+  TicketRestored: 'ticket.restored',
+  /** The portal link was replaced (the old one stops working); data: {}. */
+  PortalLinkReset: 'portal.link_reset',
+  /** The portal link was mailed to the requester; data: { mailId }. */
+  PortalLinkSent: 'portal.link_sent',
+  /** A survey invitation whose delivery failed was sent again; data: { surveyId, mailId }. */
+  InvitationResent: 'csat.invitation_resent',
+  /** The project's CSAT settings changed (no ticket); data: { from, to }. */
+  CsatSettingsChanged: 'csat.settings_changed',
 } as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Permission, TicketPriority, TicketStatus } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
-import type { Queryable } from '../../db/client.js';
+import type { Queryable, Tx } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { EventActor } from '../../lib/events.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
@@ -202,6 +202,22 @@ export async function updateTicket(s: Scope, actor: StaffActor, ticketId: string
   }
   return current.id;
 }
+
+/**
+ * Records an audit event with its actor: of a ticket, or of its project when ticketId is null (other
+ * modules' changes, such as CSAT settings, go to the same trail).
+ */
+export const recordAuditEvent = (
+  tx: Tx,
+  event: {
+    projectId: string;
+    ticketId: string | null;
+    actorUserId: string | null;
+    type: (typeof AuditEventType)[keyof typeof AuditEventType];
+    data: Record<string, unknown>;
+    createdAt: Date;
+  },
+) => repo.insertAuditEvent(tx, event);
 
 export async function deleteTicket(s: Scope, actor: StaffActor, ticketId: string) {
   const { member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
