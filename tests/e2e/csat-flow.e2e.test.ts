@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surveyPath } from '../../src/server/modules/csat/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -36,15 +36,19 @@ async function surveyUrl(ticketId: string) {
   return base + surveyPath(t.ctx.links, { id: survey.id, tokenVersion: survey.token_version });
 }
 
-/** Answers on the public survey page, as the requester does (the page solves its captcha itself). */
-async function answerSurvey(context: BrowserContext, url: string, rating: number, comment: string) {
+/**
+ * Answers on the public survey page, as the requester does, in a browser of their own (a staff
+ * session would be refused); the page solves its captcha itself.
+ */
+async function answerSurvey(url: string, rating: number, comment: string) {
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${url}?rating=${rating}`);
   await page.fill('#comment', comment);
   await waitForCaptcha(page);
   await page.click('button[type=submit]');
   await expect.poll(() => page.locator('h1').innerText()).toBe('Thank you!');
-  await page.close();
+  await context.close();
 }
 
 const reviewTexts = (page: Page) => page.locator('.review-list li').allInnerTexts();
@@ -65,7 +69,7 @@ describe('a CSAT answer, from the resolved ticket to the dashboard and the CSV',
     });
 
     const { context, page } = await signIn(browser, base, tenant.owner.email, 'owner-password');
-    await answerSurvey(context, await surveyUrl(other.id), 2, 'Slow but fine in the end');
+    await answerSurvey(await surveyUrl(other.id), 2, 'Slow but fine in the end');
 
     // Resolve through the ticket view.
     await page.goto(`${base}/app/p/${tenant.projectId}/inbox`);
@@ -75,7 +79,7 @@ describe('a CSAT answer, from the resolved ticket to the dashboard and the CSV',
     await expect.poll(() => page.locator('.ticket-head .badge').first().innerText()).toBe('Resolved');
     await expect.poll(() => page.locator('.ticket-csat').innerText()).toContain('Waiting for an answer');
 
-    await answerSurvey(context, await surveyUrl(ticket.id), 4, 'Zanzibar-grade service, thanks Sam');
+    await answerSurvey(await surveyUrl(ticket.id), 4, 'Zanzibar-grade service, thanks Sam');
 
     // The ticket's own CSAT section shows the answer.
     await page.reload();
