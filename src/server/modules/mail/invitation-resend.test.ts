@@ -51,7 +51,7 @@ async function resolvedTicket(options: { refuse?: boolean } = {}) {
 const invitationCount = async (surveyId: string) =>
   (
     await t.db.execute<{ n: number }>(
-      sql`SELECT count(*)::int AS n FROM outgoing_mails WHERE cause->>'surveyId' = ${surveyId}`,
+      sql`SELECT count(*)::int AS n FROM deliveries WHERE kind = 'survey_invitation' AND cause->>'surveyId' = ${surveyId}`,
     )
   ).rows[0]?.n;
 

@@ -188,10 +188,10 @@ const listSurveyInvitationMails = (db: Queryable, surveyId: string) =>
   listDeliveriesByCause(db, { channel: 'mail', kind: 'survey_invitation', cause: { surveyId } });
 
 /**
- * Whether the survey's invitation did not reach the requester: its latest invitation mail failed,
- * or bounced. False while one is queued or once one was sent (or kept, without SMTP).
+ * Whether the survey's invitation did not reach the requester: it has invitation mails and every one
+ * of them failed or bounced. False while one is queued, or once one was sent (or kept, without SMTP).
  */
 export async function hasSurveyInvitationFailed(db: Queryable, surveyId: string): Promise<boolean> {
-  const latest = (await listSurveyInvitationMails(db, surveyId)).at(-1);
-  return latest?.status === 'failed' || latest?.status === 'bounced';
+  const mails = await listSurveyInvitationMails(db, surveyId);
+  return mails.length > 0 && mails.every((m) => m.status === 'failed' || m.status === 'bounced');
 }
