@@ -16,8 +16,10 @@ export interface Staff {
 }
 
 /** A signed-in staff browser's cookie header for this member (a session, as sign-in makes it). */
-export async function staffSessionCookie(t: TestApp, staff: { userId: string }) {
-  const session = await inTransaction(t.db, (tx) => createSession(tx, t.clock, staff.userId, 1));
+export async function staffSessionCookie(t: TestApp, tenant: Tenant, staff: Staff = tenant.owner) {
+  const session = await inTransaction(t.db, (tx) =>
+    createSession(tx, t.clock, { userId: staff.userId, accountId: tenant.accountId }, 1),
+  );
   return `${SESSION_COOKIE}=${session.token}`;
 }
 

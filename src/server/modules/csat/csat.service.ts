@@ -63,6 +63,7 @@ export async function updateSettings(tx: Tx, clock: Clock, member: Member, input
   });
   const after = { enabled: row.enabled, expiryDays: row.expiryDays, invitationText: row.invitationText };
   await recordAuditEvent(tx, {
+    accountId: member.accountId,
     projectId: member.projectId,
     ticketId: null,
     actorUserId: member.userId,

@@ -107,7 +107,7 @@ describe('the survey form, accepted', () => {
 describe('a survey answer with a staff session cookie of the same account', () => {
   it('is refused (STAFF_CANNOT_ANSWER), on the form and the API, and nothing is recorded', async () => {
     const { id, path } = await surveyPage();
-    const cookie = await staffSessionCookie(t, tenant.owner);
+    const cookie = await staffSessionCookie(t, tenant);
     const form = await postForm(
       t,
       path,
@@ -131,7 +131,7 @@ describe('a survey answer with a staff session cookie of the same account', () =
   it('of another account does not stop the answer', async () => {
     const { id, path } = await surveyPage();
     const other = await buildAccount(t);
-    const cookie = await staffSessionCookie(t, other.owner);
+    const cookie = await staffSessionCookie(t, other);
     const res = await postForm(t, path, { rating: '4', altcha: await solveCaptcha(t) }, { cookie });
     expect(res.statusCode).toBe(200);
     expect(await stored(id)).toEqual({ rating: 4, comment: null });

@@ -117,6 +117,7 @@ export async function resendSurveyInvitation(
   const mailId = await queueMail(s, { kind: 'survey_invitation', surveyId, resend: sent });
   if (!mailId) throw new AppError('CONFLICT', 'This invitation is already on its way.');
   await recordAuditEvent(s.tx, {
+    accountId: ticket.accountId,
     projectId: ticket.projectId,
     ticketId,
     actorUserId: actor.userId,

@@ -210,6 +210,7 @@ export async function updateTicket(s: Scope, actor: StaffActor, ticketId: string
 export const recordAuditEvent = (
   tx: Tx,
   event: {
+    accountId: string;
     projectId: string;
     ticketId: string | null;
     actorUserId: string | null;
