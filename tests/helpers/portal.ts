@@ -10,7 +10,11 @@ import type { TestApp } from './app.js';
 export async function solveCaptcha(t: TestApp): Promise<string> {
   const res = await t.app.inject({ method: 'GET', url: '/api/v1/captcha/challenge' });
   if (res.statusCode !== 200) throw new Error(`no challenge: ${res.body}`);
-  const challenge = res.json() as CaptchaChallenge;
+  return solveCaptchaChallenge(res.json() as CaptchaChallenge);
+}
+
+/** The form value for a solved challenge, as the widget sends it. */
+export async function solveCaptchaChallenge(challenge: CaptchaChallenge): Promise<string> {
   const solution = await solveChallenge({ challenge, deriveKey });
   if (!solution) throw new Error('no captcha solution found');
   return Buffer.from(

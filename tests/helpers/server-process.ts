@@ -39,19 +39,26 @@ export function makeDataDir(): string {
   return dir;
 }
 
+type Command = 'start' | 'worker' | 'migrate';
+
 /**
- * Spawns the CLI the way an operator does: `start` through `node --import tsx` (signals reach our
- * process directly), `migrate` through the published `bin/clearline.js`. Never uses an external DB.
+ * Spawns the CLI the way an operator does: `start` and `worker` through `node --import tsx`
+ * (signals reach our process directly), `migrate` through the published `bin/clearline.js`. Uses
+ * the bundled database unless `settings` names a DATABASE_URL; `settings` override the environment.
  */
-export function spawnClearline(command: 'start' | 'migrate', dataDir: string): ClearlineProcess {
+export function spawnClearline(
+  command: Command,
+  dataDir: string,
+  settings: Record<string, string> = {},
+): ClearlineProcess {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   delete env.TEST_DATABASE_URL;
-  Object.assign(env, { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  Object.assign(env, { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, settings);
   const args =
-    command === 'start'
-      ? ['--import', 'tsx', 'src/server/main.ts', 'start']
-      : ['bin/clearline.js', 'migrate'];
+    command === 'migrate'
+      ? ['bin/clearline.js', 'migrate']
+      : ['--import', 'tsx', 'src/server/main.ts', command];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -77,11 +84,16 @@ export function spawnClearline(command: 'start' | 'migrate', dataDir: string): C
 }
 
 const READY = /Clearline is ready on (http:\/\/\S+) .*$/m;
+const WORKER_READY = /Clearline worker is running .*$/m;
 
 /** Starts `clearline start` and waits for its ready line. */
-export async function startClearline(dataDir: string, timeoutMs = 90_000): Promise<RunningServer> {
+export async function startClearline(
+  dataDir: string,
+  timeoutMs = 90_000,
+  settings: Record<string, string> = {},
+): Promise<RunningServer> {
   const began = Date.now();
-  const proc = spawnClearline('start', dataDir);
+  const proc = spawnClearline('start', dataDir, settings);
   let exit: Exit | null = null;
   void proc.exited.then((e) => {
     exit = e;
@@ -98,6 +110,18 @@ export async function startClearline(dataDir: string, timeoutMs = 90_000): Promi
 }
 
 type Falsy = null | undefined | false;
+
+/** Starts `clearline worker` and waits until it says it is running. */
+export async function startWorker(dataDir: string, settings: Record<string, string>, timeoutMs = 90_000) {
+  const proc = spawnClearline('worker', dataDir, settings);
+  await waitFor(() => {
+    if (proc.child.exitCode !== null) {
+      throw new Error(`clearline worker exited (${proc.child.exitCode}):\n${proc.stdout()}${proc.stderr()}`);
+    }
+    return WORKER_READY.test(proc.stdout());
+  }, timeoutMs);
+  return proc;
+}
 
 /** Polls `check` (sync or async) until it returns a truthy value (or throws what `check` throws). */
 export async function waitFor<T>(
