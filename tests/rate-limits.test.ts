@@ -68,6 +68,22 @@ describe('rate limits while Redis is unreachable', () => {
     for (let i = 0; i < 5; i++) {
       expect((await t.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
     }
+    await t.app.close();
+  });
+
+  it('a Redis that accepts connections but never answers holds up neither the start nor the requests', async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const t = await createTestApp({ redisUrl: `redis://127.0.0.1:${port}`, rateLimitPerMinute: 2 });
+      for (let i = 0; i < 3; i++) {
+        expect((await t.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+      }
+      await t.app.close();
+    } finally {
+      silent.close();
+    }
   });
 });
 

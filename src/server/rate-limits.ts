@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -8,8 +9,8 @@ import { AppError } from './lib/errors.js';
  * Registers the rate limits: the global one here, each route's own in its `config.rateLimit`.
  * With REDIS_URL every limit is counted in Redis, shared by all instances; without it, in memory.
  *
- * While Redis is unreachable, requests are served without limits (skipOnError) and the outage is
- * logged: a help desk should keep answering customers; the sign-in lockout and the sign-in link
+ * While Redis is unreachable or hung, requests are served without limits (skipOnError) and the
+ * outage is logged: a help desk should keep answering customers; the sign-in lockout and the sign-in link
  * cap live in PostgreSQL and still hold.
  */
 export async function registerRateLimits(app: FastifyInstance, config: Config) {
@@ -23,12 +24,16 @@ export async function registerRateLimits(app: FastifyInstance, config: Config) {
   });
 }
 
-/** One connection for the app's lifetime, closed with it. Waits for the first connect or failure. */
+/** How long a start waits for Redis, and a request for a Redis answer, before going on without. */
+const REDIS_WAIT_MS = 1000;
+
+/** One connection for the app's lifetime, closed with it. Waits briefly for the first connect. */
 async function connectRedis(app: FastifyInstance, url: string, keyPrefix: string) {
   const redis = new Redis(url, {
-    // Fail fast while disconnected instead of queueing: a request must not wait for Redis to return.
+    // Fail fast while disconnected or hung instead of queueing: a request must not wait for Redis.
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    commandTimeout: REDIS_WAIT_MS,
     lazyConnect: true,
     // Names the deployment in Redis's CLIENT LIST (a name may not hold spaces).
     connectionName: keyPrefix.replace(/[^!-~]/g, '_'),
@@ -48,6 +53,6 @@ async function connectRedis(app: FastifyInstance, url: string, keyPrefix: string
     if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
     else redis.disconnect();
   });
-  await redis.connect().catch(() => {});
+  await Promise.race([redis.connect().catch(() => {}), setTimeout(REDIS_WAIT_MS)]);
   return redis;
 }
