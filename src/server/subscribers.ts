@@ -1,7 +1,13 @@
 import type { EventBus } from './lib/events.js';
 import { onTicketStatusChanged } from './modules/csat/index.js';
 import { registerDeliveryChannel } from './modules/delivery/index.js';
-import { mailChannel, queueSurveyInvitation } from './modules/mail/index.js';
+import {
+  mailChannel,
+  queueReplyMail,
+  queueSignInMail,
+  queueStaffNotificationMail,
+  queueSurveyInvitation,
+} from './modules/mail/index.js';
 import {
   notifyOnMessageCreated,
   notifyOnTicketCreated,
@@ -20,5 +26,8 @@ export function subscribeAll(bus: EventBus): EventBus {
   bus.subscribe('csat.survey_created', queueSurveyInvitation);
   bus.subscribe('ticket.created', notifyOnTicketCreated);
   bus.subscribe('message.created', notifyOnMessageCreated);
+  bus.subscribe('message.created', queueReplyMail);
+  bus.subscribe('staff_notification.created', queueStaffNotificationMail);
+  bus.subscribe('customer.sign_in_link_created', queueSignInMail);
   return bus;
 }

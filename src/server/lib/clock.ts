@@ -18,3 +18,6 @@ export function createTestClock(start = new Date()) {
     },
   };
 }
+
+/** A time as mails, pages and system messages print it, to the minute: "2026-03-01 14:05 UTC". */
+export const formatUtc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

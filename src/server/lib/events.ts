@@ -34,6 +34,19 @@ export interface DomainEvents {
     accountId: string;
     at: Date;
   };
+  /** A customer asked for a sign-in link and got one (its mail goes out from here). */
+  'customer.sign_in_link_created': {
+    tokenId: string;
+    accountId: string;
+    at: Date;
+  };
+  /** A staff member was notified in the app (its mail goes out from here). */
+  'staff_notification.created': {
+    notificationId: string;
+    ticketId: string;
+    projectId: string;
+    at: Date;
+  };
   /** A message was added to a ticket's thread (system messages excluded). */
   'message.created': {
     ticketId: string;

@@ -1,2 +1,2 @@
 export { registerAccountRoutes } from './accounts.routes.js';
-export { createAccount, findAccountBrand, logoPathOf } from './accounts.service.js';
+export { createAccount, findAccountBrand, getUser, logoPathOf } from './accounts.service.js';

@@ -2,4 +2,5 @@ export { registerCsatRoutes } from './csat.routes.js';
 export { commentSchema, MAX_COMMENT_LENGTH, ratingSchema } from './csat.schemas.js';
 export { getPendingSurvey, onTicketStatusChanged, submitSurvey, surveyPath } from './csat.service.js';
 export { expireSurveysJob } from './csat-expiry.job.js';
+export { findSurveyInvitation, recordInvitationSent } from './csat-invitation.service.js';
 export { renderSurveyFormFields, SURVEY_STYLE } from './survey-page.js';

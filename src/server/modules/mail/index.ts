@@ -1,4 +1,11 @@
 export { registerMailRoutes } from './mail.routes.js';
 export type { MailCause } from './mail.schemas.js';
-export { hasSurveyInvitationFailed, queueMail, queueSurveyInvitation } from './mail.service.js';
+export {
+  hasSurveyInvitationFailed,
+  queueMail,
+  queueReplyMail,
+  queueSignInMail,
+  queueStaffNotificationMail,
+  queueSurveyInvitation,
+} from './mail.service.js';
 export { mailChannel } from './mail-channel.js';

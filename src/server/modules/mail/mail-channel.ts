@@ -1,6 +1,6 @@
 import type { AppContext, Scope } from '../../app-context.js';
+import { recordInvitationSent } from '../csat/index.js';
 import type { DeliveryChannel, DeliveryRow, SendResult } from '../delivery/index.js';
-import * as repo from './mail.repo.js';
 import { type RenderEnv, renderMail } from './mail-render.js';
 import { describeSmtpFailure, isPermanentSmtpFailure, sendThroughSmtp } from './mail-transport.js';
 
@@ -36,8 +36,6 @@ export const mailChannel: DeliveryChannel = {
   },
   async onSent(s: Scope, delivery: DeliveryRow) {
     if (delivery.kind !== 'survey_invitation') return;
-    const surveyId = (delivery.cause as { surveyId: string }).surveyId;
-    const survey = await repo.findSurveyForMail(s.tx, surveyId);
-    if (survey) await repo.insertInvitationSentEvent(s.tx, survey.survey, s.clock.now());
+    await recordInvitationSent(s, (delivery.cause as { surveyId: string }).surveyId, 'email');
   },
 };

@@ -15,7 +15,7 @@ import {
   STRANDED_AFTER_SECONDS,
 } from '../delivery/delivery.service.js';
 import { requeueDeliveriesJob, sendDeliveryJob } from '../delivery/index.js';
-import { queueMail } from './index.js';
+import { hasSurveyInvitationFailed, queueMail } from './index.js';
 
 let t: TestApp;
 let down: TestApp;
@@ -294,5 +294,50 @@ describe('the delivery pipeline', () => {
     }
     await t.runJobs(sendDeliveryJob);
     for (const { email } of replies) expect(smtp.to(email)).toHaveLength(1);
+  });
+});
+
+describe('an invitation that did not reach the requester', () => {
+  it('is told apart from one on its way or sent: failed or bounced only', async () => {
+    const ticket = await buildTicket(t, tenant);
+    const resolved = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tickets/${ticket.id}`,
+      headers: tenant.owner.headers,
+      payload: { status: 'resolved' },
+    });
+    expect(resolved.statusCode).toBe(200);
+    const surveys = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tickets/${ticket.id}/surveys`,
+      headers: tenant.owner.headers,
+    });
+    const surveyId: string = surveys.json().surveys[0].id;
+    expect(await hasSurveyInvitationFailed(t.db, surveyId)).toBe(false);
+
+    smtp.refuseNext(1, 550);
+    await t.runJobs(sendDeliveryJob);
+    expect(await hasSurveyInvitationFailed(t.db, surveyId)).toBe(true);
+  });
+
+  it('counts a sent invitation that bounced later', async () => {
+    const ticket = await buildTicket(t, tenant);
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tickets/${ticket.id}`,
+      headers: tenant.owner.headers,
+      payload: { status: 'resolved' },
+    });
+    await t.runJobs(sendDeliveryJob);
+    const [mail] = await mailsOf(t, tenant, ticket.id);
+    expect(mail).toMatchObject({ kind: 'survey_invitation', status: 'sent' });
+    const surveyId = (
+      await t.db.execute<{ id: string }>(sql`SELECT id FROM csat_surveys WHERE ticket_id = ${ticket.id}`)
+    ).rows[0]?.id;
+    if (!surveyId) throw new Error('no survey');
+    expect(await hasSurveyInvitationFailed(t.db, surveyId)).toBe(false);
+    // What a delivery status notification will do (issue 10).
+    await t.db.execute(sql`UPDATE deliveries SET status = 'bounced' WHERE id = ${mail?.id ?? ''}`);
+    expect(await hasSurveyInvitationFailed(t.db, surveyId)).toBe(true);
   });
 });

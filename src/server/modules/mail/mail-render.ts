@@ -1,13 +1,20 @@
 import type { Config } from '../../config.js';
 import type { Queryable } from '../../db/client.js';
+import { formatUtc } from '../../lib/clock.js';
 import { html, type RawHtml, raw } from '../../lib/html.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
-import { findAccountBrand } from '../accounts/index.js';
-import { surveyPath } from '../csat/index.js';
+import { findAccountBrand, getUser } from '../accounts/index.js';
+import { findSurveyInvitation, surveyPath } from '../csat/index.js';
 import type { DeliveryRow } from '../delivery/index.js';
-import { signInPath } from '../portal/index.js';
-import { portalPath, reference } from '../tickets/index.js';
-import * as repo from './mail.repo.js';
+import { findStaffNotification } from '../notifications/index.js';
+import { findSignInLink, signInPath } from '../portal/index.js';
+import {
+  findFirstPublicMessageId,
+  findMessageSummary,
+  findTicketSummary,
+  portalPath,
+  type TicketSummary,
+} from '../tickets/index.js';
 import type { MailCause } from './mail.schemas.js';
 
 /** What rendering needs besides the database: links are signed again at each rendering. */
@@ -48,14 +55,10 @@ interface Content {
   obsolete?: string | null;
 }
 
-type TicketForMail = NonNullable<Awaited<ReturnType<typeof repo.findTicketForMail>>>;
-
 const hostOf = (env: RenderEnv) => new URL(env.config.publicUrl).hostname;
 const ticketThreadId = (env: RenderEnv, ticketId: string) => `<ticket-${ticketId}@${hostOf(env)}>`;
-const ticketSubject = (t: TicketForMail) => `[${reference(t.projectKey, t.number)}] ${t.subject}`;
+const ticketSubject = (t: TicketSummary) => `[${t.reference}] ${t.subject}`;
 const url = (env: RenderEnv, path: string) => `${env.config.publicUrl.replace(/\/$/, '')}${path}`;
-const formatUtc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
 const button = (href: string, label: string) =>
   html`<p style="margin:1.5rem 0"><a href="${href}" style="display:inline-block;padding:.6rem 1.2rem;background:#2b59c3;color:#fff;text-decoration:none;border-radius:4px">${label}</a></p>`;
 
@@ -71,7 +74,7 @@ export async function renderMail(
   const account = await findAccountBrand(db, mail.accountId);
   if (!account) return { gone: 'The account no longer exists.' };
   const brand: Brand = { name: account.name, logoUrl: account.logoPath ? url(env, account.logoPath) : null };
-  const ticket = mail.ticketId ? await repo.findTicketForMail(db, mail.ticketId) : null;
+  const ticket = mail.ticketId ? await findTicketSummary(db, mail.ticketId) : null;
   if (mail.ticketId && !ticket) return { gone: 'The ticket no longer exists.' };
   const cause = { kind: mail.kind, ...(mail.cause as object) } as MailCause;
   const content = await renderContent(db, env, cause, brand, ticket);
@@ -106,7 +109,7 @@ async function renderContent(
   env: RenderEnv,
   cause: MailCause,
   brand: Brand,
-  ticket: TicketForMail | null,
+  ticket: TicketSummary | null,
 ): Promise<Content | { gone: string }> {
   switch (cause.kind) {
     case 'agent_reply':
@@ -120,15 +123,15 @@ async function renderContent(
   }
 }
 
-async function renderAgentReply(db: Queryable, env: RenderEnv, messageId: string, ticket: TicketForMail) {
-  const message = await repo.findMessageForMail(db, messageId);
+async function renderAgentReply(db: Queryable, env: RenderEnv, messageId: string, ticket: TicketSummary) {
+  const message = await findMessageSummary(db, messageId);
   // Only staff's public replies are ever mailed to a requester: never an internal note.
   if (message?.kind !== 'public' || !message.authorUserId) {
     return { gone: 'The reply was deleted.' };
   }
   const portal = url(env, portalPath(env.links, ticket));
   const who = message.staffName ?? 'Our team';
-  const ref = reference(ticket.projectKey, ticket.number);
+  const ref = ticket.reference;
   return {
     subject: ticketSubject(ticket),
     html: html`<p>${who} replied to your request <strong>${ticket.subject}</strong> (${ref}):</p>
@@ -144,15 +147,14 @@ async function renderSurveyInvitation(
   db: Queryable,
   env: RenderEnv,
   surveyId: string,
-  ticket: TicketForMail,
+  ticket: TicketSummary,
 ) {
-  const row = await repo.findSurveyForMail(db, surveyId);
+  const row = await findSurveyInvitation(db, surveyId);
   if (!row) return { gone: 'The survey was withdrawn (the ticket was reopened).' };
-  const { survey } = row;
+  const { survey, invitationText: invitation } = row;
   const link = url(env, surveyPath(env.links, survey));
   const starLink = (n: number) => `${link}?rating=${n}&via=email`;
-  const invitation = row.invitationText ?? 'How did we do? Rate your experience in one click.';
-  const ref = reference(ticket.projectKey, ticket.number);
+  const ref = ticket.reference;
   const ratings = [1, 2, 3, 4, 5];
   const obsolete = survey.submittedAt
     ? 'The survey was answered before its invitation went out.'
@@ -181,7 +183,7 @@ ${button(`${link}?via=email`, 'Open the survey')}
 }
 
 async function renderSignIn(db: Queryable, env: RenderEnv, tokenId: string, brand: Brand) {
-  const token = await repo.findSignInTokenForMail(db, tokenId);
+  const token = await findSignInLink(db, tokenId);
   if (!token) return { gone: 'The sign-in link no longer exists.' };
   const link = url(env, signInPath(env.links, token.accountId, token.id));
   const obsolete = token.usedAt
@@ -206,32 +208,33 @@ async function renderStaffNotification(
   db: Queryable,
   env: RenderEnv,
   notificationId: string,
-  ticket: TicketForMail,
+  ticket: TicketSummary,
 ) {
-  const notification = await repo.findStaffNotificationForMail(db, notificationId);
-  if (!notification) return { gone: 'The notification no longer exists.' };
-  const ref = reference(ticket.projectKey, ticket.number);
+  const notification = await findStaffNotification(db, notificationId);
+  const user = notification && (await getUser(db, notification.userId));
+  if (!notification || !user) return { gone: 'The notification no longer exists.' };
+  const ref = ticket.reference;
   const messageId =
     notification.messageId ??
-    (notification.kind === 'new_ticket' ? await repo.findFirstPublicMessageId(db, ticket.id) : null);
-  const found = messageId ? await repo.findMessageForMail(db, messageId) : null;
+    (notification.kind === 'new_ticket' ? await findFirstPublicMessageId(db, ticket.id) : null);
+  const found = messageId ? await findMessageSummary(db, messageId) : null;
   // Staff mails quote the requester's words only: public messages, never a note.
   const message = found?.kind === 'public' ? found : null;
-  const requester = message?.requesterName ?? ticket.requesterName;
+  const requester = message?.requesterName ?? ticket.requester.name;
   const headline = {
     new_ticket: `New ticket ${ref} from ${requester}: ${ticket.subject}`,
     requester_reply: `${requester} replied on ${ref}: ${ticket.subject}`,
-    reopened: `${ref} was reopened by ${ticket.requesterName}'s reply: ${ticket.subject}`,
+    reopened: `${ref} was reopened by ${ticket.requester.name}'s reply: ${ticket.subject}`,
   }[notification.kind];
   // The staff app's ticket screen.
   const link = url(env, `/app/p/${ticket.projectId}/tickets/${ticket.id}`);
   return {
     subject: ticketSubject(ticket),
-    html: html`<p>Hello ${notification.userName},</p>
+    html: html`<p>Hello ${user.name},</p>
 <p><strong>${headline}</strong></p>
 ${message ? quote(message.bodyHtml) : ''}
 ${button(link, 'Open the ticket')}`,
-    text: `Hello ${notification.userName},\n\n${headline}\n\n${message ? `${message.body}\n\n` : ''}Open the ticket: ${link}`,
+    text: `Hello ${user.name},\n\n${headline}\n\n${message ? `${message.body}\n\n` : ''}Open the ticket: ${link}`,
     footer: `You get this mail because you are the assignee or a watcher of ${ref}.`,
   };
 }

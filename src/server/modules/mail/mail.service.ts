@@ -4,8 +4,9 @@ import type { Queryable } from '../../db/client.js';
 import { AppError, forbidden } from '../../lib/errors.js';
 import type { DomainEvents } from '../../lib/events.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { getUser } from '../accounts/index.js';
 import type { StaffActor } from '../auth/index.js';
-import { getPendingSurvey } from '../csat/index.js';
+import { findSurveyInvitation, getPendingSurvey } from '../csat/index.js';
 import {
   type DeliveryRow,
   listAccountDeliveries,
@@ -13,9 +14,16 @@ import {
   listTicketDeliveries,
   queueDelivery,
 } from '../delivery/index.js';
-import { requirePermission } from '../members/index.js';
-import { AuditEventType, getTicketAccess, recordAuditEvent } from '../tickets/index.js';
-import * as repo from './mail.repo.js';
+import { listMemberships, requirePermission } from '../members/index.js';
+import { findStaffNotification } from '../notifications/index.js';
+import { findSignInLink } from '../portal/index.js';
+import {
+  AuditEventType,
+  findMessageSummary,
+  findTicketSummary,
+  getTicketAccess,
+  recordAuditEvent,
+} from '../tickets/index.js';
 import type { MailCause, MailKind } from './mail.schemas.js';
 import { renderEnv } from './mail-channel.js';
 import { renderMail } from './mail-render.js';
@@ -36,18 +44,53 @@ const causeKeyOf = (cause: MailCause) => {
   }
 };
 
-const recipientOf = (db: Queryable, cause: MailCause) => {
+interface Recipient {
+  email: string;
+  accountId: string;
+  projectId: string | null;
+  ticketId: string | null;
+}
+
+const requesterOf = async (db: Queryable, ticketId: string | undefined): Promise<Recipient | null> => {
+  const ticket = ticketId ? await findTicketSummary(db, ticketId) : null;
+  return (
+    ticket && {
+      email: ticket.requester.email,
+      accountId: ticket.accountId,
+      projectId: ticket.projectId,
+      ticketId: ticket.id,
+    }
+  );
+};
+
+/** Who gets the mail, asked of the modules that own what it is about. */
+async function findRecipient(db: Queryable, cause: MailCause): Promise<Recipient | null> {
   switch (cause.kind) {
     case 'agent_reply':
-      return repo.findMessageRecipient(db, cause.messageId);
+      return requesterOf(db, (await findMessageSummary(db, cause.messageId))?.ticketId);
     case 'survey_invitation':
-      return repo.findSurveyRecipient(db, cause.surveyId);
-    case 'sign_in':
-      return repo.findSignInRecipient(db, cause.tokenId);
-    case 'staff_notification':
-      return repo.findStaffNotificationRecipient(db, cause.notificationId);
+      return requesterOf(db, (await findSurveyInvitation(db, cause.surveyId))?.survey.ticketId);
+    case 'sign_in': {
+      const link = await findSignInLink(db, cause.tokenId);
+      return (
+        link && { email: link.customerEmail, accountId: link.accountId, projectId: null, ticketId: null }
+      );
+    }
+    case 'staff_notification': {
+      const notification = await findStaffNotification(db, cause.notificationId);
+      const user = notification && (await getUser(db, notification.userId));
+      return (
+        notification &&
+        user && {
+          email: user.email,
+          accountId: user.accountId,
+          projectId: notification.projectId,
+          ticketId: notification.ticketId,
+        }
+      );
+    }
   }
-};
+}
 
 /**
  * Queues one mail for its cause, in the caller's transaction, through the delivery pipeline: the
@@ -55,7 +98,7 @@ const recipientOf = (db: Queryable, cause: MailCause) => {
  * same cause does nothing (null).
  */
 export async function queueMail(s: Scope, cause: MailCause): Promise<string | null> {
-  const to = await recipientOf(s.tx, cause);
+  const to = await findRecipient(s.tx, cause);
   if (!to) throw new Error(`queueMail: nothing found for ${causeKeyOf(cause)}`);
   const { kind, ...ids } = cause;
   return queueDelivery(s, {
@@ -71,11 +114,31 @@ export async function queueMail(s: Scope, cause: MailCause): Promise<string | nu
 }
 
 /**
- * Subscriber of ticket.status_changed, after CSAT's: when the change created a survey (CSAT decides
- * when), its invitation is mailed to the requester.
+ * Subscriber of csat.survey_created (published inside the status change that created the survey):
+ * its invitation is mailed to the requester.
  */
 export async function queueSurveyInvitation(s: Scope, event: DomainEvents['csat.survey_created']) {
   await queueMail(s, { kind: 'survey_invitation', surveyId: event.surveyId });
+}
+
+/** Subscriber of message.created: staff's public replies are mailed to the requester, never a note. */
+export async function queueReplyMail(s: Scope, event: DomainEvents['message.created']) {
+  if (event.kind === 'public' && event.actor.type === 'staff') {
+    await queueMail(s, { kind: 'agent_reply', messageId: event.messageId });
+  }
+}
+
+/** Subscriber of customer.sign_in_link_created: the link goes to the customer's address. */
+export async function queueSignInMail(s: Scope, event: DomainEvents['customer.sign_in_link_created']) {
+  await queueMail(s, { kind: 'sign_in', tokenId: event.tokenId });
+}
+
+/** Subscriber of staff_notification.created: every in-app notification is mailed too. */
+export async function queueStaffNotificationMail(
+  s: Scope,
+  event: DomainEvents['staff_notification.created'],
+) {
+  await queueMail(s, { kind: 'staff_notification', notificationId: event.notificationId });
 }
 
 const presentMail = (m: DeliveryRow) => ({
@@ -146,25 +209,17 @@ export async function listOutgoingMails(
   actor: StaffActor,
   query: { cursor?: string | undefined; limit: number },
 ) {
-  const allowed = await repo.userHasPermissionInAccount(
-    ctx.db,
-    actor.userId,
-    actor.accountId,
-    OUTGOING_MAIL_PERMISSION,
-  );
-  if (!allowed) {
+  const projectIds = (await listMemberships(ctx.db, actor))
+    .filter((m) => m.permissions.includes(OUTGOING_MAIL_PERMISSION))
+    .map((m) => m.projectId);
+  if (!projectIds.length) {
     throw forbidden(`Outgoing mail is for members with the "${OUTGOING_MAIL_PERMISSION}" permission.`);
   }
   const before = query.cursor ? decodeCursor(query.cursor, cursorSchema) : undefined;
   const rows = await listAccountDeliveries(ctx.db, {
     accountId: actor.accountId,
     channel: 'mail',
-    projectIds: await repo.findProjectIdsWhereUserCan(
-      ctx.db,
-      actor.userId,
-      actor.accountId,
-      OUTGOING_MAIL_PERMISSION,
-    ),
+    projectIds,
     before: before && { createdAt: new Date(before.t), id: before.id },
     limit: query.limit,
   });

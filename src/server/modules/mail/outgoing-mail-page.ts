@@ -1,3 +1,4 @@
+import { formatUtc } from '../../lib/clock.js';
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
 import type { MailKind, MailStatus } from './mail.schemas.js';
 import type { RenderedMail } from './mail-render.js';
@@ -40,8 +41,6 @@ const STYLE = `
   pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; }
   .status-failed, .status-bounced { color: #c00; font-weight: 600; }
 `;
-
-const formatUtc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 function renderMailArticle(m: OutgoingMailView): RawHtml {
   return html`<article id="mail-${m.id}">

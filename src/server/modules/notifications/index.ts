@@ -1,5 +1,6 @@
 export { registerNotificationRoutes } from './notifications.routes.js';
 export {
+  findStaffNotification,
   onMessageCreated as notifyOnMessageCreated,
   onTicketCreated as notifyOnTicketCreated,
   onTicketStatusChanged as notifyOnTicketStatusChanged,

@@ -37,6 +37,11 @@ export async function insertStaffNotifications(tx: Tx, values: (typeof staffNoti
   return tx.insert(staffNotifications).values(values).returning({ id: staffNotifications.id });
 }
 
+export async function findStaffNotification(db: Queryable, notificationId: string) {
+  const [row] = await db.select().from(staffNotifications).where(eq(staffNotifications.id, notificationId));
+  return row ?? null;
+}
+
 export async function insertRequesterReplyNotification(
   tx: Tx,
   values: { ticketId: string; messageId: string; createdAt: Date },

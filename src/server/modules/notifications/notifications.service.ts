@@ -4,7 +4,6 @@ import type { Queryable } from '../../db/client.js';
 import type { DomainEvents, EventActor } from '../../lib/events.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import type { StaffActor } from '../auth/index.js';
-import { queueMail } from '../mail/index.js';
 import { reference } from '../tickets/index.js';
 import * as repo from './notifications.repo.js';
 
@@ -12,7 +11,7 @@ import * as repo from './notifications.repo.js';
 const REOPENABLE = ['pending', 'resolved'];
 const EXCERPT_LENGTH = 200;
 
-/** Notifies the ticket's assignee and watchers, except whoever caused it; each also gets a mail. */
+/** Notifies the ticket's assignee and watchers, except whoever caused it (mail hears of each). */
 async function notifyStaff(
   s: Scope,
   event: { ticketId: string; projectId: string; accountId: string; actor: EventActor; at: Date },
@@ -33,16 +32,27 @@ async function notifyStaff(
       createdAt: event.at,
     })),
   );
-  for (const row of rows) await queueMail(s, { kind: 'staff_notification', notificationId: row.id });
+  for (const row of rows) {
+    await s.bus.publish(s, 'staff_notification.created', {
+      notificationId: row.id,
+      ticketId: event.ticketId,
+      projectId: event.projectId,
+      at: event.at,
+    });
+  }
 }
+
+/** A staff notification (its mail renders from it); null when it is gone. */
+export const findStaffNotification = (db: Queryable, notificationId: string) =>
+  repo.findStaffNotification(db, notificationId);
 
 export async function onTicketCreated(s: Scope, event: DomainEvents['ticket.created']) {
   await notifyStaff(s, event, 'new_ticket');
 }
 
 /**
- * A requester's reply tells the staff; an agent's public reply goes to the requester's bell and
- * mailbox. Internal notes reach nobody outside the staff app.
+ * A requester's reply tells the staff; an agent's public reply goes to the requester's bell (and,
+ * through mail's own subscriber, to their mailbox). Internal notes reach nobody outside the staff app.
  */
 export async function onMessageCreated(s: Scope, event: DomainEvents['message.created']) {
   if (event.kind !== 'public') return;
@@ -54,7 +64,6 @@ export async function onMessageCreated(s: Scope, event: DomainEvents['message.cr
       messageId: event.messageId,
       createdAt: event.at,
     });
-    await queueMail(s, { kind: 'agent_reply', messageId: event.messageId });
   }
 }
 

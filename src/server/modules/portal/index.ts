@@ -1,5 +1,5 @@
 export { portalPath } from '../tickets/index.js';
 export { registerPortalRoutes } from './portal.routes.js';
 export { PORTAL_COOKIE } from './portal-actions.js';
-export { signInPath } from './portal-customer.service.js';
+export { findSignInLink, signInPath } from './portal-customer.service.js';
 export { purgeExpiredPortalAccessJob } from './portal-purge.job.js';

@@ -6,7 +6,6 @@ import { AppError, notFound } from '../../lib/errors.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { generateSecret, hashSecret } from '../../lib/tokens.js';
 import { findAccountBrand } from '../accounts/index.js';
-import { queueMail } from '../mail/index.js';
 import { openTicket, reference } from '../tickets/index.js';
 import * as repo from './portal.repo.js';
 
@@ -27,6 +26,10 @@ export interface PortalCustomer {
 
 export const signInPath = (links: LinkTokens, accountId: string, tokenId: string) =>
   `/portal/${accountId}/sign-in/${links.sign(SIGN_IN_LINK_PURPOSE, tokenId, SIGN_IN_LINK_VERSION)}`;
+
+/** A sign-in link's state and its customer, for the mail that carries it; null when it is gone. */
+export const findSignInLink = (db: Queryable, tokenId: string) =>
+  repo.findSignInTokenWithCustomer(db, tokenId);
 
 export async function getAccountBrand(db: Queryable, accountId: string) {
   const account = await findAccountBrand(db, accountId);
@@ -54,7 +57,7 @@ export async function requestSignInLink(s: Scope, accountId: string, email: stri
     expiresAt: new Date(now.getTime() + SIGN_IN_LINK_TTL_MS),
   });
   // The mail renders the link from the id when it is sent: the link itself is never stored.
-  await queueMail(s, { kind: 'sign_in', tokenId: token.id });
+  await s.bus.publish(s, 'customer.sign_in_link_created', { tokenId: token.id, accountId, at: now });
   return token.id;
 }
 

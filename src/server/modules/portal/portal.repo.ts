@@ -99,6 +99,23 @@ export async function findSignInToken(db: Queryable, tokenId: string, accountId:
   return row?.token ?? null;
 }
 
+/** A sign-in link with the customer it is for, whatever its state (for the mail that carries it). */
+export async function findSignInTokenWithCustomer(db: Queryable, tokenId: string) {
+  const [row] = await db
+    .select({
+      id: customerSignInTokens.id,
+      expiresAt: customerSignInTokens.expiresAt,
+      usedAt: customerSignInTokens.usedAt,
+      accountId: customers.accountId,
+      customerName: customers.name,
+      customerEmail: customers.email,
+    })
+    .from(customerSignInTokens)
+    .innerJoin(customers, eq(customers.id, customerSignInTokens.customerId))
+    .where(eq(customerSignInTokens.id, tokenId));
+  return row ?? null;
+}
+
 /**
  * Spends the link in one statement: of concurrent uses exactly one matches (the row lock makes the
  * others re-check used_at), and an expired link never does.

@@ -5,6 +5,7 @@ import {
   type TicketStatus,
 } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
+import { formatUtc } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import type { EventActor } from '../../lib/events.js';
 import { escapeHtml } from '../../lib/markdown.js';
@@ -110,8 +111,6 @@ export async function changeStatus(
   }
   return updated;
 }
-
-const formatUtc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
  * Runs when a scheduled closure is due. A ticket whose status changed since, or whose closure

@@ -96,7 +96,12 @@ const assignees = alias(users, 'assignees');
 const ticketSummary = {
   ticket: tickets,
   projectKey: projects.key,
-  requester: { id: customers.id, email: customers.email, name: customers.name },
+  requester: {
+    id: customers.id,
+    accountId: customers.accountId,
+    email: customers.email,
+    name: customers.name,
+  },
   assigneeName: assignees.name,
 };
 
@@ -190,6 +195,38 @@ export async function findMessage(db: Queryable, ticketId: string, messageId: st
     .from(messages)
     .where(and(eq(messages.ticketId, ticketId), eq(messages.id, messageId)));
   return row ?? null;
+}
+
+/** A message with its author's name (staff or requester), for mails and notifications. */
+export async function findMessageWithAuthor(db: Queryable, messageId: string) {
+  const [row] = await db
+    .select({
+      id: messages.id,
+      ticketId: messages.ticketId,
+      kind: messages.kind,
+      body: messages.body,
+      bodyHtml: messages.bodyHtml,
+      authorUserId: messages.authorUserId,
+      authorCustomerId: messages.authorCustomerId,
+      staffName: users.name,
+      requesterName: customers.name,
+    })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorUserId))
+    .leftJoin(customers, eq(customers.id, messages.authorCustomerId))
+    .where(eq(messages.id, messageId));
+  return row ?? null;
+}
+
+/** The requester's first message: what a new ticket says. */
+export async function findFirstPublicMessageId(db: Queryable, ticketId: string) {
+  const [row] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.ticketId, ticketId), eq(messages.kind, 'public')))
+    .orderBy(asc(messages.seq))
+    .limit(1);
+  return row?.id ?? null;
 }
 
 export async function updateMessage(
