@@ -1,0 +1,178 @@
+/**
+ * The "floor" of bench/http-load.ts: a bare Fastify + `pg` server on Clearline's own database that
+ * sends, for each benchmarked path, the same SQL statements Clearline sends (copied from
+ * PostgreSQL's statement log, in the same order, with the same transactions), and answers with a
+ * plain string. What Clearline spends beyond it is the cost of its own code: routing, validation,
+ * the query builder, rendering, rate limiting, security headers.
+ *
+ * Not part of the app: run by the benchmark as `node --import tsx bench/floor-server.ts` with
+ * FLOOR_PORT and the database's PG* variables (PGHOST, PGPORT, PGUSER, PGDATABASE) in its environment.
+ */
+import { createHash } from 'node:crypto';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { LinkTokens } from '../src/server/lib/link-tokens.js';
+
+// The same pool size as Clearline's (src/server/db/client.ts).
+const pool = new pg.Pool({ max: 10 });
+pool.on('error', () => {});
+// Only parseId is used: it reads the id out of a link token, as Clearline does before its look-up.
+const links = new LinkTokens('floor: the token is not verified, only parsed');
+
+const PORTAL_TICKET = `select "tickets"."id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."name", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL, coalesce((SELECT max("messages"."created_at") FROM "messages"
+	  WHERE "messages"."ticket_id" = "tickets"."id" AND "messages"."kind" IN ('public', 'system')), "tickets"."created_at") from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" where "tickets"."id" = $1`;
+const MARK_REPLIES_READ = `update "requester_notifications" set "read_at" = $1 where ("requester_notifications"."ticket_id" = $2 and "requester_notifications"."customer_id" = $3 and "requester_notifications"."kind" = $4 and "requester_notifications"."read_at" is null)`;
+const PUBLIC_MESSAGES = `select "messages"."id", "messages"."kind", "messages"."body", "messages"."body_html", "messages"."created_at", "messages"."edited_at", "messages"."author_user_id", "authors"."name", "messages"."author_customer_id", "customers"."name" from "messages" left join "users" "authors" on "authors"."id" = "messages"."author_user_id" left join "customers" on "customers"."id" = "messages"."author_customer_id" where ("messages"."ticket_id" = $1 and "messages"."kind" IN ($2, $3)) order by "messages"."seq" asc`;
+const PENDING_SURVEY = `select "id", "project_id", "ticket_id", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel" from "csat_surveys" where ("csat_surveys"."ticket_id" = $1 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $2) order by "csat_surveys"."resolution" desc limit $3`;
+
+const TOKEN_USER = `select "users"."id", "users"."account_id", "api_tokens"."id", "api_tokens"."last_used_at" from "api_tokens" inner join "users" on "users"."id" = "api_tokens"."user_id" where ("api_tokens"."token_hash" = $1 and "api_tokens"."revoked_at" is null)`;
+const TOKEN_TOUCH = `update "api_tokens" set "last_used_at" = $1 where ("api_tokens"."id" = $2 and ("api_tokens"."last_used_at" is null or "api_tokens"."last_used_at" < $3))`;
+const MEMBER_ROLE = `select "roles"."id", "roles"."kind", "roles"."permissions" from "project_members" inner join "roles" on "roles"."id" = "project_members"."role_id" inner join "projects" on "projects"."id" = "project_members"."project_id" where ("project_members"."user_id" = $1 and "project_members"."project_id" = $2 and "projects"."account_id" = $3)`;
+const NEXT_NUMBER = `update "projects" set "ticket_counter" = "projects"."ticket_counter" + 1 where "projects"."id" = $1 returning "ticket_counter"`;
+const UPSERT_CUSTOMER = `
+	    INSERT INTO "customers" (account_id, email, name, created_at)
+	    VALUES ($1, $2, $3, $4)
+	    ON CONFLICT (account_id, lower(email)) DO UPDATE SET email = "customers"."email"
+	    RETURNING id`;
+const INSERT_TICKET = `insert into "tickets" ("id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "resolution", "tags", "portal_token_version", "created_at", "updated_at") values (default, $1, $2, $3, $4, $5, default, $6, default, default, $7, default, $8, $9) returning "id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "resolution", "tags", "portal_token_version", "created_at", "updated_at"`;
+const INSERT_MESSAGE = `insert into "messages" ("id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at") values (default, default, $1, $2, default, $3, $4, $5, $6, default) returning "id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at"`;
+const INSERT_AUDIT = `insert into "audit_events" ("id", "project_id", "ticket_id", "actor_user_id", "type", "data", "created_at") values (default, $1, $2, $3, $4, $5, $6)`;
+const TICKET_AUDIENCE = `
+	    SELECT DISTINCT pm.user_id
+	      FROM "tickets" t
+	      JOIN "project_members" pm ON pm.project_id = t.project_id
+	      JOIN "roles" r ON r.id = pm.role_id
+	     WHERE t.id = $1
+	       AND (pm.user_id = t.assignee_id
+	            OR (pm.user_id IN (SELECT w.user_id FROM "ticket_watchers" w WHERE w.ticket_id = t.id)
+	                AND 'tickets.view_all' = ANY(r.permissions)))`;
+const TICKET_DETAILS = `select "tickets"."id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."id", "customers"."email", "customers"."name", "assignees"."name" from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" left join "users" "assignees" on "assignees"."id" = "tickets"."assignee_id" where "tickets"."id" = $1`;
+
+const SURVEY_PAGE = `select "csat_surveys"."id", "csat_surveys"."project_id", "csat_surveys"."ticket_id", "csat_surveys"."resolution", "csat_surveys"."agent_id", "csat_surveys"."token_version", "csat_surveys"."created_at", "csat_surveys"."expires_at", "csat_surveys"."expired_at", "csat_surveys"."submitted_at", "csat_surveys"."rating", "csat_surveys"."comment", "csat_surveys"."channel", "tickets"."subject", "tickets"."number", "projects"."key", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL from "csat_surveys" inner join "tickets" on "tickets"."id" = "csat_surveys"."ticket_id" inner join "projects" on "projects"."id" = "csat_surveys"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" where "csat_surveys"."id" = $1`;
+const USE_CAPTCHA = `insert into "captcha_uses" ("challenge", "expires_at") values ($1, $2) on conflict do nothing returning "challenge"`;
+const SUBMIT_SURVEY = `update "csat_surveys" set "submitted_at" = $1, "rating" = $2, "comment" = $3, "channel" = $4 where ("csat_surveys"."id" = $5 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $6) returning "id", "project_id", "ticket_id", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel"`;
+const DELETE_SURVEY_BELLS = `delete from "requester_notifications" where "requester_notifications"."survey_id" IN ($1)`;
+const INSERT_CSAT_EVENT = `insert into "csat_events" ("id", "survey_id", "project_id", "ticket_id", "type", "channel", "created_at") values (default, $1, $2, $3, $4, $5, $6)`;
+
+type Row = unknown[];
+type Queryable = pg.Pool | pg.PoolClient;
+/** Rows as arrays, as Drizzle asks for them: joined tables repeat column names (id, name). */
+const rows = async (db: Queryable, text: string, values: unknown[]) =>
+  (await db.query<Row>({ text, values, rowMode: 'array' })).rows;
+
+/** BEGIN … COMMIT on one connection, like src/server/db/client.ts's inTransaction. */
+async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+const app = Fastify();
+app.setErrorHandler((err, _request, reply) => {
+  console.error(err);
+  return reply.status(500).send('error');
+});
+
+app.get<{ Params: { token: string } }>('/p/:token', async (request, reply) => {
+  const id = links.parseId(request.params.token);
+  const [ticket] = await rows(pool, PORTAL_TICKET, [id]);
+  if (!ticket) return reply.status(404).send('not found');
+  const [ticketId, , , subject, requesterId] = ticket;
+  const now = new Date();
+  const messages = await inTransaction(async (client) => {
+    await client.query(MARK_REPLIES_READ, [now, ticketId, requesterId, 'reply']);
+    const thread = await rows(client, PUBLIC_MESSAGES, [ticketId, 'public', 'system']);
+    await rows(client, PENDING_SURVEY, [ticketId, now, 1]);
+    return thread;
+  });
+  return reply.type('text/plain').send(`${subject}\n${messages.map((m) => m[2]).join('\n')}`);
+});
+
+interface CreateBody {
+  subject: string;
+  body: string;
+  requester: { email: string; name: string };
+}
+
+app.post<{ Params: { projectId: string }; Body: CreateBody }>(
+  '/api/v1/projects/:projectId/tickets',
+  async (request, reply) => {
+    const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+    const [user] = await rows(pool, TOKEN_USER, [createHash('sha256').update(token).digest('hex')]);
+    if (!user) return reply.status(401).send('unauthenticated');
+    const [userId, accountId, tokenId] = user;
+    const now = new Date();
+    await pool.query(TOKEN_TOUCH, [now, tokenId, new Date(now.getTime() - 60_000)]);
+    const { projectId } = request.params;
+    const { subject, body, requester } = request.body;
+    const ticketId = await inTransaction(async (client) => {
+      await rows(client, MEMBER_ROLE, [userId, projectId, accountId]);
+      const [[number] = []] = await rows(client, NEXT_NUMBER, [projectId]);
+      const [[customerId] = []] = await rows(client, UPSERT_CUSTOMER, [
+        accountId,
+        requester.email,
+        requester.name,
+        now,
+      ]);
+      const [[id] = []] = await rows(client, INSERT_TICKET, [
+        projectId,
+        number,
+        subject,
+        customerId,
+        'normal',
+        null,
+        [],
+        now,
+        now,
+      ]);
+      await rows(client, INSERT_MESSAGE, [id, 'public', customerId, body, `<p>${body}</p>\n`, now]);
+      await client.query(INSERT_AUDIT, [projectId, id, userId, 'ticket.created', { number }, now]);
+      await client.query(TICKET_AUDIENCE, [id]);
+      return id;
+    });
+    const [details = []] = await rows(pool, TICKET_DETAILS, [ticketId]);
+    return reply.status(201).type('text/plain').send(`${details[0]} ${details[2]}`);
+  },
+);
+
+interface SurveyBody {
+  rating: number;
+  altcha: string;
+}
+
+app.post<{ Params: { token: string }; Body: SurveyBody }>(
+  '/api/v1/surveys/:token',
+  async (request, reply) => {
+    const id = links.parseId(request.params.token);
+    const [survey] = await rows(pool, SURVEY_PAGE, [id]);
+    if (!survey) return reply.status(404).send('not found');
+    // The floor trusts the captcha: it only spends it, with the write Clearline makes.
+    const { challenge } = JSON.parse(Buffer.from(request.body.altcha, 'base64').toString('utf8'));
+    const now = new Date();
+    const submitted = await inTransaction(async (client) => {
+      const expiresAt = new Date(challenge.parameters.expiresAt * 1000);
+      const used = await client.query(USE_CAPTCHA, [challenge.parameters.nonce, expiresAt]);
+      if (!used.rowCount) return null;
+      const [row] = await rows(client, SUBMIT_SURVEY, [now, request.body.rating, null, 'link', id, now]);
+      if (!row) return null;
+      const [surveyId, projectId, ticketId] = row;
+      await client.query(DELETE_SURVEY_BELLS, [surveyId]);
+      await client.query(INSERT_CSAT_EVENT, [surveyId, projectId, ticketId, 'submitted', 'link', now]);
+      return row;
+    });
+    if (!submitted) return reply.status(409).send('refused');
+    return reply.type('text/plain').send(`submitted ${submitted[10]}`);
+  },
+);
+
+await app.listen({ port: Number(process.env.FLOOR_PORT ?? 0), host: '127.0.0.1' });
+console.log(`floor ready on ${app.listeningOrigin}`);
