@@ -3,7 +3,8 @@
  * sends, for each benchmarked path, the same SQL statements Clearline sends (copied from
  * PostgreSQL's statement log, in the same order, with the same transactions), and answers with a
  * plain string. What Clearline spends beyond it is the cost of its own code: routing, validation,
- * the query builder, rendering, rate limiting, security headers.
+ * the query builder, rendering, rate limiting, security headers. When the app's queries change,
+ * `npx tsx bench/http-load.ts --print-sql` prints what it sends now: copy it here.
  *
  * Not part of the app: run by the benchmark as `node --import tsx bench/floor-server.ts` with
  * FLOOR_PORT and the database's PG* variables (PGHOST, PGPORT, PGUSER, PGDATABASE) in its environment.
@@ -19,11 +20,11 @@ pool.on('error', () => {});
 // Only parseId is used: it reads the id out of a link token, as Clearline does before its look-up.
 const links = new LinkTokens('floor: the token is not verified, only parsed');
 
-const PORTAL_TICKET = `select "tickets"."id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."name", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL, coalesce((SELECT max("messages"."created_at") FROM "messages"
+const PORTAL_TICKET = `select "tickets"."id", "tickets"."account_id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."name", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL, coalesce((SELECT max("messages"."created_at") FROM "messages"
 	  WHERE "messages"."ticket_id" = "tickets"."id" AND "messages"."kind" IN ('public', 'system')), "tickets"."created_at") from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" where "tickets"."id" = $1`;
 const MARK_REPLIES_READ = `update "requester_notifications" set "read_at" = $1 where ("requester_notifications"."ticket_id" = $2 and "requester_notifications"."customer_id" = $3 and "requester_notifications"."kind" = $4 and "requester_notifications"."read_at" is null)`;
 const PUBLIC_MESSAGES = `select "messages"."id", "messages"."kind", "messages"."body", "messages"."body_html", "messages"."created_at", "messages"."edited_at", "messages"."author_user_id", "authors"."name", "messages"."author_customer_id", "customers"."name" from "messages" left join "users" "authors" on "authors"."id" = "messages"."author_user_id" left join "customers" on "customers"."id" = "messages"."author_customer_id" where ("messages"."ticket_id" = $1 and "messages"."kind" IN ($2, $3)) order by "messages"."seq" asc`;
-const PENDING_SURVEY = `select "id", "project_id", "ticket_id", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel" from "csat_surveys" where ("csat_surveys"."ticket_id" = $1 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $2) order by "csat_surveys"."resolution" desc limit $3`;
+const PENDING_SURVEY = `select "id", "account_id", "project_id", "ticket_id", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel" from "csat_surveys" where ("csat_surveys"."ticket_id" = $1 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $2) order by "csat_surveys"."resolution" desc limit $3`;
 
 const TOKEN_USER = `select "users"."id", "users"."account_id", "api_tokens"."id", "api_tokens"."last_used_at" from "api_tokens" inner join "users" on "users"."id" = "api_tokens"."user_id" where ("api_tokens"."token_hash" = $1 and "api_tokens"."revoked_at" is null)`;
 const TOKEN_TOUCH = `update "api_tokens" set "last_used_at" = $1 where ("api_tokens"."id" = $2 and ("api_tokens"."last_used_at" is null or "api_tokens"."last_used_at" < $3))`;
@@ -34,9 +35,9 @@ const UPSERT_CUSTOMER = `
 	    VALUES ($1, $2, $3, $4)
 	    ON CONFLICT (account_id, lower(email)) DO UPDATE SET email = "customers"."email"
 	    RETURNING id`;
-const INSERT_TICKET = `insert into "tickets" ("id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "resolution", "tags", "portal_token_version", "created_at", "updated_at") values (default, $1, $2, $3, $4, $5, default, $6, default, default, $7, default, $8, $9) returning "id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "resolution", "tags", "portal_token_version", "created_at", "updated_at"`;
-const INSERT_MESSAGE = `insert into "messages" ("id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at") values (default, default, $1, $2, default, $3, $4, $5, $6, default) returning "id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at"`;
-const INSERT_AUDIT = `insert into "audit_events" ("id", "project_id", "ticket_id", "actor_user_id", "type", "data", "created_at") values (default, $1, $2, $3, $4, $5, $6)`;
+const INSERT_TICKET = `insert into "tickets" ("id", "account_id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "resolution", "tags", "portal_token_version", "created_at", "updated_at") values (default, $1, $2, $3, $4, $5, $6, default, $7, default, default, $8, default, $9, $10) returning "id", "account_id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "resolution", "tags", "portal_token_version", "created_at", "updated_at"`;
+const INSERT_MESSAGE = `insert into "messages" ("id", "account_id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at") values (default, $1, default, $2, $3, default, $4, $5, $6, $7, default) returning "id", "account_id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at"`;
+const INSERT_AUDIT = `insert into "audit_events" ("id", "account_id", "project_id", "ticket_id", "actor_user_id", "type", "data", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7)`;
 const TICKET_AUDIENCE = `
 	    SELECT DISTINCT pm.user_id
 	      FROM "tickets" t
@@ -46,13 +47,13 @@ const TICKET_AUDIENCE = `
 	       AND (pm.user_id = t.assignee_id
 	            OR (pm.user_id IN (SELECT w.user_id FROM "ticket_watchers" w WHERE w.ticket_id = t.id)
 	                AND 'tickets.view_all' = ANY(r.permissions)))`;
-const TICKET_DETAILS = `select "tickets"."id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."id", "customers"."email", "customers"."name", "assignees"."name" from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" left join "users" "assignees" on "assignees"."id" = "tickets"."assignee_id" where "tickets"."id" = $1`;
+const TICKET_DETAILS = `select "tickets"."id", "tickets"."account_id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."id", "customers"."email", "customers"."name", "assignees"."name" from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" left join "users" "assignees" on "assignees"."id" = "tickets"."assignee_id" where "tickets"."id" = $1`;
 
-const SURVEY_PAGE = `select "csat_surveys"."id", "csat_surveys"."project_id", "csat_surveys"."ticket_id", "csat_surveys"."resolution", "csat_surveys"."agent_id", "csat_surveys"."token_version", "csat_surveys"."created_at", "csat_surveys"."expires_at", "csat_surveys"."expired_at", "csat_surveys"."submitted_at", "csat_surveys"."rating", "csat_surveys"."comment", "csat_surveys"."channel", "tickets"."subject", "tickets"."number", "projects"."key", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL from "csat_surveys" inner join "tickets" on "tickets"."id" = "csat_surveys"."ticket_id" inner join "projects" on "projects"."id" = "csat_surveys"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" where "csat_surveys"."id" = $1`;
+const SURVEY_PAGE = `select "csat_surveys"."id", "csat_surveys"."account_id", "csat_surveys"."project_id", "csat_surveys"."ticket_id", "csat_surveys"."resolution", "csat_surveys"."agent_id", "csat_surveys"."token_version", "csat_surveys"."created_at", "csat_surveys"."expires_at", "csat_surveys"."expired_at", "csat_surveys"."submitted_at", "csat_surveys"."rating", "csat_surveys"."comment", "csat_surveys"."channel", "tickets"."subject", "tickets"."number", "tickets"."portal_token_version", "projects"."key", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL from "csat_surveys" inner join "tickets" on "tickets"."id" = "csat_surveys"."ticket_id" inner join "projects" on "projects"."id" = "csat_surveys"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" where "csat_surveys"."id" = $1`;
 const USE_CAPTCHA = `insert into "captcha_uses" ("challenge", "expires_at") values ($1, $2) on conflict do nothing returning "challenge"`;
-const SUBMIT_SURVEY = `update "csat_surveys" set "submitted_at" = $1, "rating" = $2, "comment" = $3, "channel" = $4 where ("csat_surveys"."id" = $5 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $6) returning "id", "project_id", "ticket_id", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel"`;
+const SUBMIT_SURVEY = `update "csat_surveys" set "submitted_at" = $1, "rating" = $2, "comment" = $3, "channel" = $4 where ("csat_surveys"."id" = $5 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $6) returning "id", "account_id", "project_id", "ticket_id", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel"`;
 const DELETE_SURVEY_BELLS = `delete from "requester_notifications" where "requester_notifications"."survey_id" IN ($1)`;
-const INSERT_CSAT_EVENT = `insert into "csat_events" ("id", "survey_id", "project_id", "ticket_id", "type", "channel", "created_at") values (default, $1, $2, $3, $4, $5, $6)`;
+const INSERT_CSAT_EVENT = `insert into "csat_events" ("id", "account_id", "survey_id", "project_id", "ticket_id", "type", "channel", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7)`;
 
 type Row = unknown[];
 type Queryable = pg.Pool | pg.PoolClient;
@@ -86,7 +87,7 @@ app.get<{ Params: { token: string } }>('/p/:token', async (request, reply) => {
   const id = links.parseId(request.params.token);
   const [ticket] = await rows(pool, PORTAL_TICKET, [id]);
   if (!ticket) return reply.status(404).send('not found');
-  const [ticketId, , , subject, requesterId] = ticket;
+  const [ticketId, , , , subject, requesterId] = ticket;
   const now = new Date();
   const messages = await inTransaction(async (client) => {
     await client.query(MARK_REPLIES_READ, [now, ticketId, requesterId, 'reply']);
@@ -124,6 +125,7 @@ app.post<{ Params: { projectId: string }; Body: CreateBody }>(
         now,
       ]);
       const [[id] = []] = await rows(client, INSERT_TICKET, [
+        accountId,
         projectId,
         number,
         subject,
@@ -134,13 +136,21 @@ app.post<{ Params: { projectId: string }; Body: CreateBody }>(
         now,
         now,
       ]);
-      await rows(client, INSERT_MESSAGE, [id, 'public', customerId, body, `<p>${body}</p>\n`, now]);
-      await client.query(INSERT_AUDIT, [projectId, id, userId, 'ticket.created', { number }, now]);
+      await rows(client, INSERT_MESSAGE, [
+        accountId,
+        id,
+        'public',
+        customerId,
+        body,
+        `<p>${body}</p>\n`,
+        now,
+      ]);
+      await client.query(INSERT_AUDIT, [accountId, projectId, id, userId, 'ticket.created', { number }, now]);
       await client.query(TICKET_AUDIENCE, [id]);
       return id;
     });
     const [details = []] = await rows(pool, TICKET_DETAILS, [ticketId]);
-    return reply.status(201).type('text/plain').send(`${details[0]} ${details[2]}`);
+    return reply.status(201).type('text/plain').send(`${details[0]} ${details[3]}`);
   },
 );
 
@@ -164,13 +174,21 @@ app.post<{ Params: { token: string }; Body: SurveyBody }>(
       if (!used.rowCount) return null;
       const [row] = await rows(client, SUBMIT_SURVEY, [now, request.body.rating, null, 'link', id, now]);
       if (!row) return null;
-      const [surveyId, projectId, ticketId] = row;
+      const [surveyId, accountId, projectId, ticketId] = row;
       await client.query(DELETE_SURVEY_BELLS, [surveyId]);
-      await client.query(INSERT_CSAT_EVENT, [surveyId, projectId, ticketId, 'submitted', 'link', now]);
+      await client.query(INSERT_CSAT_EVENT, [
+        accountId,
+        surveyId,
+        projectId,
+        ticketId,
+        'submitted',
+        'link',
+        now,
+      ]);
       return row;
     });
     if (!submitted) return reply.status(409).send('refused');
-    return reply.type('text/plain').send(`submitted ${submitted[10]}`);
+    return reply.type('text/plain').send(`submitted ${submitted[11]}`);
   },
 );
 

@@ -151,8 +151,8 @@ export async function resetSurveys(db: pg.Client): Promise<void> {
   await db.query(`DELETE FROM csat_events WHERE type = 'submitted'`);
   await db.query('DELETE FROM captcha_uses');
   await db.query(`
-    INSERT INTO requester_notifications (customer_id, project_id, ticket_id, kind, survey_id, created_at)
-    SELECT t.requester_id, s.project_id, s.ticket_id, 'survey', s.id, s.created_at
+    INSERT INTO requester_notifications (account_id, customer_id, project_id, ticket_id, kind, survey_id, created_at)
+    SELECT s.account_id, t.requester_id, s.project_id, s.ticket_id, 'survey', s.id, s.created_at
       FROM csat_surveys s JOIN tickets t ON t.id = s.ticket_id
      WHERE s.submitted_at IS NOT NULL`);
   await db.query(

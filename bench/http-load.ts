@@ -6,6 +6,8 @@
  *   npx tsx bench/http-load.ts [--seconds 10] [--rounds 3] [--warmup 5] [--survey-requests 1000]
  *                              [--connections 4,32,200] [--quick] [--write]
  *
+ * --print-sql sends one request of each path to Clearline with PostgreSQL's statement log on and
+ * prints the statements: the floor must send the same (compare when the app's queries change).
  * --quick is a smoke run (1 round of 2 s, the fewest survey answers); --write puts the table into
  * docs/benchmarks.md between the http-load markers (replacing the previous one).
  */
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '4,32,200' },
     quick: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
+    'print-sql': { type: 'boolean', default: false },
   },
 });
 const seconds = args.quick ? 2 : Number(args.seconds);
@@ -184,7 +187,7 @@ async function main() {
     };
 
     /** One autocannon run against one side, with the CPU its server and PostgreSQL spent. */
-    const runOnce = async (side: Side, pathName: PathName, c: number, duration: number) => {
+    const runOnce = async (side: Side, pathName: PathName, c: number, duration: number, amount?: number) => {
       if (pathName === 'survey') await resetSurveys(db);
       // A run ends with requests still queued in the server: let them drain before the next one.
       await waitUntilIdle([pids.clearline, pids.floor], postmaster);
@@ -194,8 +197,10 @@ async function main() {
         url: urls[side],
         connections: c,
         ...(pathName === 'survey'
-          ? { amount: Math.min(surveyRequests, data.surveys[side].length) }
-          : { duration }),
+          ? { amount: amount ?? surveyRequests }
+          : amount
+            ? { amount }
+            : { duration }),
         headers: {
           'content-type': 'application/json',
           authorization: `Bearer ${data.apiToken}`,
@@ -223,9 +228,18 @@ async function main() {
     };
 
     const paths = Object.keys(PATHS) as PathName[];
-    log(`warm-up: ${warmupSeconds} s per path and side at c=32`);
+    if (args['print-sql']) {
+      for (const p of paths) {
+        console.log(`## ${PATHS[p]}\n`);
+        console.log(await logStatements(db, dataDir, () => runOnce('clearline', p, 1, 0, 1)));
+      }
+      return;
+    }
+    const warmupConnections = Math.min(32, Math.max(...connections));
+    log(`warm-up: ${warmupSeconds} s per path and side at c=${warmupConnections}`);
     for (const p of paths)
-      for (const side of ['clearline', 'floor'] as Side[]) await runOnce(side, p, 32, warmupSeconds);
+      for (const side of ['clearline', 'floor'] as Side[])
+        await runOnce(side, p, warmupConnections, warmupSeconds);
 
     const runs: Run[] = [];
     for (let round = 1; round <= rounds; round++) {
@@ -261,6 +275,29 @@ async function main() {
   }
 }
 
+/** The statements PostgreSQL logs while `fn` runs (pg-boss's own polling left out). */
+async function logStatements(db: pg.Client, dataDir: string, fn: () => Promise<unknown>): Promise<string> {
+  const logFile = path.join(dataDir, 'postgres.log');
+  const setLogging = async (value: 'all' | 'none') => {
+    await db.query(`ALTER SYSTEM SET log_statement = '${value}'`);
+    await db.query('SELECT pg_reload_conf()');
+    await new Promise((r) => setTimeout(r, 500));
+  };
+  // The benchmark's own statements (this connection) are left out.
+  const own = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+  await setLogging('all');
+  const from = fs.statSync(logFile).size;
+  await fn();
+  await setLogging('none');
+  const text = fs.readFileSync(logFile, 'utf8').slice(from);
+  return text
+    .split(/\n(?=\d{4}-\d\d-\d\d )/)
+    .filter((entry) => /LOG: {2}(statement|execute)/.test(entry) && !/pgboss/.test(entry))
+    .filter((entry) => !entry.includes(`[${own}]`))
+    .map((entry) => entry.replace(/^.*?LOG: {2}(statement|execute <unnamed>): /, ''))
+    .join('\n');
+}
+
 const range = (values: number[], digits = 0) => {
   const fmt = (v: number) =>
     v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -286,7 +323,7 @@ function renderReport(
         ]
       : []),
     `- Machine: ${before.model}, \`nproc\` = ${before.cpus}, Node.js ${process.version}; load average (1, 5, 15 min) before ${before.load.join(', ')}, after ${after.load.join(', ')}.`,
-    `- ${rounds} interleaved round(s) after a ${warmupSeconds} s warm-up per path and side; ${seconds} s per run (survey: ${surveyRequests} answers per run, the same surveys put back to pending before each run). Ranges are min–max over the rounds; the ratio is Clearline ÷ floor, pair by pair.`,
+    `- ${rounds} interleaved round(s) after a ${warmupSeconds} s warm-up per path and side at c=${Math.min(32, Math.max(...connections))}; ${seconds} s per run (survey: ${surveyRequests} answers per run, the same surveys put back to pending before each run). Ranges are min–max over the rounds; the ratio is Clearline ÷ floor, pair by pair.`,
     '- Clearline: `bin/clearline.js start` on the bundled PostgreSQL, workers off, TRUST_PROXY with one client address per request (the public pages allow 60 requests a minute per address). Floor: bench/floor-server.ts, the same SQL on the same database, a plain-string answer, no captcha check.',
     '- CPU s/1k: user + system seconds of the server process and every PostgreSQL process per 1,000 requests (from /proc; the load generator runs on the same machine and is not counted).',
     '',
