@@ -58,6 +58,8 @@ const envSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().optional(),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // At most the delivery lease (120 s) less a margin for recording the result.
+  DELIVERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(100).default(100),
   RUN_WORKERS: z
     .enum(['true', 'false'])
     .default('true')
@@ -99,6 +101,8 @@ export type Config = {
   mailFrom: string;
   /** How many deliveries (mails, later DMs and webhooks) each worker process sends at once. */
   deliveryConcurrency: number;
+  /** How long one send may take before it is abandoned, its connection closed, and retried later. */
+  deliveryTimeoutSeconds: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -128,5 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `clearline@${new URL(publicUrl).hostname}`,
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
+    deliveryTimeoutSeconds: e.DELIVERY_TIMEOUT_SECONDS,
   };
 }

@@ -57,6 +57,14 @@ export async function startSmtpServer() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
+  let open = 0;
+  const idleWaiters: (() => void)[] = [];
+  server.server.on('connection', (socket: net.Socket) => {
+    open++;
+    socket.on('close', () => {
+      if (--open === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+    });
+  });
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
@@ -75,6 +83,12 @@ export async function startSmtpServer() {
       new Promise<void>((resolve) => {
         if (held.length >= n) resolve();
         else heldWaiters.push({ n, resolve });
+      }),
+    /** Resolves once no client is connected (a client that gave up has closed its connection). */
+    whenIdle: () =>
+      new Promise<void>((resolve) => {
+        if (open === 0) resolve();
+        else idleWaiters.push(resolve);
       }),
     /** Lets every stalled conversation go on, and stops stalling new ones. */
     release() {

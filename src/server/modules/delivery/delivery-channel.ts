@@ -20,8 +20,12 @@ export type SendResult =
  */
 export interface DeliveryChannel {
   name: DeliveryChannelName;
-  /** Renders the delivery from its cause and sends it. Throwing counts as an internal error. */
-  send(ctx: AppContext, delivery: DeliveryRow): Promise<SendResult>;
+  /**
+   * Renders the delivery from its cause and sends it. Throwing counts as an internal error. When
+   * `signal` aborts (the send's deadline, well inside the lease), the channel must stop and close
+   * its connection: the pipeline has recorded a retry and stopped waiting for it.
+   */
+  send(ctx: AppContext, delivery: DeliveryRow, signal: AbortSignal): Promise<SendResult>;
   /** Runs in the transaction that records the delivery as sent (CSAT's invitation_sent, say). */
   onSent?(s: Scope, delivery: DeliveryRow): Promise<void>;
 }

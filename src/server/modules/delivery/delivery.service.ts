@@ -11,8 +11,9 @@ export const MAX_DELIVERY_ATTEMPTS = 8;
 /** The first retry's wait; each further one doubles, with up to half of it again as jitter. */
 export const FIRST_RETRY_SECONDS = 30;
 /**
- * How long a claim holds: longer than any one send may take (the SMTP timeouts add up to 50 s).
- * When it runs out, the worker is taken for dead and the delivery may be claimed again.
+ * How long a claim holds: longer than any one send may take (DELIVERY_TIMEOUT_SECONDS, at most
+ * 100 s, leaves time to record the result). When it runs out, the worker is taken for dead and the
+ * delivery may be claimed again.
  */
 export const LEASE_SECONDS = 120;
 /** A queued delivery this far past due and unleased lost its job or its worker: the sweep requeues it. */
@@ -69,19 +70,32 @@ export async function attemptDelivery(ctx: AppContext, deliveryId: string, attem
   );
   if (!delivery) return;
   const channel = getDeliveryChannel(delivery.channel);
+  const seconds = ctx.config.deliveryTimeoutSeconds;
+  const deadline = AbortSignal.timeout(seconds * 1000);
   let result: SendResult;
   let internal: unknown = null;
   try {
-    result = await channel.send(ctx, delivery);
+    result = await Promise.race([channel.send(ctx, delivery, deadline), whenAborted(deadline)]);
   } catch (err) {
     internal = err;
     result = { outcome: 'retry', error: INTERNAL_ERROR_TEXT };
+  }
+  // Past the deadline, whatever the channel made of its abort: a retry, before the lease runs out.
+  if (deadline.aborted) {
+    internal = null;
+    result = { outcome: 'retry', error: `Not sent: timed out after ${seconds} s.` };
   }
   // Should this fail (the database away), the lease runs out and the sweep tries again; a mail
   // that went out is then sent twice, with the same Message-ID, so the duplicate is recognisable.
   await inTransaction(ctx.db, (tx) => recordResult(scopeOf(ctx, tx), channel, delivery, claimedBy, result));
   if (internal) throw internal;
 }
+
+/** Settles when `signal` aborts: the pipeline stops waiting for a channel that does not. */
+const whenAborted = (signal: AbortSignal) =>
+  new Promise<never>((_resolve, reject) => {
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 
 async function recordResult(
   s: Scope,

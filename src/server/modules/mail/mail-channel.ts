@@ -18,7 +18,7 @@ export const renderEnv = (ctx: AppContext): RenderEnv => ({
  */
 export const mailChannel: DeliveryChannel = {
   name: 'mail',
-  async send(ctx: AppContext, delivery: DeliveryRow): Promise<SendResult> {
+  async send(ctx: AppContext, delivery: DeliveryRow, signal: AbortSignal): Promise<SendResult> {
     const smtpUrl = ctx.config.smtpUrl;
     if (!smtpUrl) return { outcome: 'kept' };
     const rendered = await renderMail(ctx.db, renderEnv(ctx), delivery);
@@ -27,7 +27,12 @@ export const mailChannel: DeliveryChannel = {
       return { outcome: 'failed', error: `Not sent: ${reason}` };
     }
     try {
-      await sendThroughSmtp(smtpUrl, { from: ctx.config.mailFrom, to: delivery.recipient }, rendered.mail);
+      await sendThroughSmtp(
+        smtpUrl,
+        { from: ctx.config.mailFrom, to: delivery.recipient },
+        rendered.mail,
+        signal,
+      );
     } catch (err) {
       const error = describeSmtpFailure(err);
       return isPermanentSmtpFailure(err) ? { outcome: 'failed', error } : { outcome: 'retry', error };

@@ -19,9 +19,11 @@ import { hasSurveyInvitationFailed, queueMail } from './index.js';
 
 let t: TestApp;
 let down: TestApp;
+let short: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let tenant: Tenant;
 let downTenant: Tenant;
+let shortTenant: Tenant;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -29,6 +31,8 @@ beforeAll(async () => {
   tenant = await buildAccount(t);
   down = await createTestApp({ smtpUrl: await unreachableSmtpUrl() });
   downTenant = await buildAccount(down);
+  short = await createTestApp({ smtpUrl: smtp.url, deliveryTimeoutSeconds: 1 });
+  shortTenant = await buildAccount(short);
 });
 
 afterAll(() => smtp?.close());
@@ -273,6 +277,40 @@ describe('the delivery pipeline', () => {
     expect(shown).toContain('550 No such mailbox here');
     expect(shown).toContain(INTERNAL_ERROR_TEXT);
     expect(shown).not.toMatch(/select|params|body_html|Failed query/i);
+  });
+
+  it('a send past its deadline is abandoned with its connection, and recorded as a retry before the lease runs out', async () => {
+    const { ticket, email } = await replyOnNewTicket(short, shortTenant);
+    smtp.hold();
+    try {
+      // One attempt, as a worker makes it, on a server that never answers.
+      const [job] = await short.ctx.jobs.boss.fetch<{ deliveryId: string; attempt: number }>(
+        sendDeliveryJob.name,
+      );
+      if (!job) throw new Error('no send job queued');
+      await sendDeliveryJob.handle(short.ctx, job.data);
+      await short.ctx.jobs.boss.complete(sendDeliveryJob.name, job.id);
+      // Still holding: the stalled conversation ended because Clearline closed it.
+      await smtp.whenIdle();
+    } finally {
+      smtp.release();
+    }
+    const [mail] = await mailsOf(short, shortTenant, ticket.id);
+    expect(mail).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'Not sent: timed out after 1 s.',
+    });
+    const lease = await short.db.execute<{ released: boolean }>(
+      sql`SELECT lease_until IS NULL AND claimed_by IS NULL AS released FROM deliveries WHERE id = ${mail?.id ?? ''}`,
+    );
+    expect(lease.rows).toEqual([{ released: true }]);
+    expect(smtp.to(email)).toHaveLength(0);
+
+    // The retry goes out once the server answers again.
+    expect(await short.runJobs(sendDeliveryJob)).toBe(1);
+    expect(smtp.to(email)).toHaveLength(1);
+    expect((await mailsOf(short, shortTenant, ticket.id))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('several mails are sent concurrently', async () => {

@@ -9,7 +9,7 @@ function transportFor(smtpUrl: string): Transporter {
   if (!transport) {
     transport = nodemailer.createTransport({
       url: smtpUrl,
-      // A stuck server must not hold the mail's row lock for long: fail and let the retry come.
+      // A stuck server fails the attempt early; DELIVERY_TIMEOUT_SECONDS bounds the whole send.
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
@@ -23,6 +23,8 @@ export async function sendThroughSmtp(
   smtpUrl: string,
   envelope: { from: string; to: string },
   mail: RenderedMail,
+  /** Aborting closes the SMTP connection, whatever stage the conversation is at. */
+  signal: AbortSignal,
 ): Promise<void> {
   await transportFor(smtpUrl).sendMail({
     from: { name: mail.fromName, address: envelope.from },
@@ -35,6 +37,7 @@ export async function sendThroughSmtp(
     ...(mail.headers.references && { references: mail.headers.references }),
     // RFC 3834: machine-sent, so auto-responders do not answer it.
     headers: { 'Auto-Submitted': 'auto-generated' },
+    signal,
   });
 }
 
