@@ -35,11 +35,23 @@ export function createBoss(db: Database): PgBoss {
   return new PgBoss({ db: { executeSql: (text, values) => db.$client.query(text, values) } });
 }
 
-/** Creates each job's queue; idempotent, run with the migrations. */
+/**
+ * Queues of jobs that no longer exist, deleted with their jobs on upgrade since nothing works them:
+ * `mail.send` (its mails became deliveries in migration 0007, which the requeue sweep sends).
+ */
+export const RETIRED_QUEUES = ['mail.send'];
+
+/** Creates each job's queue and deletes the retired ones; idempotent, run with the migrations. */
 export async function createQueues(
   boss: PgBoss,
   definitions: readonly JobDefinition<unknown>[],
 ): Promise<void> {
+  for (const name of RETIRED_QUEUES) {
+    if (!(await boss.getQueue(name))) continue;
+    // pg-boss refuses to delete a queue that still holds jobs (of any state): delete them first.
+    await boss.getDb().executeSql('DELETE FROM pgboss.job WHERE name = $1', [name]);
+    await boss.deleteQueue(name);
+  }
   for (const d of definitions) {
     await boss.createQueue(d.name, {
       name: d.name,
