@@ -3,6 +3,7 @@ import { onTicketStatusChanged } from './modules/csat/index.js';
 import { registerDeliveryChannel } from './modules/delivery/index.js';
 import {
   mailChannel,
+  queuePortalLinkMail,
   queueReplyMail,
   queueSignInMail,
   queueStaffNotificationMail,
@@ -29,5 +30,6 @@ export function subscribeAll(bus: EventBus): EventBus {
   bus.subscribe('message.created', queueReplyMail);
   bus.subscribe('staff_notification.created', queueStaffNotificationMail);
   bus.subscribe('customer.sign_in_link_created', queueSignInMail);
+  bus.subscribe('portal.link_send_requested', queuePortalLinkMail);
   return bus;
 }

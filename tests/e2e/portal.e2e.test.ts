@@ -32,12 +32,17 @@ afterAll(async () => {
 async function ticketWithLink(subject: string) {
   const email = `casey-${randomBytes(4).toString('hex')}@example.com`;
   const ticket = await buildTicket(t, tenant, { subject, requester: { email, name: 'Casey' } });
-  const staffView = await t.app.inject({
-    method: 'GET',
-    url: `/api/v1/tickets/${ticket.id}`,
+  // Staff never see the link: they send it, and the requester follows it from the mail.
+  const sent = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/tickets/${ticket.id}/portal-link/mail`,
     headers: tenant.owner.headers,
   });
-  return { ...ticket, email, url: staffView.json().portalUrl as string };
+  expect(sent.statusCode, sent.body).toBe(204);
+  await t.runJobs(sendDeliveryJob);
+  const url = linksIn(smtp.to(email).at(-1)?.parsed.text ?? '').find((l) => l.includes('/p/'));
+  if (!url) throw new Error('no portal link was mailed');
+  return { ...ticket, email, url };
 }
 
 async function staff(ticketId: string, payload: object, method: 'POST' | 'PATCH' = 'PATCH') {

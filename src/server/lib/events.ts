@@ -34,6 +34,15 @@ export interface DomainEvents {
     accountId: string;
     at: Date;
   };
+  /** Staff asked to send the ticket's portal link to its requester (the mail goes out from here). */
+  'portal.link_send_requested': {
+    ticketId: string;
+    projectId: string;
+    accountId: string;
+    /** Tells this send from the others of the same ticket. */
+    sendId: string;
+    at: Date;
+  };
   /** A customer asked for a sign-in link and got one (its mail goes out from here). */
   'customer.sign_in_link_created': {
     tokenId: string;

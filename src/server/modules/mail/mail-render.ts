@@ -120,7 +120,23 @@ async function renderContent(
       return renderSignIn(db, env, cause.tokenId, brand);
     case 'staff_notification':
       return ticket ? renderStaffNotification(db, env, cause.notificationId, ticket) : { gone: 'No ticket.' };
+    case 'portal_link':
+      return ticket ? renderPortalLink(env, ticket) : { gone: 'No ticket.' };
   }
+}
+
+/** The ticket's current portal link, signed now: staff send it, they never see it. */
+function renderPortalLink(env: RenderEnv, ticket: TicketSummary) {
+  const portal = url(env, portalPath(env.links, ticket));
+  const ref = ticket.reference;
+  return {
+    subject: ticketSubject(ticket),
+    html: html`<p>Here is the link to your request <strong>${ticket.subject}</strong> (${ref}). It shows the conversation and lets you reply without signing in.</p>
+${button(portal, 'Open your request')}
+<p style="color:#666;font-size:.9em">Or open this link: <a href="${portal}">${portal}</a></p>`,
+    text: `Here is the link to your request "${ticket.subject}" (${ref}). It shows the conversation and lets you reply without signing in:\n\n${portal}`,
+    footer: `You get this mail because our team sent you the link to your request ${ref}. Keep it private: it opens your request without signing in.`,
+  };
 }
 
 async function renderAgentReply(db: Queryable, env: RenderEnv, messageId: string, ticket: TicketSummary) {

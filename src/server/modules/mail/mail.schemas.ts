@@ -18,10 +18,18 @@ export const mailCauseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sign_in'), tokenId: z.uuid() }),
   /** A staff notification (new ticket, requester reply, reopen), to its staff member. */
   z.object({ kind: z.literal('staff_notification'), notificationId: z.uuid() }),
+  /** The ticket's portal link, sent to the requester at staff's request (`sendId` tells sends apart). */
+  z.object({ kind: z.literal('portal_link'), ticketId: z.uuid(), sendId: z.uuid() }),
 ]);
 export type MailCause = z.infer<typeof mailCauseSchema>;
 
-export const mailKinds = ['agent_reply', 'survey_invitation', 'sign_in', 'staff_notification'] as const;
+export const mailKinds = [
+  'agent_reply',
+  'survey_invitation',
+  'sign_in',
+  'staff_notification',
+  'portal_link',
+] as const;
 export type MailKind = (typeof mailKinds)[number];
 export const mailStatuses = ['queued', 'sent', 'failed', 'kept', 'bounced'] as const;
 export type MailStatus = (typeof mailStatuses)[number];

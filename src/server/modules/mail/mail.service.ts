@@ -41,6 +41,8 @@ const causeKeyOf = (cause: MailCause) => {
       return `sign_in:${cause.tokenId}`;
     case 'staff_notification':
       return `staff_notification:${cause.notificationId}`;
+    case 'portal_link':
+      return `portal_link:${cause.ticketId}:${cause.sendId}`;
   }
 };
 
@@ -76,6 +78,8 @@ async function findRecipient(db: Queryable, cause: MailCause): Promise<Recipient
         link && { email: link.customerEmail, accountId: link.accountId, projectId: null, ticketId: null }
       );
     }
+    case 'portal_link':
+      return requesterOf(db, cause.ticketId);
     case 'staff_notification': {
       const notification = await findStaffNotification(db, cause.notificationId);
       const user = notification && (await getUser(db, notification.userId));
@@ -126,6 +130,11 @@ export async function queueReplyMail(s: Scope, event: DomainEvents['message.crea
   if (event.kind === 'public' && event.actor.type === 'staff') {
     await queueMail(s, { kind: 'agent_reply', messageId: event.messageId });
   }
+}
+
+/** Subscriber of portal.link_send_requested: staff asked to mail the ticket's portal link to its requester. */
+export async function queuePortalLinkMail(s: Scope, event: DomainEvents['portal.link_send_requested']) {
+  await queueMail(s, { kind: 'portal_link', ticketId: event.ticketId, sendId: event.sendId });
 }
 
 /** Subscriber of customer.sign_in_link_created: the link goes to the customer's address. */

@@ -20,6 +20,7 @@ const KIND_LABELS: Record<MailKind, string> = {
   survey_invitation: 'Survey invitation',
   sign_in: 'Sign-in link',
   staff_notification: 'Staff notification',
+  portal_link: 'Portal link',
 };
 
 const STATUS_LABELS: Record<MailStatus, string> = {

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { renderMarkdown } from '../../lib/markdown.js';
-import { assertSameOrigin } from '../auth/index.js';
+import { assertNotStaffOf, assertSameOrigin } from '../auth/index.js';
 import { submitSurvey } from '../csat/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { postRequesterMessage } from '../tickets/index.js';
@@ -29,6 +29,7 @@ export async function sendPortalReply(
   input: { body: string; altcha: string | undefined; website: string | undefined },
 ) {
   assertAcceptsReplies(row.ticket);
+  await assertNotStaffOf(ctx, request, row.accountId);
   const author = { type: 'requester' as const, name: row.requesterName };
   if (isHoneypotFilled(input.website)) {
     logHoneypotDiscard(request, 'portal.reply');
@@ -68,6 +69,7 @@ export async function answerPortalSurvey(
   input: { rating: number; comment: string | null; altcha: string | undefined; website: string | undefined },
 ) {
   const pending = await getAnswerableSurvey(ctx.db, ctx.clock, row.ticket.id);
+  await assertNotStaffOf(ctx, request, row.accountId);
   if (isHoneypotFilled(input.website)) {
     logHoneypotDiscard(request, 'portal.survey');
     return { rating: input.rating, comment: input.comment, submittedAt: ctx.clock.now() };
@@ -87,8 +89,10 @@ export async function answerPortalSurvey(
   };
 }
 
-export const closePortalTicket = (ctx: AppContext, row: PortalTicket) =>
-  inTransaction(ctx.db, (tx) => closeAsRequester(scopeOf(ctx, tx), row.ticket.id));
+export async function closePortalTicket(ctx: AppContext, request: FastifyRequest, row: PortalTicket) {
+  await assertNotStaffOf(ctx, request, row.accountId);
+  return inTransaction(ctx.db, (tx) => closeAsRequester(scopeOf(ctx, tx), row.ticket.id));
+}
 
 export const PORTAL_COOKIE = 'clearline_portal';
 

@@ -3,7 +3,6 @@ import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { type Api, errorResponse, errorResponses } from '../../lib/http.js';
 import { authenticate } from '../auth/index.js';
-import { portalPath } from '../tickets/index.js';
 import {
   portalReplyBody,
   portalReplyResponse,
@@ -12,7 +11,7 @@ import {
   portalTicketSchema,
   portalTokenParams,
 } from './portal.schemas.js';
-import { getPortalTicketByToken, openTicketView, resetPortalLink } from './portal.service.js';
+import { getPortalTicketByToken, openTicketView, resetPortalLink, sendPortalLink } from './portal.service.js';
 import { answerPortalSurvey, closePortalTicket, sendPortalReply } from './portal-actions.js';
 
 const publicRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
@@ -80,7 +79,7 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
       },
     },
     async (request) => {
-      await closePortalTicket(ctx, await byToken(request.params.token));
+      await closePortalTicket(ctx, request, await byToken(request.params.token));
       return viewOf(request.params.token);
     },
   );
@@ -111,17 +110,34 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
     {
       schema: {
         tags: ['tickets'],
-        summary: "Replace the ticket's portal link (tickets.update); the old link stops working at once.",
+        summary:
+          "Replace the ticket's portal link (tickets.update); the old link stops working at once. The link is never shown to staff: send it to the requester.",
         params: z.object({ ticketId: z.uuid() }),
-        response: { 200: z.object({ portalUrl: z.string() }), ...errorResponses },
+        response: { 204: z.null(), ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = await authenticate(ctx, request);
-      const ticket = await inTransaction(ctx.db, (tx) =>
-        resetPortalLink(scopeOf(ctx, tx), actor, request.params.ticketId),
-      );
-      return { portalUrl: ctx.config.publicUrl + portalPath(ctx.links, ticket) };
+      await inTransaction(ctx.db, (tx) => resetPortalLink(scopeOf(ctx, tx), actor, request.params.ticketId));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/tickets/:ticketId/portal-link/mail',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary:
+          "Mail the ticket's portal link to its requester (tickets.update); audited. The mail shows on the ticket's mails.",
+        params: z.object({ ticketId: z.uuid() }),
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      await inTransaction(ctx.db, (tx) => sendPortalLink(scopeOf(ctx, tx), actor, request.params.ticketId));
+      return reply.status(204).send(null);
     },
   );
 }

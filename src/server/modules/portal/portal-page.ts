@@ -61,6 +61,8 @@ export interface TicketPageOptions {
   survey?: { rating?: number | undefined; comment?: string | undefined; error: string } | undefined;
   /** A refusal that belongs to no form (closing, a survey answered meanwhile). */
   error?: string | undefined;
+  /** Staff's read-only preview: what the requester sees, without a form, a captcha or a script. */
+  preview?: boolean | undefined;
 }
 
 function renderThread(view: PortalTicketView): RawHtml {
@@ -102,6 +104,9 @@ function renderClose(view: PortalTicketView, o: TicketPageOptions): RawHtml {
 
 function renderSurvey(view: PortalTicketView, o: TicketPageOptions): RawHtml {
   if (!view.survey) return html``;
+  if (o.preview) {
+    return html`<section id="survey"><h2>How did we do?</h2><p class="muted">The requester sees the survey form here.</p></section>`;
+  }
   return html`<section id="survey" aria-labelledby="survey-title"><h2 id="survey-title">How did we do?</h2>
 ${renderSurveyFormFields({ action: `${o.base}/survey`, ...o.survey })}</section>`;
 }
@@ -118,14 +123,15 @@ export function renderTicketPage(view: PortalTicketView, o: TicketPageOptions): 
   <dt>Status</dt><dd id="status">${view.ticket.statusLabel}</dd>
   <dt>Priority</dt><dd id="priority">${view.ticket.priority[0]?.toUpperCase()}${view.ticket.priority.slice(1)}</dd>
 </dl>
+${o.preview ? html`<p class="notice" role="note" id="preview-notice">Preview: what the requester sees of this ticket. Nothing can be sent from here.</p>` : ''}
 ${o.notice ? html`<p class="notice" role="status" id="notice">${NOTICES[o.notice]}</p>` : ''}
 ${o.error ? html`<p class="error" role="alert" id="page-error">${o.error}</p>` : ''}
 ${renderSurvey(view, o)}
 ${renderThread(view)}
-${renderReply(view, o)}
-${renderClose(view, o)}
+${o.preview ? '' : renderReply(view, o)}
+${o.preview ? '' : renderClose(view, o)}
 </main>`,
-    { style: PORTAL_STYLE, scripts: PORTAL_SCRIPTS },
+    { style: PORTAL_STYLE, scripts: o.preview ? [] : PORTAL_SCRIPTS },
   );
 }
 

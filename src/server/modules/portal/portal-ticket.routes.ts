@@ -148,7 +148,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
       if (!target) return reply;
       let status: string;
       try {
-        status = (await closePortalTicket(ctx, target.row)).status;
+        status = (await closePortalTicket(ctx, request, target.row)).status;
       } catch (err) {
         return refuse(request, reply, err, (error) => ({ error }));
       }

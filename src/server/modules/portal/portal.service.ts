@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isActiveStatus, STATUS_LABELS, type TicketStatus } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
 import type { Queryable, Tx } from '../../db/client.js';
@@ -9,11 +10,13 @@ import type { StaffActor } from '../auth/index.js';
 import { getPendingSurvey } from '../csat/index.js';
 import { requirePermission } from '../members/index.js';
 import {
+  AuditEventType,
   changeStatus,
   getTicketAccess,
   listMessages,
   lockTicket,
   PORTAL_LINK_PURPOSE,
+  recordAuditEvent,
   reference,
 } from '../tickets/index.js';
 import * as repo from './portal.repo.js';
@@ -43,11 +46,61 @@ export async function getCustomerTicket(
   return row;
 }
 
-/** Staff with tickets.update make a new portal link; the old one stops working at once. */
+/**
+ * Staff with tickets.update make a new portal link; the old one stops working at once. Staff never
+ * see the link: they send it to the requester (sendPortalLink).
+ */
 export async function resetPortalLink(s: Scope, actor: StaffActor, ticketId: string) {
-  const { member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  const { ticket, member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
   requirePermission(member, 'tickets.update');
-  return repo.incrementPortalTokenVersion(s.tx, ticketId);
+  await repo.incrementPortalTokenVersion(s.tx, ticketId);
+  await recordAuditEvent(s.tx, {
+    accountId: ticket.accountId,
+    projectId: ticket.projectId,
+    ticketId,
+    actorUserId: actor.userId,
+    type: AuditEventType.PortalLinkReset,
+    data: {},
+    createdAt: s.clock.now(),
+  });
+}
+
+/**
+ * Staff with tickets.update have the ticket's portal link mailed to its requester (audited); they
+ * never see it. The mail module queues it on the event.
+ */
+export async function sendPortalLink(s: Scope, actor: StaffActor, ticketId: string) {
+  const { ticket, member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  requirePermission(member, 'tickets.update');
+  const sendId = randomUUID();
+  const now = s.clock.now();
+  await recordAuditEvent(s.tx, {
+    accountId: ticket.accountId,
+    projectId: ticket.projectId,
+    ticketId,
+    actorUserId: actor.userId,
+    type: AuditEventType.PortalLinkSent,
+    data: { sendId },
+    createdAt: now,
+  });
+  await s.bus.publish(s, 'portal.link_send_requested', {
+    ticketId,
+    projectId: ticket.projectId,
+    accountId: ticket.accountId,
+    sendId,
+    at: now,
+  });
+}
+
+/**
+ * The requester's view of a ticket for staff who may see it, read only: nothing is marked read, and
+ * the page built from it has no forms.
+ */
+export async function previewTicketView(db: Queryable, clock: Clock, actor: StaffActor, ticketId: string) {
+  await getTicketAccess(db, actor, ticketId);
+  const row = await repo.findPortalTicket(db, ticketId);
+  if (!row) throw notFound('Ticket');
+  return readTicketView(db, clock, row);
 }
 
 export const portalAbilities = (status: TicketStatus) => ({
@@ -62,11 +115,15 @@ export const portalAbilities = (status: TicketStatus) => ({
  * Opening the page reads the ticket's reply notifications.
  */
 export async function openTicketView(tx: Tx, clock: Clock, row: PortalTicket) {
+  await repo.markRepliesRead(tx, row.ticket.id, row.ticket.requesterId, clock.now());
+  return readTicketView(tx, clock, row);
+}
+
+async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
   const { ticket } = row;
-  await repo.markRepliesRead(tx, ticket.id, ticket.requesterId, clock.now());
   const [thread, survey] = await Promise.all([
-    listMessages(tx, ticket.id, ['public', 'system']),
-    getPendingSurvey(tx, clock, ticket.id),
+    listMessages(db, ticket.id, ['public', 'system']),
+    getPendingSurvey(db, clock, ticket.id),
   ]);
   return {
     account: {
@@ -102,7 +159,7 @@ export async function openTicketView(tx: Tx, clock: Clock, row: PortalTicket) {
   };
 }
 
-export type PortalTicketView = Awaited<ReturnType<typeof openTicketView>>;
+export type PortalTicketView = Awaited<ReturnType<typeof readTicketView>>;
 
 const ticketClosed = () =>
   new AppError(

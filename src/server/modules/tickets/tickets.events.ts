@@ -22,7 +22,7 @@ export const AuditEventType = {
   TicketRestored: 'ticket.restored',
   /** The portal link was replaced (the old one stops working); data: {}. */
   PortalLinkReset: 'portal.link_reset',
-  /** The portal link was mailed to the requester; data: { mailId }. */
+  /** The portal link was mailed to the requester; data: { sendId } (the mail's cause carries it too). */
   PortalLinkSent: 'portal.link_sent',
   /** A survey invitation whose delivery failed was sent again; data: { surveyId, mailId }. */
   InvitationResent: 'csat.invitation_resent',

@@ -57,16 +57,12 @@ const presentMessage = (member: Member, m: MessageRow) => ({
 export function registerTicketRoutes(app: Api, ctx: AppContext) {
   const presentTicket = async (ticketId: string, actor: StaffActor) => {
     const { details, thread, watchers, member } = await tickets.getTicketWithThread(ctx.db, actor, ticketId);
-    const abilities = ticketAbilities(member);
+    // Never the portal link: it is the requester's secret (staff send it, or preview the portal).
     return {
       ...presentTicketSummary(details),
-      // The secret link is shown only to those who may replace it.
-      ...(abilities.update && {
-        portalUrl: ctx.config.publicUrl + tickets.portalPath(ctx.links, details.ticket),
-      }),
       watchers,
       thread: thread.map((m) => presentMessage(member, m)),
-      abilities,
+      abilities: ticketAbilities(member),
     };
   };
 

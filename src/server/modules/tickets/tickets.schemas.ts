@@ -95,10 +95,6 @@ export const messageSchema = z.object({
 });
 
 export const ticketSchema = ticketSummarySchema.extend({
-  portalUrl: z
-    .string()
-    .optional()
-    .describe("The requester's secret portal link; only with tickets.update (who may also reset it)."),
   watchers: z.array(z.object({ id: z.uuid(), name: z.string() })),
   thread: z.array(messageSchema),
   abilities,

@@ -19,9 +19,9 @@ export const reference = (projectKey: string, number: number) => `${projectKey}-
 export const PORTAL_LINK_PURPOSE = 'portal';
 
 /**
- * The ticket's secret portal link, relative to the public URL (the portal module serves it). It lives
- * here because staff responses show it and tickets must not import the portal; bumping
- * portal_token_version kills it.
+ * The ticket's secret portal link, relative to the public URL (the portal module serves it). It is the
+ * requester's secret: staff responses never carry it; mails and the survey's thank-you page do. It
+ * lives here because the portal, mail and CSAT modules all sign it; bumping portal_token_version kills it.
  */
 export const portalPath = (links: LinkTokens, ticket: { id: string; portalTokenVersion: number }) =>
   `/p/${links.sign(PORTAL_LINK_PURPOSE, ticket.id, ticket.portalTokenVersion)}`;

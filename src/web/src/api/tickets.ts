@@ -80,3 +80,13 @@ export const useTicketSurveys = (ticketId: string, enabled: boolean) =>
     queryFn: () => api<{ surveys: TicketSurvey[] }>(`/tickets/${ticketId}/surveys`),
     enabled,
   });
+
+/** Mails the ticket's portal link to its requester: staff never see the link itself. */
+export const useSendPortalLink = (ticketId: string) =>
+  useMutation({
+    mutationFn: () => api<void>(`/tickets/${ticketId}/portal-link/mail`, { method: 'POST' }),
+  });
+
+/** Replaces the portal link: the requester's old link stops working at once. */
+export const useResetPortalLink = (ticketId: string) =>
+  useMutation({ mutationFn: () => api<void>(`/tickets/${ticketId}/portal-link`, { method: 'POST' }) });

@@ -7,6 +7,7 @@ import { has } from '../../lib/permissions';
 import { useProject } from '../../lib/session';
 import { PriorityBadge, StatusBadge } from '../Badges';
 import { Composer } from './Composer';
+import { RequesterPortal } from './RequesterPortal';
 import { Thread } from './Thread';
 import { TicketControls } from './TicketControls';
 import { TicketCsat } from './TicketCsat';
@@ -55,6 +56,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
         <aside className="ticket-side" aria-label="Ticket details">
           <TicketControls ticket={ticket} />
           <Watchers ticket={ticket} />
+          <RequesterPortal ticket={ticket} />
           {has(project, 'csat.view') && <TicketCsat ticketId={ticket.id} />}
         </aside>
       </div>
