@@ -154,7 +154,9 @@ async function migrateOnly(config: Config) {
 }
 
 const commands: Record<string, (config: Config) => Promise<void>> = { start, worker, migrate: migrateOnly };
-const command = commands[process.argv[2] ?? ''];
+const name = process.argv[2] ?? '';
+// An own property only: `clearline toString` is not a command.
+const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
 if (!command) {
   console.error(USAGE);
   process.exit(2);

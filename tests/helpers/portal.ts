@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 import { sql } from 'drizzle-orm';
-import { signInPath } from '../../src/server/modules/portal/index.js';
+import { surveyPath } from '../../src/server/modules/csat/index.js';
+import { portalPath, signInPath } from '../../src/server/modules/portal/index.js';
 import type { CaptchaChallenge } from '../../src/server/modules/spam/index.js';
 import type { TestApp } from './app.js';
 
@@ -64,4 +65,17 @@ export async function signInCustomer(t: TestApp, accountId: string, email: strin
   const cookie = res.cookies.find((c) => c.name === 'clearline_portal');
   if (res.statusCode !== 303 || !cookie) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
   return { cookie: `clearline_portal=${cookie.value}` };
+}
+
+/** A ticket's secret portal link, derived as the ticket's mails carry it (`/p/…`). */
+export const portalLinkOf = (t: TestApp, ticketId: string) =>
+  portalPath(t.ctx.links, { id: ticketId, portalTokenVersion: 1 });
+
+/** The survey link (`/s/…`) of a resolved ticket's newest survey, derived as its invitation carries it. */
+export async function surveyLinkOf(t: TestApp, ticketId: string) {
+  const rows = await t.db.execute<{ id: string; token_version: number }>(sql`
+    SELECT id, token_version FROM csat_surveys WHERE ticket_id = ${ticketId} ORDER BY resolution DESC LIMIT 1`);
+  const row = rows.rows[0];
+  if (!row) throw new Error(`no survey for ticket ${ticketId}`);
+  return { surveyId: row.id, path: surveyPath(t.ctx.links, { id: row.id, tokenVersion: row.token_version }) };
 }

@@ -9,6 +9,7 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from './errors.js';
 
 /** The Fastify instance routes are registered on: Zod schemas give validation, types and OpenAPI. */
 export type Api = FastifyInstance<
@@ -38,6 +39,54 @@ export const errorResponses = {
   409: errorResponse,
   429: errorResponse,
 } as const;
+
+const NUL = '\u0000';
+export const NUL_MESSAGE = 'Remove the NUL character (U+0000): text cannot hold it.';
+
+/**
+ * Every text field of a request (body, query, params) starts here. PostgreSQL text cannot hold a NUL
+ * character, so one is refused at validation, with the field's name, rather than failing in the
+ * database; nothing is stripped silently. `error` replaces the message for a missing or non-text value.
+ */
+export const text = (error?: string) =>
+  z.string(error === undefined ? undefined : { error }).refine((s) => !s.includes(NUL), NUL_MESSAGE);
+
+/** A PATCH body must change something: `{}` is refused, naming the fields it can carry. */
+export const nonEmptyPatch = <T extends z.ZodObject>(schema: T) =>
+  schema.refine((body) => Object.values(body).some((v) => v !== undefined), {
+    message: `Nothing to change: give at least one of ${Object.keys(schema.shape).join(', ')}.`,
+  });
+
+/**
+ * The body parser of HTML forms (application/x-www-form-urlencoded). A field sent twice is refused
+ * with its name: no form of ours repeats a field, and a list must never reach code that expects one
+ * value. The fields then go through the same Zod schema as the route's JSON body.
+ */
+export function parseFormBody(body: string): Record<string, string> {
+  const fields: Record<string, string> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(body)) {
+    if (Object.hasOwn(fields, name)) {
+      throw new AppError('VALIDATION_ERROR', `The form field "${name}" was sent more than once.`, [
+        { field: name, in: 'body', message: 'Sent more than once.' },
+      ]);
+    }
+    fields[name] = value;
+  }
+  return fields;
+}
+
+/** What the person typed in a form field, to show it again with a refusal ('' when it is not text). */
+export const typedText = (body: unknown, name: string): string => {
+  const value =
+    body && typeof body === 'object' && Object.hasOwn(body, name)
+      ? (body as Record<string, unknown>)[name]
+      : undefined;
+  return typeof value === 'string' ? value : '';
+};
+
+/** The message a refused form shows: the first problem, in the words its schema gives. */
+export const firstProblem = (error: z.ZodError) =>
+  error.issues[0]?.message ?? 'Check the form and send it again.';
 
 export const uuidParam = <K extends string>(name: K) =>
   z.object({ [name]: z.uuid() } as Record<K, z.ZodUUID>);

@@ -4,7 +4,7 @@ import type { Permission } from '../../../shared/tickets.js';
 import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import { type Api, errorResponses, setSessionCookie } from '../../lib/http.js';
+import { type Api, errorResponses, setSessionCookie, text } from '../../lib/http.js';
 import { authenticate, createSession, SESSION_COOKIE } from '../auth/index.js';
 import { getMember, listMemberships } from '../members/index.js';
 import {
@@ -227,7 +227,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
       schema: {
         tags: ['projects'],
         summary: 'Create a project; you become its owner (settings.manage in one of the account projects).',
-        body: z.object({ name: z.string().trim().min(1).max(200), key: projectKey.optional() }),
+        body: z.object({ name: text().trim().min(1).max(200), key: projectKey.optional() }),
         response: { 201: z.object({ id: z.uuid(), name: z.string(), key: z.string() }), ...errorResponses },
       },
     },
@@ -247,7 +247,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
         tags: ['projects'],
         summary: 'Rename a project (settings.manage).',
         params: projectParams,
-        body: z.object({ name: z.string().trim().min(1).max(200) }),
+        body: z.object({ name: text().trim().min(1).max(200) }),
         response: { 200: z.object({ id: z.uuid(), name: z.string(), key: z.string() }), ...errorResponses },
       },
     },

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { nonEmptyPatch, text } from '../../lib/http.js';
 import { permissionSchema, roleKindSchema } from '../members/members.schemas.js';
 
-const timezone = z
-  .string()
+const timezone = text()
   .max(64)
   .refine((tz) => {
     try {
@@ -13,18 +13,19 @@ const timezone = z
     }
   }, 'Unknown time zone');
 
-export const projectKey = z
-  .string()
-  .regex(/^[A-Z][A-Z0-9]{1,9}$/, 'Two to ten capital letters or digits, starting with a letter');
+export const projectKey = text().regex(
+  /^[A-Z][A-Z0-9]{1,9}$/,
+  'Two to ten capital letters or digits, starting with a letter',
+);
 
 export const setupBody = z.object({
-  accountName: z.string().trim().min(1).max(200),
-  projectName: z.string().trim().min(1).max(200),
+  accountName: text().trim().min(1).max(200),
+  projectName: text().trim().min(1).max(200),
   projectKey: projectKey.optional(),
   timezone: timezone.optional(),
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   email: z.email().max(320),
-  password: z.string().min(8).max(1000),
+  password: text().min(8).max(1000),
 });
 
 export const setupResult = z.object({
@@ -41,10 +42,12 @@ export const accountSchema = z.object({
   hasLogo: z.boolean(),
 });
 
-export const updateAccountBody = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  timezone: timezone.optional(),
-});
+export const updateAccountBody = nonEmptyPatch(
+  z.object({
+    name: text().trim().min(1).max(200).optional(),
+    timezone: timezone.optional(),
+  }),
+);
 
 export const projectSchema = z.object({
   id: z.uuid(),

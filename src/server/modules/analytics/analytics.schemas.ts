@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { csatChannel } from '../../db/schema/index.js';
+import { text } from '../../lib/http.js';
 import { pageQuery } from '../../lib/pagination.js';
 
 const channelSchema = z.enum(csatChannel.enumValues);
@@ -7,13 +8,20 @@ const channelSchema = z.enum(csatChannel.enumValues);
 /** The longest custom range: two years (weekly buckets keep the trend at about a hundred points). */
 export const MAX_RANGE_DAYS = 731;
 
-const localDate = z
-  .string()
+/**
+ * Analytics look at days a help desk can have data for. The bound also keeps the period's arithmetic
+ * (the day after `to`, the preceding period) within four-digit years, which the database takes.
+ */
+const FIRST_DAY = '1970-01-01';
+const LAST_DAY = '2999-12-31';
+
+const localDate = text()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD')
   .refine((d) => {
     const parsed = new Date(`${d}T00:00:00Z`);
-    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(d) && d >= '1970-01-01';
-  }, 'Not a valid calendar date');
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(d);
+  }, 'Not a valid calendar date')
+  .refine((d) => d >= FIRST_DAY && d <= LAST_DAY, `A date from ${FIRST_DAY} to ${LAST_DAY}`);
 
 const booleanText = z
   .enum(['true', 'false'])
@@ -67,15 +75,13 @@ export const analyticsQuery = z
 export const reviewsQuery = z
   .object({
     ...periodQuery,
-    rating: z
-      .string()
+    rating: text()
       .regex(/^[1-5](,[1-5])*$/, 'Ratings 1–5, comma-separated')
       .transform((v) => [...new Set(v.split(',').map(Number))])
       .optional()
       .describe('One rating or several, comma-separated (e.g. 1,2).'),
     hasComment: booleanText.describe('true: only answers with a comment; false: only those without.'),
-    q: z
-      .string()
+    q: text()
       .max(200)
       .optional()
       .describe('Text in the comment, the ticket subject, or the requester name or email (any case).'),

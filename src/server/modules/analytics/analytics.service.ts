@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import { type Member, requirePermission } from '../members/index.js';
 import { reference } from '../tickets/index.js';
 import * as repo from './analytics.repo.js';
@@ -205,7 +205,7 @@ export async function getAgentBreakdown(db: Queryable, clock: Clock, member: Mem
 }
 
 const cursorSchema = z.object({
-  at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
+  at: cursorField.timestamp,
   id: z.uuid(),
 });
 

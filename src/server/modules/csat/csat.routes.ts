@@ -4,20 +4,20 @@ import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponse, errorResponses } from '../../lib/http.js';
+import { type Api, errorResponse, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
 import { logoPathOf } from '../accounts/index.js';
 import { assertNotStaffOf, authenticate } from '../auth/index.js';
 import { getMember } from '../members/index.js';
-import { captchaBodyFields, isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
+import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { portalPath, reference } from '../tickets/index.js';
 import type { CsatChannel } from './csat.repo.js';
 import {
-  commentSchema,
-  MAX_COMMENT_LENGTH,
   publicSurveySchema,
   ratingSchema,
   settingsSchema,
   staffSurveySchema,
+  surveyAnswerBody,
+  surveyLinkChannel,
 } from './csat.schemas.js';
 import * as csat from './csat.service.js';
 import {
@@ -31,7 +31,9 @@ import {
 } from './survey-page.js';
 
 type SurveyPage = Awaited<ReturnType<typeof csat.getSurveyByToken>>;
-const tokenParams = z.object({ token: z.string().min(1).max(200) });
+const tokenParams = z.object({ token: text().min(1).max(200) });
+/** The survey page's form: the API's answer, with the channel in the hidden `via` field. */
+const surveyFormBody = surveyAnswerBody.extend({ via: surveyLinkChannel });
 const publicRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 
 const pageData = (row: SurveyPage): SurveyPageData => ({
@@ -47,8 +49,8 @@ const answerOf = (s: SurveyPage['survey']) =>
 interface AnswerInput {
   rating: number;
   comment: string | null;
-  altcha: string | undefined;
-  website: string | undefined;
+  altcha: string;
+  website?: string | undefined;
   channel: CsatChannel;
 }
 
@@ -171,11 +173,8 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
           'Answer a survey: 1–5 stars, an optional comment, the captcha solution. One answer per survey.',
         security: [],
         params: tokenParams,
-        body: z.object({
-          rating: z.number().int().min(1).max(5),
-          comment: commentSchema,
-          channel: z.enum(['link', 'email']).default('link').describe('How the customer reached the survey.'),
-          ...captchaBodyFields,
+        body: surveyAnswerBody.extend({
+          channel: surveyLinkChannel.describe('How the customer reached the survey.'),
         }),
         response: {
           200: z.object({ state: z.literal('submitted'), answer: publicSurveySchema.shape.answer.unwrap() }),
@@ -200,7 +199,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
       schema: {
         hide: true,
         params: tokenParams,
-        querystring: z.object({ rating: z.string().optional(), via: z.string().optional() }),
+        querystring: z.object({ rating: text().optional(), via: text().optional() }),
       },
     },
     async (request, reply) => {
@@ -231,10 +230,10 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
       const row = await findPage(ctx, request.params.token);
       if (!row || row === 'withdrawn') return sendMissing(reply, row);
       const d = pageData(row);
-      const body = (request.body ?? {}) as Record<string, string | undefined>;
-      const via = body.via === 'email' ? 'email' : 'link';
-      const rating = ratingSchema.safeParse(body.rating);
-      const comment = body.comment ?? '';
+      const parsed = surveyFormBody.safeParse(request.body ?? {});
+      const rating = ratingSchema.safeParse(typedText(request.body, 'rating'));
+      const comment = typedText(request.body, 'comment');
+      const via = typedText(request.body, 'via') === 'email' ? 'email' : 'link';
       const again = (status: number, error: string) =>
         sendHtml(
           reply,
@@ -247,27 +246,16 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
             error,
           }),
         );
-      if (!rating.success) return again(400, 'Pick a rating from 1 to 5 stars.');
-      if (comment.length > MAX_COMMENT_LENGTH) {
-        return again(
-          400,
-          `The comment can be at most ${MAX_COMMENT_LENGTH} characters (it has ${comment.length}).`,
-        );
-      }
+      if (!parsed.success) return again(400, firstProblem(parsed.error));
       try {
-        const answer = await answerSurvey(ctx, request, row, {
-          rating: rating.data,
-          comment: comment.trim() || null,
-          altcha: body.altcha,
-          website: body.website,
-          channel: via,
-        });
+        const { via: channel, ...answer } = parsed.data;
+        const answered = await answerSurvey(ctx, request, row, { ...answer, channel });
         // The thank-you page links back to the ticket, through its portal link (the requester's own).
         const ticketUrl = portalPath(ctx.links, {
           id: row.survey.ticketId,
           portalTokenVersion: row.portalTokenVersion,
         });
-        return sendHtml(reply, 200, renderSurveyThanks(d, answer, ticketUrl));
+        return sendHtml(reply, 200, renderSurveyThanks(d, answered, ticketUrl));
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         if (err.code === 'ALREADY_SUBMITTED') {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { text } from '../../lib/http.js';
+import { captchaBodyFields } from '../spam/index.js';
 
 export const MAX_COMMENT_LENGTH = 2000;
 
@@ -8,16 +10,33 @@ export const stateSchema = z.enum(['pending', 'submitted', 'expired']);
 export const settingsSchema = z.object({
   enabled: z.boolean().describe('When off, no new surveys are created; existing ones can still be answered.'),
   expiryDays: z.number().int().min(1).max(30).describe('Days a customer has to answer (1–30).'),
-  invitationText: z.string().trim().min(1).max(500),
+  invitationText: text().trim().min(1).max(500),
 });
 
-export const ratingSchema = z.coerce.number().int().min(1).max(5);
+const RATING_MESSAGE = 'Pick a rating from 1 to 5 stars.';
 
-export const commentSchema = z
-  .string()
-  .max(MAX_COMMENT_LENGTH, `The comment can be at most ${MAX_COMMENT_LENGTH} characters.`)
+/** 1–5 stars: a number in JSON, or the digit an HTML form or a star link (`?rating=4`) sends as text. */
+export const ratingSchema = z
+  .union([z.number(), z.string().regex(/^\d$/).transform(Number)], { error: RATING_MESSAGE })
+  .pipe(z.number().int(RATING_MESSAGE).min(1, RATING_MESSAGE).max(5, RATING_MESSAGE));
+
+export const commentSchema = text()
+  .max(MAX_COMMENT_LENGTH, {
+    error: (issue) =>
+      `The comment can be at most ${MAX_COMMENT_LENGTH} characters (it has ${String(issue.input).length}).`,
+  })
   .optional()
   .transform((c) => c?.trim() || null);
+
+/** How the customer reached the survey page: its link, or a star in the invitation mail. */
+export const surveyLinkChannel = z.enum(['link', 'email']).default('link');
+
+/** An answer as the customer sends it, from the survey page, the portal or the API: one schema for all. */
+export const surveyAnswerBody = z.object({
+  rating: ratingSchema,
+  comment: commentSchema,
+  ...captchaBodyFields,
+});
 
 export const answerSchema = z.object({
   rating: z.number().int(),

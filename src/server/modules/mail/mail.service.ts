@@ -3,7 +3,7 @@ import type { AppContext, Scope } from '../../app-context.js';
 import type { Queryable } from '../../db/client.js';
 import { AppError, forbidden } from '../../lib/errors.js';
 import type { DomainEvents } from '../../lib/events.js';
-import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import { getUser } from '../accounts/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { findSurveyInvitation, getPendingSurvey } from '../csat/index.js';
@@ -206,7 +206,7 @@ export async function listTicketMails(db: Queryable, actor: StaffActor, ticketId
   return (await listTicketDeliveries(db, ticketId, 'mail')).map(presentMail);
 }
 
-const cursorSchema = z.object({ t: z.iso.datetime(), id: z.uuid() });
+const cursorSchema = z.object({ t: cursorField.timestamp, id: z.uuid() });
 
 /**
  * The Outgoing mail list: members holding settings.manage in a project of the account. Kept mails

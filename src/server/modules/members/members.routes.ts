@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Permission } from '../../../shared/tickets.js';
 import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
-import { type Api, errorResponses } from '../../lib/http.js';
+import { type Api, errorResponses, nonEmptyPatch } from '../../lib/http.js';
 import { authenticate } from '../auth/index.js';
 import { can, canDeleteRole, canEditRole, type Member } from './members.policy.js';
 import { addMemberBody, memberSchema, roleBody, roleSchema } from './members.schemas.js';
@@ -165,7 +165,7 @@ export function registerMemberRoutes(app: Api, ctx: AppContext) {
         tags: ['roles'],
         summary: 'Rename a role or change its permissions (roles.manage). The Owner role cannot be edited.',
         params: roleParams,
-        body: roleBody.partial(),
+        body: nonEmptyPatch(roleBody.partial()),
         response: { 200: roleSchema, ...errorResponses },
       },
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSIONS } from '../../../shared/tickets.js';
+import { text } from '../../lib/http.js';
 
 export const permissionSchema = z.enum(PERMISSIONS);
 export const roleKindSchema = z.enum(['owner', 'admin', 'staff', 'custom']);
@@ -22,23 +23,12 @@ export const memberSchema = z.object({
 
 export const addMemberBody = z.object({
   email: z.email().max(320),
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .describe('Required when the person is new to the account.'),
-  password: z
-    .string()
-    .min(8)
-    .max(1000)
-    .optional()
-    .describe('Required when the person is new to the account.'),
+  name: text().trim().min(1).max(200).optional().describe('Required when the person is new to the account.'),
+  password: text().min(8).max(1000).optional().describe('Required when the person is new to the account.'),
   roleId: z.uuid(),
 });
 
 export const roleBody = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   permissions: z.array(permissionSchema).max(PERMISSIONS.length * 2),
 });

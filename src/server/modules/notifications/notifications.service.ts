@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Scope } from '../../app-context.js';
 import type { Queryable } from '../../db/client.js';
 import type { DomainEvents, EventActor } from '../../lib/events.js';
-import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import type { StaffActor } from '../auth/index.js';
 import { reference } from '../tickets/index.js';
 import * as repo from './notifications.repo.js';
@@ -73,7 +73,7 @@ export async function onTicketStatusChanged(s: Scope, event: DomainEvents['ticke
   }
 }
 
-const cursorSchema = z.object({ r: z.boolean(), t: z.iso.datetime(), id: z.uuid() });
+const cursorSchema = z.object({ r: z.boolean(), t: cursorField.timestamp, id: z.uuid() });
 
 export async function listMyNotifications(
   db: Queryable,

@@ -5,15 +5,9 @@ import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponses } from '../../lib/http.js';
+import { type Api, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
-import {
-  accountParams,
-  newPortalTicketBody,
-  portalHomeSchema,
-  replyText,
-  subjectText,
-} from './portal.schemas.js';
+import { accountParams, newPortalTicketBody, portalHomeSchema } from './portal.schemas.js';
 import { findPortalCustomer } from './portal-actions.js';
 import {
   type AccountBrand,
@@ -28,7 +22,7 @@ import {
   renderPortalMissing,
   renderSignInPage,
 } from './portal-home-page.js';
-import { NOTICES, type Notice } from './portal-page.js';
+import { noticeOf } from './portal-page.js';
 
 const pageRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 const writeRateLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
@@ -77,7 +71,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
     '/portal/:accountId',
     {
       config: pageRateLimit,
-      schema: { hide: true, params: accountParams, querystring: z.object({ done: z.string().optional() }) },
+      schema: { hide: true, params: accountParams, querystring: z.object({ done: text().optional() }) },
     },
     async (request, reply) => {
       const account = await brandOf(request.params.accountId);
@@ -85,9 +79,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
       const customer = await findPortalCustomer(ctx, request, account.id);
       if (!customer) return sendHtml(reply, 200, renderSignInPage(account));
       const home = await getPortalHome(ctx.db, ctx.clock, customer);
-      const done = request.query.done;
-      const notice = done && done in NOTICES ? (done as Notice) : undefined;
-      return sendHtml(reply, 200, renderHomePage(account, home, { notice }));
+      return sendHtml(reply, 200, renderHomePage(account, home, { notice: noticeOf(request.query.done) }));
     },
   );
 
@@ -99,8 +91,11 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
       if (!account) return sendHtml(reply, 404, renderPortalMissing());
       const customer = await findPortalCustomer(ctx, request, account.id);
       if (!customer) return reply.redirect(`/portal/${account.id}`, 303);
-      const form = (request.body ?? {}) as Record<string, string | undefined>;
-      const typed: NewTicketForm = { projectId: form.projectId, subject: form.subject, body: form.body };
+      const typed: NewTicketForm = {
+        projectId: typedText(request.body, 'projectId'),
+        subject: typedText(request.body, 'subject'),
+        body: typedText(request.body, 'body'),
+      };
       const again = async (status: number, error: string) =>
         sendHtml(
           reply,
@@ -109,21 +104,10 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
             newTicket: { ...typed, error },
           }),
         );
-      const subject = subjectText.safeParse(form.subject ?? '');
-      const body = replyText.safeParse(form.body ?? '');
-      const projectId = z.uuid().safeParse(form.projectId);
-      if (!projectId.success) return again(400, 'Pick a project.');
-      if (!subject.success)
-        return again(400, subject.error.issues[0]?.message ?? 'Give your ticket a subject.');
-      if (!body.success) return again(400, body.error.issues[0]?.message ?? 'Write a message.');
+      const parsed = newPortalTicketBody.safeParse(request.body ?? {});
+      if (!parsed.success) return again(400, firstProblem(parsed.error));
       try {
-        await createTicket(ctx, request, customer, {
-          projectId: projectId.data,
-          subject: subject.data,
-          body: body.data,
-          altcha: form.altcha,
-          website: form.website,
-        });
+        await createTicket(ctx, request, customer, parsed.data);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return again(err.statusCode, err.message);

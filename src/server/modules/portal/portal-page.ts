@@ -51,6 +51,13 @@ export const NOTICES = {
 } as const;
 export type Notice = keyof typeof NOTICES;
 
+/**
+ * The notice a `?done=` value names, if any. An own-property check: `toString`, `constructor` or
+ * `__proto__` are properties of every object, not notices.
+ */
+export const noticeOf = (done: string | undefined): Notice | undefined =>
+  done !== undefined && Object.hasOwn(NOTICES, done) ? (done as Notice) : undefined;
+
 export interface TicketPageOptions {
   /** Where this page lives: `/p/{token}` or `/portal/{accountId}/tickets/{ticketId}`; forms post below it. */
   base: string;

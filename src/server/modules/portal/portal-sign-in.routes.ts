@@ -4,7 +4,7 @@ import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponse, setSessionCookie } from '../../lib/http.js';
+import { type Api, errorResponse, firstProblem, setSessionCookie, text, typedText } from '../../lib/http.js';
 import { accountParams, signInRequestBody } from './portal.schemas.js';
 import { PORTAL_COOKIE } from './portal-actions.js';
 import {
@@ -24,8 +24,7 @@ import {
 
 /** Per client: a person asks for a link or two; a script probing addresses hits this at once. */
 const signInRateLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
-const linkParams = z.object({ accountId: z.uuid(), token: z.string().min(1).max(200) });
-const emailSchema = z.email().max(320);
+const linkParams = z.object({ accountId: z.uuid(), token: text().min(1).max(200) });
 
 /**
  * Asks for a link and answers the same whether the address is known or not; the link itself only
@@ -55,7 +54,7 @@ export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
           'Ask for a single-use sign-in link (valid 15 minutes) by mail. The answer is the same whether the address is known or not.',
         security: [],
         params: accountParams,
-        body: signInRequestBody.extend({ email: emailSchema }),
+        body: signInRequestBody,
         response: {
           202: z.object({ message: z.string() }),
           400: errorResponse,
@@ -77,13 +76,13 @@ export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
     async (request, reply) => {
       const account = await brandOrNull(ctx, request.params.accountId);
       if (!account) return sendHtml(reply, 404, renderPortalMissing());
-      const typed = ((request.body ?? {}) as { email?: string }).email?.trim() ?? '';
-      const email = emailSchema.safeParse(typed);
-      if (!email.success) {
-        const error = 'Enter the email address you wrote to us from.';
+      const typed = typedText(request.body, 'email').trim();
+      const parsed = signInRequestBody.safeParse(request.body ?? {});
+      if (!parsed.success) {
+        const error = firstProblem(parsed.error);
         return sendHtml(reply, 400, renderSignInPage(account, { email: typed, error }));
       }
-      await askForLink(ctx, account.id, email.data);
+      await askForLink(ctx, account.id, parsed.data.email);
       return sendHtml(reply, 200, renderSignInPage(account, { email: typed, sent: true }));
     },
   );

@@ -4,9 +4,9 @@ import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import type { Api } from '../../lib/http.js';
-import { MAX_COMMENT_LENGTH, ratingSchema } from '../csat/index.js';
-import { replyText } from './portal.schemas.js';
+import { type Api, firstProblem, text, typedText } from '../../lib/http.js';
+import { ratingSchema } from '../csat/index.js';
+import { portalReplyBody, portalSurveyBody, portalTokenParams } from './portal.schemas.js';
 import {
   getCustomerTicket,
   getPortalTicketByToken,
@@ -19,13 +19,7 @@ import {
   findPortalCustomer,
   sendPortalReply,
 } from './portal-actions.js';
-import {
-  NOTICES,
-  type Notice,
-  renderPortalNotFound,
-  renderTicketPage,
-  type TicketPageOptions,
-} from './portal-page.js';
+import { noticeOf, renderPortalNotFound, renderTicketPage, type TicketPageOptions } from './portal-page.js';
 
 /** Where a ticket page is served from and what it links back to. */
 interface Target {
@@ -47,10 +41,6 @@ const notFoundAsNull = async <T>(load: () => Promise<T>): Promise<T | null> => {
     throw err;
   }
 };
-
-type FormBody = Record<string, string | undefined>;
-const formOf = (request: FastifyRequest) => (request.body ?? {}) as FormBody;
-const isNotice = (value: string | undefined): value is Notice => value !== undefined && value in NOTICES;
 
 /**
  * The ticket page and its three forms (reply, close, survey) under one base path. The same page is
@@ -104,13 +94,12 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
     path,
     {
       config: pageRateLimit,
-      schema: { hide: true, params, querystring: z.object({ done: z.string().optional() }) },
+      schema: { hide: true, params, querystring: z.object({ done: text().optional() }) },
     },
     async (request, reply) => {
       const target = await targetOf(request, reply);
       if (!target) return reply;
-      const done = (request.query as { done?: string }).done;
-      return show(reply, 200, target, { notice: isNotice(done) ? done : undefined });
+      return show(reply, 200, target, { notice: noticeOf((request.query as { done?: string }).done) });
     },
   );
 
@@ -120,19 +109,14 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
     async (request, reply) => {
       const target = await targetOf(request, reply);
       if (!target) return reply;
-      const form = formOf(request);
-      const typed = form.body ?? '';
-      const text = replyText.safeParse(typed);
-      if (!text.success) {
-        const error = text.error.issues[0]?.message ?? 'Write a reply first.';
-        return show(reply, 400, target, { reply: { body: typed, error } });
+      const parsed = portalReplyBody.safeParse(request.body ?? {});
+      const typed = typedText(request.body, 'body');
+      if (!parsed.success) {
+        return show(reply, 400, target, { reply: { body: typed, error: firstProblem(parsed.error) } });
       }
       try {
-        await sendPortalReply(ctx, request, target.row, {
-          body: text.data,
-          altcha: form.altcha,
-          website: form.website,
-        });
+        const { body, altcha, website } = parsed.data;
+        await sendPortalReply(ctx, request, target.row, { body, altcha, website });
       } catch (err) {
         return refuse(request, reply, err, (error) => ({ reply: { body: typed, error } }));
       }
@@ -162,24 +146,18 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
     async (request, reply) => {
       const target = await targetOf(request, reply);
       if (!target) return reply;
-      const form = formOf(request);
-      const rating = ratingSchema.safeParse(form.rating);
-      const comment = form.comment ?? '';
-      const kept = { rating: rating.success ? rating.data : undefined, comment };
-      if (!rating.success) {
-        return show(reply, 400, target, { survey: { ...kept, error: 'Pick a rating from 1 to 5 stars.' } });
-      }
-      if (comment.length > MAX_COMMENT_LENGTH) {
-        const error = `The comment can be at most ${MAX_COMMENT_LENGTH} characters (it has ${comment.length}).`;
-        return show(reply, 400, target, { survey: { ...kept, error } });
+      const parsed = portalSurveyBody.safeParse(request.body ?? {});
+      const rating = ratingSchema.safeParse(typedText(request.body, 'rating'));
+      const kept = {
+        rating: rating.success ? rating.data : undefined,
+        comment: typedText(request.body, 'comment'),
+      };
+      if (!parsed.success) {
+        return show(reply, 400, target, { survey: { ...kept, error: firstProblem(parsed.error) } });
       }
       try {
-        await answerPortalSurvey(ctx, request, target.row, {
-          rating: rating.data,
-          comment: comment.trim() || null,
-          altcha: form.altcha,
-          website: form.website,
-        });
+        const { rating, comment, altcha, website } = parsed.data;
+        await answerPortalSurvey(ctx, request, target.row, { rating, comment, altcha, website });
       } catch (err) {
         const final =
           err instanceof AppError && ['ALREADY_SUBMITTED', 'SURVEY_EXPIRED', 'NOT_FOUND'].includes(err.code);
@@ -191,17 +169,11 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
 }
 
 export function registerPortalTicketPages(app: Api, ctx: AppContext) {
-  registerTicketPage(
-    app,
-    ctx,
-    '/p/:token',
-    z.object({ token: z.string().min(1).max(200) }),
-    async (request) => {
-      const { token } = request.params as { token: string };
-      const row = await notFoundAsNull(() => getPortalTicketByToken(ctx.db, ctx.links, token));
-      return row ? { target: { row, base: `/p/${token}` } } : null;
-    },
-  );
+  registerTicketPage(app, ctx, '/p/:token', portalTokenParams, async (request) => {
+    const { token } = request.params as { token: string };
+    const row = await notFoundAsNull(() => getPortalTicketByToken(ctx.db, ctx.links, token));
+    return row ? { target: { row, base: `/p/${token}` } } : null;
+  });
 
   registerTicketPage(
     app,

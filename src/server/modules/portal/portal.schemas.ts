@@ -1,21 +1,24 @@
 import { z } from 'zod';
 import { PRIORITIES, STATUSES } from '../../../shared/tickets.js';
-import { commentSchema } from '../csat/index.js';
+import { text } from '../../lib/http.js';
+import { surveyAnswerBody } from '../csat/index.js';
 import { captchaBodyFields } from '../spam/index.js';
 
 export const MAX_MESSAGE_LENGTH = 10_000;
 
-export const portalTokenParams = z.object({ token: z.string().min(1).max(200) });
+export const portalTokenParams = z.object({ token: text().min(1).max(200) });
 export const accountParams = z.object({ accountId: z.uuid() });
 
-export const replyText = z
-  .string()
+export const replyText = text('Write a reply first.')
   .trim()
   .min(1, 'Write a reply first.')
   .max(MAX_MESSAGE_LENGTH, `A reply can be at most ${MAX_MESSAGE_LENGTH.toLocaleString('en')} characters.`)
   .describe('Markdown, at most 10,000 characters.');
 
-export const subjectText = z.string().trim().min(1, 'Give your ticket a subject.').max(300);
+export const subjectText = text('Give your ticket a subject.')
+  .trim()
+  .min(1, 'Give your ticket a subject.')
+  .max(300);
 
 const brand = z.object({ name: z.string(), logoUrl: z.string().nullable() });
 
@@ -63,18 +66,20 @@ export const portalReplyResponse = z.object({
   ticket: z.object({ status: z.enum(STATUSES) }),
 });
 
-export const portalSurveyBody = z.object({
-  rating: z.number().int().min(1).max(5),
-  comment: commentSchema,
-  ...captchaBodyFields,
-});
+export const portalSurveyBody = surveyAnswerBody;
 
 export const portalSurveyResponse = z.object({
   state: z.literal('submitted'),
   answer: z.object({ rating: z.number().int(), comment: z.string().nullable(), submittedAt: z.date() }),
 });
 
-export const signInRequestBody = z.object({ email: z.string().trim().max(320) });
+const SIGN_IN_EMAIL_MESSAGE = 'Enter the email address you wrote to us from.';
+
+export const signInRequestBody = z.object({
+  email: text(SIGN_IN_EMAIL_MESSAGE)
+    .trim()
+    .pipe(z.email(SIGN_IN_EMAIL_MESSAGE).max(320, SIGN_IN_EMAIL_MESSAGE)),
+});
 
 const bellSchema = z.object({
   count: z.number().int(),
@@ -111,7 +116,7 @@ export const portalHomeSchema = z
   .describe('PortalHome');
 
 export const newPortalTicketBody = z.object({
-  projectId: z.uuid(),
+  projectId: z.uuid('Pick a project.'),
   subject: subjectText,
   body: replyText,
   ...captchaBodyFields,

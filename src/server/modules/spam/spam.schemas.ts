@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../lib/http.js';
 
 /**
  * The honeypot's field name. Bots that fill every input fill one called "website"; people never see
@@ -11,14 +12,13 @@ const MAX_PAYLOAD_LENGTH = 4000;
 
 /** Spread into a public form's body schema: `z.object({ rating: …, ...captchaBodyFields })`. */
 export const captchaBodyFields = {
-  altcha: z
-    .string()
+  altcha: text()
     .max(MAX_PAYLOAD_LENGTH)
+    .default('')
     .describe(
-      'The ALTCHA widget payload for a challenge from GET /api/v1/captcha/challenge. Empty: CAPTCHA_REQUIRED.',
+      'The ALTCHA widget payload for a challenge from GET /api/v1/captcha/challenge. Empty or missing (a form without JavaScript): CAPTCHA_REQUIRED.',
     ),
-  [HONEYPOT_FIELD]: z
-    .string()
+  [HONEYPOT_FIELD]: text()
     .max(10_000)
     .optional()
     .describe('Leave empty. A form that fills it is answered as a success and discarded.'),

@@ -1,23 +1,23 @@
 import { z } from 'zod';
 import { PRIORITIES, STATUSES } from '../../../shared/tickets.js';
+import { text } from '../../lib/http.js';
 import { pageQuery } from '../../lib/pagination.js';
 
 export const MAX_MESSAGE_LENGTH = 10_000;
 
 export const statusSchema = z.enum(STATUSES);
 export const prioritySchema = z.enum(PRIORITIES);
-export const messageBody = z
-  .string()
+export const messageBody = text()
   .trim()
   .min(1)
   .max(MAX_MESSAGE_LENGTH)
   .describe('Markdown, at most 10,000 characters.');
-const tag = z.string().trim().min(1).max(40);
+const tag = text().trim().min(1).max(40);
 
 export const createTicketBody = z.object({
-  subject: z.string().trim().min(1).max(300),
+  subject: text().trim().min(1).max(300),
   body: messageBody,
-  requester: z.object({ email: z.email().max(320), name: z.string().trim().min(1).max(200) }),
+  requester: z.object({ email: z.email().max(320), name: text().trim().min(1).max(200) }),
   priority: prioritySchema.optional(),
   assigneeId: z.uuid().nullable().optional(),
   tags: z.array(tag).max(20).optional(),
@@ -25,7 +25,7 @@ export const createTicketBody = z.object({
 
 export const updateTicketBody = z
   .object({
-    subject: z.string().trim().min(1).max(300),
+    subject: text().trim().min(1).max(300),
     tags: z.array(tag).max(20),
     priority: prioritySchema,
     assigneeId: z.uuid().nullable(),
@@ -36,22 +36,20 @@ export const updateTicketBody = z
   .strict();
 
 export const listTicketsQuery = z.object({
-  status: z
-    .string()
+  status: text()
     .optional()
     .transform((v) => (v ? v.split(',') : undefined))
     .pipe(z.array(statusSchema).optional())
     .describe('One status or several, comma-separated.'),
-  priority: z
-    .string()
+  priority: text()
     .optional()
     .transform((v) => (v ? v.split(',') : undefined))
     .pipe(z.array(prioritySchema).optional())
     .describe('One priority or several, comma-separated.'),
   assignee: z.union([z.uuid(), z.enum(['me', 'none'])]).optional(),
-  requester: z.string().max(320).optional().describe("The requester's email."),
+  requester: text().max(320).optional().describe("The requester's email."),
   tag: tag.optional(),
-  q: z.string().max(200).optional().describe('Text in the subject, or a reference such as ACME-42.'),
+  q: text().max(200).optional().describe('Text in the subject, or a reference such as ACME-42.'),
   ...pageQuery,
 });
 

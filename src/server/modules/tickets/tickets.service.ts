@@ -6,7 +6,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import type { EventActor } from '../../lib/events.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { renderMarkdown } from '../../lib/markdown.js';
-import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import type { StaffActor } from '../auth/index.js';
 import { can, isMember, type Member, requirePermission } from '../members/index.js';
 import { changeStatus } from './ticket-status.service.js';
@@ -272,7 +272,7 @@ export const getTicketDetails = async (db: Queryable, ticketId: string) => {
   return details;
 };
 
-const cursorSchema = z.object({ n: z.number().int() });
+const cursorSchema = z.object({ n: cursorField.integer });
 
 export interface ListTicketsQuery {
   status?: TicketStatus[] | undefined;
