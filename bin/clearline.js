@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `clearline start | worker | migrate`: loads the TypeScript CLI through tsx in this same process,
-// so signals reach it directly.
-import { register } from 'tsx/esm/api';
+// `clearline start | worker | migrate`: runs the server compiled to JavaScript (dist/server), after
+// rebuilding whatever is older than its sources (nothing, usually: `npm install` built it).
+import { buildIfStale } from '../scripts/build.mjs';
 
-register();
-await import('../src/server/main.ts');
+await buildIfStale();
+await import('../dist/server/main.js');

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 
 const altchaDir = path.dirname(fileURLToPath(import.meta.resolve('altcha')));
-const staticDir = fileURLToPath(new URL('../web/static', import.meta.url));
+// From the repository root: this file runs from src/server and, compiled, from dist/server.
+const staticDir = fileURLToPath(new URL('../../src/web/static', import.meta.url));
 
 /** Scripts of the server-rendered public pages, read once at start and served from memory. */
 const ASSETS: Record<string, string> = {

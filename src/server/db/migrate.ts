@@ -4,7 +4,8 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import PgBoss from 'pg-boss';
 import type { Database } from './client.js';
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+// From the repository root: this file runs from src/server/db and, compiled, from dist/server/db.
+const migrationsFolder = fileURLToPath(new URL('../../../src/server/db/migrations', import.meta.url));
 /** Any constant: it serialises migrations when several instances start at once. */
 const MIGRATION_LOCK = 7_240_117;
 

@@ -1,0 +1,90 @@
+// Builds what `clearline` runs: the server's TypeScript compiled to plain JavaScript in dist/server
+// and dist/shared (esbuild, one file per module, no bundling: import.meta.url keeps the same depth
+// as in src/), and the staff web app in dist/web (vite). Each part is rebuilt only when a source
+// is newer than its last build. Runs at install time (`npm install`, `npm ci`: the prepare script),
+// and from bin/clearline.js before each start, where it costs a few file stats when nothing changed.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const at = (p) => path.join(root, p);
+
+const PARTS = [
+  {
+    name: 'server',
+    sources: ['src/server', 'src/shared', 'scripts/build.mjs'],
+    stamp: 'dist/server/.built',
+    build: buildServer,
+  },
+  {
+    name: 'web app',
+    sources: ['src/web', 'src/shared', 'vite.config.ts'],
+    stamp: 'dist/web/index.html',
+    build: buildWeb,
+  },
+];
+
+function newestMtime(entry) {
+  const stat = fs.statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)));
+  return newest;
+}
+
+function builtAt(stamp) {
+  return fs.existsSync(at(stamp)) ? fs.statSync(at(stamp)).mtimeMs : 0;
+}
+
+function listServerSources(dir) {
+  return fs
+    .readdirSync(at(dir), { recursive: true })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+    .map((f) => path.join(dir, f));
+}
+
+async function buildServer() {
+  const { build } = await import('esbuild');
+  fs.rmSync(at('dist/server'), { recursive: true, force: true });
+  fs.rmSync(at('dist/shared'), { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: [...listServerSources('src/server'), ...listServerSources('src/shared')],
+    outbase: 'src',
+    outdir: 'dist',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  fs.writeFileSync(at('dist/server/.built'), `${new Date().toISOString()}\n`);
+}
+
+function buildWeb() {
+  execFileSync(process.execPath, [at('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    // Under vitest NODE_ENV is "test", which would bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+/** Rebuilds each stale part; `only` limits it to one part ('server' or 'web app'). */
+export async function buildIfStale(only) {
+  for (const part of PARTS) {
+    if (only && part.name !== only) continue;
+    // A copy without sources (a published package) runs what it ships.
+    if (!fs.existsSync(at(part.sources[0]))) continue;
+    const sourcesAt = Math.max(...part.sources.map((s) => newestMtime(at(s))));
+    if (builtAt(part.stamp) > sourcesAt) continue;
+    const began = Date.now();
+    await part.build();
+    console.error(`Built the ${part.name} in ${Date.now() - began} ms.`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  await buildIfStale(process.argv[2]);
+}
