@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type PgBoss from 'pg-boss';
+import pino from 'pino';
 import { buildApp } from './app.js';
 import type { AppContext } from './app-context.js';
 import { type Config, loadConfig } from './config.js';
@@ -121,8 +122,8 @@ async function start(config: Config) {
   const rt = await open(config);
   watchBundled(rt);
   await rt.boss.start();
-  if (config.runWorkers) await rt.ctx.jobs.work(rt.ctx, allJobs);
   const app = await buildApp(rt.ctx, { logger: { level: config.logLevel } });
+  if (config.runWorkers) await rt.ctx.jobs.work(rt.ctx, allJobs, app.log);
   onSignals(async () => {
     await app.close();
     await close(rt);
@@ -142,7 +143,7 @@ async function worker(config: Config) {
   const rt = await open(config);
   watchBundled(rt);
   await rt.boss.start();
-  await rt.ctx.jobs.work(rt.ctx, allJobs);
+  await rt.ctx.jobs.work(rt.ctx, allJobs, pino({ level: config.logLevel }));
   onSignals(() => close(rt));
   console.log(`Clearline worker is running (${allJobs.length} job types).`);
 }

@@ -1,4 +1,6 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import PgBoss from 'pg-boss';
+import type { BaseLogger } from 'pino';
 import type { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import type { Config } from '../config.js';
@@ -62,6 +64,20 @@ export async function createQueues(
   }
 }
 
+/** Where workers log failed runs: the app's pino logger (Fastify's, or the worker's own). */
+export type JobLog = Pick<BaseLogger, 'error'>;
+
+/**
+ * A job's error as the worker logs it. Drizzle puts a failed query's parameters (row values,
+ * links) into its message and stack: such an error is logged by its query text and its cause,
+ * PostgreSQL's own error, instead.
+ */
+function loggableError(err: unknown) {
+  if (!(err instanceof DrizzleQueryError) || !err.cause) return err;
+  const { message, stack } = err.cause;
+  return { type: 'DrizzleQueryError', query: err.query, cause: { message, stack } };
+}
+
 export class Jobs {
   constructor(readonly boss: PgBoss) {}
 
@@ -78,22 +94,33 @@ export class Jobs {
     });
   }
 
-  async work(ctx: AppContext, definitions: readonly JobDefinition<unknown>[]): Promise<void> {
+  async work(ctx: AppContext, definitions: readonly JobDefinition<unknown>[], log: JobLog): Promise<void> {
     for (const d of definitions) {
       if (d.cron) await this.boss.schedule(d.name, d.cron, {});
       // Concurrency is several workers of one job each (not batches): a slow run holds up no other.
       // pg-boss fails the job when the handler throws (boss.fail: retry after its backoff, or failed).
+      // A worker that found a job fetches the next at once; only an empty queue waits out the
+      // polling interval (pg-boss otherwise waits it after every job: one job a second per worker).
       const workers = d.concurrency?.(ctx.config) ?? 1;
       for (let i = 0; i < workers; i++) {
-        await this.boss.work<object>(
+        let workerId: string | undefined;
+        workerId = await this.boss.work<object>(
           d.name,
           { pollingIntervalSeconds: 1, includeMetadata: true },
           async ([job]) => {
             if (!job) return;
-            await d.handle(ctx, d.payload.parse(job.data), {
-              retryCount: job.retryCount,
-              retryLimit: job.retryLimit,
-            });
+            try {
+              await d.handle(ctx, d.payload.parse(job.data), {
+                retryCount: job.retryCount,
+                retryLimit: job.retryLimit,
+              });
+            } catch (err) {
+              // pg-boss keeps the error in the job's record; operators read the worker's log.
+              log.error({ job: d.name, jobId: job.id, err: loggableError(err) }, 'job failed');
+              throw err;
+            } finally {
+              if (workerId) this.boss.notifyWorker(workerId);
+            }
           },
         );
       }

@@ -19,7 +19,7 @@ export const LEASE_SECONDS = 120;
 /** A queued delivery this far past due and unleased lost its job or its worker: the sweep requeues it. */
 export const STRANDED_AFTER_SECONDS = 60;
 
-/** Shown to staff for a failure inside Clearline: the details (SQL, stack) stay in the job's record. */
+/** Shown to staff for a failure inside Clearline: the details stay in the job's record and the worker's log. */
 export const INTERNAL_ERROR_TEXT = 'Not sent because of an internal error in Clearline.';
 
 export interface NewDelivery {

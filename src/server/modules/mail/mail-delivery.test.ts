@@ -322,7 +322,7 @@ describe('the delivery pipeline', () => {
     const boss = t.ctx.jobs.boss;
     await boss.start();
     try {
-      await t.ctx.jobs.work(t.ctx, [sendDeliveryJob]);
+      await t.ctx.jobs.work(t.ctx, [sendDeliveryJob], { error: () => {} });
       // Four SMTP conversations stall at once: one process sends them side by side.
       await smtp.whenHeld(concurrency);
       smtp.release();

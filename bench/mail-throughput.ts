@@ -1,0 +1,174 @@
+/**
+ * Mail throughput benchmark (issue 11, point 4): how fast queued survey invitations reach a local
+ * SMTP server. Not part of `npm test`.
+ *
+ *   npx tsx bench/mail-throughput.ts [--invitations 5000] [--concurrency 4]
+ *
+ * `clearline start` with RUN_WORKERS=false on a fresh bundled PostgreSQL takes the invitations
+ * through the API as staff would make them (a ticket opened and resolved each: the invitation is
+ * queued as a delivery, nothing is sent). Then it stops, and `clearline worker` on the same data
+ * directory sends them with DELIVERY_CONCURRENCY workers to an SMTP server in this process. Prints
+ * mails per minute from the worker's first mail to the last, and the machine's load average.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SMTPServer } from 'smtp-server';
+
+const root = path.resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    invitations: { type: 'string', default: '5000' },
+    concurrency: { type: 'string', default: '4' },
+  },
+});
+const invitations = Number(args.invitations);
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+
+/** Spawns `clearline <command>` and resolves once its output matches `ready`. */
+async function spawnClearline(command: string, env: NodeJS.ProcessEnv, ready: RegExp) {
+  const child = spawn(process.execPath, ['bin/clearline.js', command], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+    });
+  }
+  for (;;) {
+    const match = out.match(ready);
+    if (match) return { child, match };
+    if (child.exitCode !== null) throw new Error(`clearline ${command} exited:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+/** Seeds through the API: the setup, then tickets opened and resolved, 8 at a time. */
+async function seedInvitations(base: string) {
+  const post = async <T>(method: string, url: string, body: unknown, token?: string) => {
+    const res = await fetch(base + url, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const setup = await post<{ token: string; projectId: string }>('POST', '/api/v1/setup', {
+    accountName: 'Bench',
+    projectName: 'Bench',
+    projectKey: 'BENCH',
+    name: 'Owner',
+    email: 'owner@bench.example',
+    password: 'bench-password',
+  });
+  let next = 0;
+  const lane = async () => {
+    while (next < invitations) {
+      const i = next++;
+      const ticket = await post<{ id: string }>(
+        'POST',
+        `/api/v1/projects/${setup.projectId}/tickets`,
+        {
+          subject: `Seeded ticket ${i}`,
+          body: 'The printer on the second floor prints every page twice.',
+          requester: { email: `requester-${i}@bench.example`, name: `Requester ${i}` },
+        },
+        setup.token,
+      );
+      await post('PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'resolved' }, setup.token);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+}
+
+async function main() {
+  let received = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  let allReceived: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    allReceived = resolve;
+  });
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => {
+        callback();
+        lastAt = performance.now();
+        if (++received === 1) firstAt = lastAt;
+        if (received === invitations) allReceived();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clm-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '10000000',
+  };
+  delete env.DATABASE_URL;
+  try {
+    console.log(`load average before seeding: ${load()}`);
+    const seeding = performance.now();
+    const web = await spawnClearline(
+      'start',
+      { ...env, RUN_WORKERS: 'false', PORT: '0', HOST: '127.0.0.1' },
+      /Clearline is ready on (http:\/\/\S+) /,
+    );
+    await seedInvitations((web.match[1] as string).replace('localhost', '127.0.0.1'));
+    await stop(web.child);
+    const seedSeconds = (performance.now() - seeding) / 1000;
+    console.log(`seeded ${invitations} queued invitations in ${seedSeconds.toFixed(0)} s`);
+
+    console.log(`load average before sending: ${load()}`);
+    const started = performance.now();
+    const worker = await spawnClearline(
+      'worker',
+      { ...env, DELIVERY_CONCURRENCY: args.concurrency },
+      /worker is running/,
+    );
+    await done;
+    const loadAfter = load();
+    await stop(worker.child);
+    const minutes = (lastAt - firstAt) / 60_000;
+    console.log(
+      [
+        `DELIVERY_CONCURRENCY=${args.concurrency}: ${received} mails in ${(minutes * 60).toFixed(1)} s from the first to the last`,
+        `(${(received / minutes).toFixed(0)} mails/minute; ${((lastAt - started) / 1000).toFixed(1)} s from the worker's spawn)`,
+        `load average after sending: ${loadAfter} on ${os.availableParallelism()} CPUs`,
+      ].join('\n'),
+    );
+  } finally {
+    smtp.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
