@@ -264,6 +264,25 @@ async function stopOrphan(pgDir: string): Promise<void> {
   }
 }
 
+/**
+ * The bundled server runs beside the app on one small machine (a help desk's data fits in memory
+ * many times over): settings that bound its memory (issue 11: app + PostgreSQL ≤ 250 MB PSS idle).
+ * Also written down in docs/benchmarks.md. max_connections stays at its default (100): the test
+ * harness runs every test file's pool of 10 on one bundled server; the app itself opens at most 10.
+ */
+const SMALL_MACHINE_SETTINGS = [
+  // Shared memory that backends touch counts in everyone's PSS: 32 MB instead of 128 MB caps it;
+  // the operating system's page cache keeps the rest of the data warm.
+  'shared_buffers=32MB',
+  // No LLVM JIT: it maps tens of MB into each backend that compiles a query, to save milliseconds
+  // only on queries far larger than a help desk's.
+  'jit=off',
+  // Index builds and VACUUM: 32 MB (default 64 MB) is plenty for tables of a few million rows.
+  'maintenance_work_mem=32MB',
+  // One autovacuum worker fewer (default 3): each holds up to maintenance_work_mem.
+  'autovacuum_max_workers=2',
+];
+
 async function spawnPostgres(dataDir: string, pgDir: string, owner: Owner): Promise<ChildProcess> {
   const { postgres } = await getBinaries();
   const logFile = path.join(dataDir, 'postgres.log');
@@ -283,6 +302,7 @@ async function spawnPostgres(dataDir: string, pgDir: string, owner: Owner): Prom
       'listen_addresses=',
       '-c',
       'unix_socket_permissions=0700',
+      ...SMALL_MACHINE_SETTINGS.flatMap((setting) => ['-c', setting]),
     ],
     { ...owner, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } },
   );
