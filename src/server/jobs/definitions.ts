@@ -3,7 +3,7 @@ import { expireSurveysJob } from '../modules/csat/index.js';
 import { requeueDeliveriesJob, sendDeliveryJob } from '../modules/delivery/index.js';
 import { purgeExpiredPortalAccessJob } from '../modules/portal/index.js';
 import { purgeCaptchaUsesJob } from '../modules/spam/index.js';
-import { closeScheduledTicketJob } from '../modules/tickets/index.js';
+import { closeScheduledTicketJob, purgeTrashJob } from '../modules/tickets/index.js';
 import type { JobDefinition } from './queue.js';
 
 /** Every background job; their queues are created with the migrations. */
@@ -15,4 +15,5 @@ export const allJobs = [
   requeueDeliveriesJob,
   purgeExpiredSignInsJob,
   purgeExpiredPortalAccessJob,
+  purgeTrashJob,
 ] satisfies readonly JobDefinition<unknown>[];

@@ -56,9 +56,10 @@ export const csatSurveys = pgTable(
     projectId: uuid()
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
-    ticketId: uuid()
-      .notNull()
-      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** Null once the ticket is purged from the trash: the answer stays, with ticketReference. */
+    ticketId: uuid().references(() => tickets.id, { onDelete: 'set null' }),
+    /** The ticket's reference (ACME-42), copied at creation so a purged ticket's answer still names it. */
+    ticketReference: text(),
     resolution: integer().notNull(),
     /** The staff member credited: the assignee at creation, else the last public staff replier. */
     agentId: uuid().references(() => users.id, { onDelete: 'set null' }),
@@ -105,9 +106,8 @@ export const csatEvents = pgTable(
     projectId: uuid()
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
-    ticketId: uuid()
-      .notNull()
-      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** Null once the ticket is purged: the trail of its surveys stays. */
+    ticketId: uuid().references(() => tickets.id, { onDelete: 'set null' }),
     type: csatEventType().notNull(),
     channel: csatChannel(),
     createdAt: timestamptz().notNull(),

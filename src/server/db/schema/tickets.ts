@@ -53,6 +53,9 @@ export const tickets = pgTable(
     status: ticketStatus().notNull().default('open'),
     assigneeId: uuid().references(() => users.id, { onDelete: 'set null' }),
     closesAt: timestamptz(),
+    /** Set while the ticket is in the trash (hidden everywhere, restorable for 30 days, then purged). */
+    deletedAt: timestamptz(),
+    deletedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
     /** How many times the ticket entered an eligible status from an active one. */
     resolution: integer().notNull().default(0),
     tags: text().array().notNull().default(sql`'{}'::text[]`),
@@ -67,6 +70,7 @@ export const tickets = pgTable(
     index().on(t.projectId, t.assigneeId, t.number),
     index().on(t.requesterId),
     index('tickets_tags_idx').using('gin', t.tags),
+    index('tickets_trash_idx').on(t.deletedAt).where(sql`${t.deletedAt} IS NOT NULL`),
     check(
       'tickets_closes_at_iff_scheduled',
       sql`(${t.status} = 'closure_scheduled') = (${t.closesAt} IS NOT NULL)`,
@@ -123,7 +127,8 @@ export const auditEvents = pgTable(
     projectId: uuid()
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
-    ticketId: uuid().references(() => tickets.id, { onDelete: 'cascade' }),
+    /** Null once the ticket is purged: its deletion and the rest of its trail stay. */
+    ticketId: uuid().references(() => tickets.id, { onDelete: 'set null' }),
     actorUserId: uuid().references(() => users.id, { onDelete: 'set null' }),
     /** See AuditEventType in the tickets module. */
     type: text().notNull(),

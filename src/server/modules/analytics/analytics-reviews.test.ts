@@ -88,7 +88,12 @@ describe('the review list', () => {
       rating: 4,
       comment: '\tTabbed start',
       agent: { id: alice.userId, name: 'Alice Agent' },
-      ticket: { id: tickets.refund?.id, reference: tickets.refund?.reference, subject: 'Refund request' },
+      ticket: {
+        id: tickets.refund?.id,
+        reference: tickets.refund?.reference,
+        subject: 'Refund request',
+        deleted: false,
+      },
       requester: { name: 'Yann Yak', email: 'yann@shop.test' },
       submittedAt: '2025-09-30T14:30:00.000Z',
       channel: 'link',

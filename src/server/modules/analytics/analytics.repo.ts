@@ -207,13 +207,16 @@ export async function listReviews(db: Queryable, scope: PeriodScope, f: ReviewFi
       agentName: users.name,
       ticketId: tickets.id,
       ticketNumber: tickets.number,
+      ticketReference: s.ticketReference,
+      // In the trash, or purged (the answer stays, with the reference copied onto it).
+      ticketDeleted: sql<boolean>`(${tickets.id} IS NULL OR ${tickets.deletedAt} IS NOT NULL)`,
       subject: tickets.subject,
       requesterName: customers.name,
       requesterEmail: customers.email,
     })
     .from(s)
-    .innerJoin(tickets, eq(tickets.id, s.ticketId))
-    .innerJoin(customers, eq(customers.id, tickets.requesterId))
+    .leftJoin(tickets, eq(tickets.id, s.ticketId))
+    .leftJoin(customers, eq(customers.id, tickets.requesterId))
     .leftJoin(users, eq(users.id, s.agentId))
     .where(and(...conditions))
     .orderBy(desc(s.submittedAt), desc(s.id))

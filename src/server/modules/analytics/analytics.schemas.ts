@@ -173,7 +173,12 @@ export const reviewSchema = z.object({
   rating: z.number().int(),
   comment: z.string().nullable(),
   agent: agentRef.nullable(),
-  ticket: z.object({ id: z.uuid(), reference: z.string(), subject: z.string() }),
+  ticket: z.object({
+    id: z.uuid().nullable().describe('Null once the deleted ticket was purged from the trash.'),
+    reference: z.string(),
+    subject: z.string(),
+    deleted: z.boolean().describe('The ticket is in the trash or purged; its answer still counts.'),
+  }),
   requester: z.object({ name: z.string(), email: z.string() }),
   submittedAt: z.date(),
   channel: channelSchema,

@@ -216,8 +216,13 @@ const presentReview = (projectKey: string) => (r: ReviewRow) => ({
   rating: r.rating,
   comment: r.comment,
   agent: r.agentId ? { id: r.agentId, name: r.agentName ?? 'Deleted user' } : null,
-  ticket: { id: r.ticketId, reference: reference(projectKey, r.ticketNumber), subject: r.subject },
-  requester: { name: r.requesterName, email: r.requesterEmail },
+  ticket: {
+    id: r.ticketId,
+    reference: r.ticketReference ?? (r.ticketNumber === null ? '' : reference(projectKey, r.ticketNumber)),
+    subject: r.subject ?? 'Deleted ticket',
+    deleted: r.ticketDeleted,
+  },
+  requester: { name: r.requesterName ?? 'Deleted ticket', email: r.requesterEmail ?? '' },
   submittedAt: r.submittedAt,
   channel: r.channel,
 });

@@ -140,6 +140,7 @@ export async function findSurveyPage(db: Queryable, surveyId: string) {
       survey: csatSurveys,
       subject: tickets.subject,
       number: tickets.number,
+      ticketId: tickets.id,
       portalTokenVersion: tickets.portalTokenVersion,
       projectKey: projects.key,
       accountId: accounts.id,

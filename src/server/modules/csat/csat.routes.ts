@@ -252,7 +252,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
         const answered = await answerSurvey(ctx, request, row, { ...answer, channel });
         // The thank-you page links back to the ticket, through its portal link (the requester's own).
         const ticketUrl = portalPath(ctx.links, {
-          id: row.survey.ticketId,
+          id: row.ticketId,
           portalTokenVersion: row.portalTokenVersion,
         });
         return sendHtml(reply, 200, renderSurveyThanks(d, answered, ticketUrl));

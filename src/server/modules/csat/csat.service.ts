@@ -7,7 +7,13 @@ import type { DomainEvents } from '../../lib/events.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import type { StaffActor } from '../auth/index.js';
 import { type Member, requirePermission } from '../members/index.js';
-import { AuditEventType, getTicketAccess, getTicketParties, recordAuditEvent } from '../tickets/index.js';
+import {
+  AuditEventType,
+  findTicketSummary,
+  getTicketAccess,
+  getTicketParties,
+  recordAuditEvent,
+} from '../tickets/index.js';
 import * as repo from './csat.repo.js';
 
 const DAY_MS = 86_400_000;
@@ -93,10 +99,12 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
   if (!settings.enabled) return;
   const parties = await getTicketParties(tx, event.ticketId);
   const agentId = parties.assigneeId ?? (await repo.findLastPublicReplier(tx, event.ticketId));
+  const ticket = await findTicketSummary(tx, event.ticketId);
   const survey = await repo.insertSurveyOnce(tx, {
     accountId: event.accountId,
     projectId: event.projectId,
     ticketId: event.ticketId,
+    ticketReference: ticket?.reference ?? null,
     resolution: event.resolution,
     agentId,
     createdAt: event.at,
@@ -104,13 +112,18 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
   });
   if (!survey) return;
   // The portal bell is the invitation channel every requester has; mail and Discord add theirs.
-  await repo.insertSurveyNotification(tx, survey, parties.requesterId, event.at);
+  await repo.insertSurveyNotification(
+    tx,
+    { ...survey, ticketId: event.ticketId },
+    parties.requesterId,
+    event.at,
+  );
   await repo.insertEvents(tx, [
     {
       surveyId: survey.id,
       accountId: survey.accountId,
       projectId: survey.projectId,
-      ticketId: survey.ticketId,
+      ticketId: event.ticketId,
       type: 'created',
       createdAt: event.at,
     },
@@ -118,7 +131,7 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
       surveyId: survey.id,
       accountId: survey.accountId,
       projectId: survey.projectId,
-      ticketId: survey.ticketId,
+      ticketId: event.ticketId,
       type: 'invitation_sent',
       channel: 'portal',
       createdAt: event.at,
@@ -126,7 +139,7 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
   ]);
   await s.bus.publish(s, 'csat.survey_created', {
     surveyId: survey.id,
-    ticketId: survey.ticketId,
+    ticketId: event.ticketId,
     projectId: survey.projectId,
     accountId: survey.accountId,
     at: event.at,

@@ -71,7 +71,7 @@ async function findRecipient(db: Queryable, cause: MailCause): Promise<Recipient
     case 'agent_reply':
       return requesterOf(db, (await findMessageSummary(db, cause.messageId))?.ticketId);
     case 'survey_invitation':
-      return requesterOf(db, (await findSurveyInvitation(db, cause.surveyId))?.survey.ticketId);
+      return requesterOf(db, (await findSurveyInvitation(db, cause.surveyId))?.survey.ticketId ?? undefined);
     case 'sign_in': {
       const link = await findSignInLink(db, cause.tokenId);
       return (

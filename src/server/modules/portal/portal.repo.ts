@@ -35,7 +35,8 @@ export async function findPortalTicket(db: Queryable, ticketId: string) {
     .innerJoin(projects, eq(projects.id, tickets.projectId))
     .innerJoin(accounts, eq(accounts.id, projects.accountId))
     .innerJoin(customers, eq(customers.id, tickets.requesterId))
-    .where(eq(tickets.id, ticketId));
+    // A ticket in the trash is gone for its requester too.
+    .where(and(eq(tickets.id, ticketId), isNull(tickets.deletedAt)));
   return row ? { ...row, lastActivityAt: new Date(row.lastActivityAt) } : null;
 }
 
@@ -177,7 +178,7 @@ export async function listCustomerTickets(db: Queryable, customerId: string, acc
     })
     .from(tickets)
     .innerJoin(projects, and(eq(projects.id, tickets.projectId), eq(projects.accountId, accountId)))
-    .where(eq(tickets.requesterId, customerId))
+    .where(and(eq(tickets.requesterId, customerId), isNull(tickets.deletedAt)))
     .orderBy(desc(lastPublicActivity), desc(tickets.number))
     .limit(500);
   return rows.map((r) => ({ ...r, lastActivityAt: new Date(r.lastActivityAt) }));

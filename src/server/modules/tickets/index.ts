@@ -7,6 +7,7 @@ export {
   findTicketSummary,
   type TicketSummary,
 } from './ticket-summary.service.js';
+export { purgeTrashJob } from './ticket-trash.job.js';
 export { AuditEventType } from './tickets.events.js';
 export { listMessages, lockTicket, type TicketRow } from './tickets.repo.js';
 export { registerTicketRoutes } from './tickets.routes.js';

@@ -20,6 +20,8 @@ export const AuditEventType = {
   TicketDeleted: 'ticket.deleted',
   /** The ticket came back from the trash; data: { reference }. */
   TicketRestored: 'ticket.restored',
+  /** The purge job deleted a ticket 30 days in the trash (no actor, no ticket left); data: { ticketId, number }. */
+  TicketPurged: 'ticket.purged',
   /** The portal link was replaced (the old one stops working); data: {}. */
   PortalLinkReset: 'portal.link_reset',
   /** The portal link was mailed to the requester; data: { sendId } (the mail's cause carries it too). */

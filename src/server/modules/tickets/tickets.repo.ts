@@ -1,4 +1,18 @@
-import { and, arrayContains, asc, desc, eq, ilike, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  desc,
+  eq,
+  ilike,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { TicketPriority, TicketStatus } from '../../../shared/tickets.js';
 import type { Queryable, Tx } from '../../db/client.js';
@@ -55,7 +69,7 @@ export async function findTicketForUser(
   ticketId: string,
   userId: string,
   accountId: string,
-  options: { lock?: boolean } = {},
+  options: { lock?: boolean; inTrash?: boolean } = {},
 ) {
   const query = db
     .select({
@@ -71,7 +85,12 @@ export async function findTicketForUser(
       and(eq(projectMembers.projectId, tickets.projectId), eq(projectMembers.userId, userId)),
     )
     .innerJoin(roles, eq(roles.id, projectMembers.roleId))
-    .where(eq(tickets.id, ticketId));
+    .where(
+      and(
+        eq(tickets.id, ticketId),
+        options.inTrash ? isNotNull(tickets.deletedAt) : isNull(tickets.deletedAt),
+      ),
+    );
   const [row] = options.lock ? await query.for('update', { of: tickets }) : await query;
   return row ?? null;
 }
@@ -87,8 +106,17 @@ export async function lockTicket(tx: Tx, ticketId: string) {
   return row ?? null;
 }
 
-export async function deleteTicket(tx: Tx, ticketId: string) {
-  await tx.delete(tickets).where(eq(tickets.id, ticketId));
+/** Deletes for good the tickets trashed before `before`; their surveys and audit trail stay (SET NULL). */
+export async function purgeTrashedTickets(tx: Tx, before: Date) {
+  return tx
+    .delete(tickets)
+    .where(and(isNotNull(tickets.deletedAt), lte(tickets.deletedAt, before)))
+    .returning({
+      id: tickets.id,
+      accountId: tickets.accountId,
+      projectId: tickets.projectId,
+      number: tickets.number,
+    });
 }
 
 const assignees = alias(users, 'assignees');
@@ -116,6 +144,28 @@ export async function findTicketDetails(db: Queryable, ticketId: string) {
   return row ?? null;
 }
 
+const deleters = alias(users, 'deleters');
+
+/** The project's trash, most recently deleted first (who may see each ticket is the caller's filter). */
+export async function listTrashedTickets(db: Queryable, projectId: string, onlyAssignedTo?: string) {
+  return db
+    .select({ ...ticketSummary, deletedByName: deleters.name })
+    .from(tickets)
+    .innerJoin(projects, eq(projects.id, tickets.projectId))
+    .innerJoin(customers, eq(customers.id, tickets.requesterId))
+    .leftJoin(assignees, eq(assignees.id, tickets.assigneeId))
+    .leftJoin(deleters, eq(deleters.id, tickets.deletedBy))
+    .where(
+      and(
+        eq(tickets.projectId, projectId),
+        isNotNull(tickets.deletedAt),
+        onlyAssignedTo ? eq(tickets.assigneeId, onlyAssignedTo) : undefined,
+      ),
+    )
+    .orderBy(desc(tickets.deletedAt))
+    .limit(500);
+}
+
 export interface TicketFilters {
   projectId: string;
   /** Set when the member lacks tickets.view_all: only their assigned tickets. */
@@ -132,7 +182,7 @@ export interface TicketFilters {
 
 /** Newest first, keyset-paginated on the per-project number; every filter is in the SQL. */
 export async function listTickets(db: Queryable, f: TicketFilters) {
-  const conditions: (SQL | undefined)[] = [eq(tickets.projectId, f.projectId)];
+  const conditions: (SQL | undefined)[] = [eq(tickets.projectId, f.projectId), isNull(tickets.deletedAt)];
   if (f.onlyAssignedTo) conditions.push(eq(tickets.assigneeId, f.onlyAssignedTo));
   if (f.statuses?.length) conditions.push(sql`${tickets.status} IN ${f.statuses}`);
   if (f.priorities?.length) conditions.push(sql`${tickets.priority} IN ${f.priorities}`);

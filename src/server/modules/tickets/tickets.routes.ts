@@ -14,6 +14,7 @@ import {
   messageSchema,
   ticketSchema,
   ticketSummarySchema,
+  trashedTicketSchema,
   updateTicketBody,
 } from './tickets.schemas.js';
 import * as tickets from './tickets.service.js';
@@ -150,7 +151,8 @@ export function registerTicketRoutes(app: Api, ctx: AppContext) {
     {
       schema: {
         tags: ['tickets'],
-        summary: 'Delete a ticket and its thread (tickets.delete).',
+        summary:
+          'Move a ticket to the trash (tickets.delete): hidden everywhere, restorable for 30 days, then purged; its survey answers stay counted.',
         params: ticketParams,
         response: { 204: z.null(), ...errorResponses },
       },
@@ -161,6 +163,52 @@ export function registerTicketRoutes(app: Api, ctx: AppContext) {
         tickets.deleteTicket(scopeOf(ctx, tx), actor, request.params.ticketId),
       );
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/tickets/:ticketId/restore',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Bring a ticket back from the trash within 30 days of its deletion (tickets.delete).',
+        params: ticketParams,
+        response: { 200: ticketSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      await inTransaction(ctx.db, (tx) =>
+        tickets.restoreTicket(scopeOf(ctx, tx), actor, request.params.ticketId),
+      );
+      return presentTicket(request.params.ticketId, actor);
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:projectId/trash',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary:
+          "The project's deleted tickets, newest deletion first, with when each is purged (tickets.delete).",
+        params: z.object({ projectId: z.uuid() }),
+        response: { 200: z.object({ tickets: z.array(trashedTicketSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      const member = await getMember(ctx.db, actor, request.params.projectId);
+      const rows = await tickets.listTrash(ctx.db, member);
+      return {
+        tickets: rows.map((r) => ({
+          ...presentTicketSummary(r),
+          deletedAt: r.ticket.deletedAt ?? new Date(0),
+          deletedBy:
+            r.ticket.deletedBy && r.deletedByName ? { id: r.ticket.deletedBy, name: r.deletedByName } : null,
+          purgeAt: new Date((r.ticket.deletedAt?.getTime() ?? 0) + tickets.TRASH_DAYS * 86_400_000),
+        })),
+      };
     },
   );
 

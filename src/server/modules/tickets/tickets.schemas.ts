@@ -79,6 +79,12 @@ export const ticketSummarySchema = z.object({
   updatedAt: z.date(),
 });
 
+export const trashedTicketSchema = ticketSummarySchema.extend({
+  deletedAt: z.date(),
+  deletedBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  purgeAt: z.date().describe('When the purge job deletes it for good (30 days after its deletion).'),
+});
+
 export const messageSchema = z.object({
   id: z.uuid(),
   kind: z.enum(['public', 'internal', 'system']),

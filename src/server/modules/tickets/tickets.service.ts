@@ -34,7 +34,7 @@ export async function getTicketAccess(
   db: Queryable,
   actor: StaffActor,
   ticketId: string,
-  options: { lock?: boolean } = {},
+  options: { lock?: boolean; inTrash?: boolean } = {},
 ) {
   const row = await repo.findTicketForUser(db, ticketId, actor.userId, actor.accountId, options);
   if (!row) throw notFound('Ticket');
@@ -220,10 +220,74 @@ export const recordAuditEvent = (
   },
 ) => repo.insertAuditEvent(tx, event);
 
+/** How long a deleted ticket stays in the trash, restorable, before the purge job deletes it. */
+export const TRASH_DAYS = 30;
+const TRASH_MS = TRASH_DAYS * 86_400_000;
+
+/**
+ * Moves the ticket to the trash (tickets.delete): hidden from lists, the inbox and the portal, while
+ * its surveys keep counting. Audited with its actor.
+ */
 export async function deleteTicket(s: Scope, actor: StaffActor, ticketId: string) {
-  const { member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  const { ticket, member, projectKey } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
   requirePermission(member, 'tickets.delete');
-  await repo.deleteTicket(s.tx, ticketId);
+  const now = s.clock.now();
+  await repo.updateTicket(s.tx, ticketId, { deletedAt: now, deletedBy: actor.userId });
+  await recordTrashEvent(s.tx, ticket, actor.userId, AuditEventType.TicketDeleted, projectKey, now);
+}
+
+/** Brings a ticket back from the trash within TRASH_DAYS (tickets.delete); audited with its actor. */
+export async function restoreTicket(s: Scope, actor: StaffActor, ticketId: string) {
+  const access = await getTicketAccess(s.tx, actor, ticketId, { lock: true, inTrash: true });
+  const { ticket, member, projectKey } = access;
+  requirePermission(member, 'tickets.delete');
+  const now = s.clock.now();
+  // Past its time it is as good as purged, even before the job ran.
+  if (!ticket.deletedAt || ticket.deletedAt.getTime() + TRASH_MS <= now.getTime()) throw notFound('Ticket');
+  await repo.updateTicket(s.tx, ticketId, { deletedAt: null, deletedBy: null });
+  await recordTrashEvent(s.tx, ticket, actor.userId, AuditEventType.TicketRestored, projectKey, now);
+}
+
+const recordTrashEvent = (
+  tx: Tx,
+  ticket: repo.TicketRow,
+  actorUserId: string | null,
+  type: (typeof AuditEventType)[keyof typeof AuditEventType],
+  projectKey: string,
+  now: Date,
+) =>
+  repo.insertAuditEvent(tx, {
+    accountId: ticket.accountId,
+    projectId: ticket.projectId,
+    ticketId: ticket.id,
+    actorUserId,
+    type,
+    data: { reference: reference(projectKey, ticket.number) },
+    createdAt: now,
+  });
+
+/** The project's trash (tickets.delete; without tickets.view_all, only tickets assigned to you). */
+export async function listTrash(db: Queryable, member: Member) {
+  requirePermission(member, 'tickets.delete');
+  const onlyAssignedTo = can(member, 'tickets.view_all') ? undefined : member.userId;
+  return repo.listTrashedTickets(db, member.projectId, onlyAssignedTo);
+}
+
+/** The purge job's work: tickets trashed more than TRASH_DAYS ago go for good; each purge is audited. */
+export async function purgeTrash(tx: Tx, now: Date) {
+  const purged = await repo.purgeTrashedTickets(tx, new Date(now.getTime() - TRASH_MS));
+  for (const t of purged) {
+    await repo.insertAuditEvent(tx, {
+      accountId: t.accountId,
+      projectId: t.projectId,
+      ticketId: null,
+      actorUserId: null,
+      type: AuditEventType.TicketPurged,
+      data: { ticketId: t.id, number: t.number },
+      createdAt: now,
+    });
+  }
+  return purged.length;
 }
 
 export async function setWatching(

@@ -160,7 +160,7 @@ export interface CsatReview {
   rating: number;
   comment: string | null;
   agent: Person | null;
-  ticket: { id: string; reference: string; subject: string };
+  ticket: { id: string | null; reference: string; subject: string; deleted: boolean };
   requester: { name: string; email: string };
   submittedAt: IsoDate;
   channel: CsatChannel | null;

@@ -71,9 +71,15 @@ export function ReviewList({ projectId, scope }: { projectId: string; scope: Csa
           <li key={r.surveyId} className={`review rating-${r.rating}`}>
             <div className="review-head">
               <Stars rating={r.rating} />
-              <Link href={paths.ticket(projectId, r.ticket.id)}>
-                {r.ticket.reference} · {r.ticket.subject}
-              </Link>
+              {r.ticket.deleted || !r.ticket.id ? (
+                <span>
+                  {r.ticket.reference} · {r.ticket.subject} <span className="badge">deleted</span>
+                </span>
+              ) : (
+                <Link href={paths.ticket(projectId, r.ticket.id)}>
+                  {r.ticket.reference} · {r.ticket.subject}
+                </Link>
+              )}
             </div>
             {r.comment ? <blockquote>{r.comment}</blockquote> : <p className="muted">No comment.</p>}
             <p className="muted small">
