@@ -90,3 +90,38 @@ export const useSendPortalLink = (ticketId: string) =>
 /** Replaces the portal link: the requester's old link stops working at once. */
 export const useResetPortalLink = (ticketId: string) =>
   useMutation({ mutationFn: () => api<void>(`/tickets/${ticketId}/portal-link`, { method: 'POST' }) });
+
+export interface TrashedTicket extends TicketSummary {
+  deletedAt: string;
+  deletedBy: { id: string; name: string } | null;
+  purgeAt: string;
+}
+
+/** The project's trash: deleted tickets, restorable until their purge date. */
+export const useTrash = (projectId: string) =>
+  useQuery({
+    queryKey: ['trash', projectId],
+    queryFn: () => api<{ tickets: TrashedTicket[] }>(`/projects/${projectId}/trash`),
+  });
+
+export function useDeleteTicket(ticketId: string, projectId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<void>(`/tickets/${ticketId}`, { method: 'DELETE' }),
+    onSuccess: () => {
+      client.invalidateQueries({ queryKey: ['tickets', projectId] });
+      client.invalidateQueries({ queryKey: ['trash', projectId] });
+    },
+  });
+}
+
+export function useRestoreTicket(projectId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (ticketId: string) => api<Ticket>(`/tickets/${ticketId}/restore`, { method: 'POST' }),
+    onSuccess: () => {
+      client.invalidateQueries({ queryKey: ['tickets', projectId] });
+      client.invalidateQueries({ queryKey: ['trash', projectId] });
+    },
+  });
+}

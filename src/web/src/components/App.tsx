@@ -9,6 +9,7 @@ import { ProjectContext, SessionContext, useSession } from '../lib/session';
 import { ThemeContext, useTheme } from '../lib/theme';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Inbox } from './inbox/Inbox';
+import { Trash } from './inbox/Trash';
 import { NotAllowed } from './NotAllowed';
 import { Shell } from './Shell';
 import { SignIn } from './SignIn';
@@ -122,6 +123,9 @@ function ProjectScreens({ project }: { project: Project }) {
         ) : (
           <NotAllowed what="CSAT results" />
         )}
+      </Route>
+      <Route path="/p/:projectId/trash">
+        {has(project, 'tickets.delete') ? <Trash /> : <NotAllowed what="the trash" />}
       </Route>
       <Route path="/p/:projectId/settings/:section?">
         {(params) => <Settings section={params.section} />}

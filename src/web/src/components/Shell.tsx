@@ -43,6 +43,11 @@ export function Shell({ theme, onToggleTheme, children }: Props) {
                 CSAT
               </Link>
             )}
+            {has(project, 'tickets.delete') && (
+              <Link href={paths.trash(project.id)} aria-current={current(paths.trash(project.id))}>
+                Trash
+              </Link>
+            )}
             {canOpenSettings(project) && (
               <Link href={paths.settings(project.id)} aria-current={current(paths.settings(project.id))}>
                 Settings

@@ -3,6 +3,7 @@ export const paths = {
   inbox: (projectId: string, search = '') => `/p/${projectId}/inbox${search ? `?${search}` : ''}`,
   ticket: (projectId: string, ticketId: string) => `/p/${projectId}/tickets/${ticketId}`,
   csat: (projectId: string) => `/p/${projectId}/csat`,
+  trash: (projectId: string) => `/p/${projectId}/trash`,
   settings: (projectId: string, section?: string) =>
     `/p/${projectId}/settings${section ? `/${section}` : ''}`,
   apiTokens: () => '/me/api-tokens',

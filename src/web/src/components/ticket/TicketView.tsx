@@ -7,6 +7,7 @@ import { has } from '../../lib/permissions';
 import { useProject } from '../../lib/session';
 import { PriorityBadge, StatusBadge } from '../Badges';
 import { Composer } from './Composer';
+import { DeleteTicket } from './DeleteTicket';
 import { RequesterPortal } from './RequesterPortal';
 import { Thread } from './Thread';
 import { TicketControls } from './TicketControls';
@@ -57,6 +58,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           <TicketControls ticket={ticket} />
           <Watchers ticket={ticket} />
           <RequesterPortal ticket={ticket} />
+          {ticket.abilities.delete && <DeleteTicket ticketId={ticket.id} />}
           {has(project, 'csat.view') && <TicketCsat ticketId={ticket.id} />}
         </aside>
       </div>
