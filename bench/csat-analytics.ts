@@ -130,7 +130,7 @@ async function runSize(admin: pg.ClientConfig, surveys: number): Promise<SizeRes
     await migrateDatabase(db);
     const ctx = buildContext(db);
     const tenant = await inTransaction(db, (tx) =>
-      createAccount(tx, ctx.clock, {
+      createAccount(tx, ctx.clock, ctx.config.passwordCost, {
         accountName: 'Bench Corp',
         projectName: 'Support',
         projectKey: 'BENCH',

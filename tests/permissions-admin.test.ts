@@ -180,6 +180,8 @@ describe('roles', () => {
   });
 });
 
+const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a', 'hex');
+
 describe('projects and account settings', () => {
   const projectsOf = async (as: Staff) => (await call(as, 'GET', '/api/v1/projects')).json().projects;
   const projectName = async (projectId = tenant.projectId) =>
@@ -226,29 +228,37 @@ describe('projects and account settings', () => {
     expect(created?.role.kind).toBe('owner');
   });
 
-  it('changing the account needs settings.manage', async () => {
-    const [denied, allowed] = [await member(allBut('settings.manage')), await member(['settings.manage'])];
+  it('changing the account needs the account owner, not settings.manage in a project', async () => {
+    const [staff, admin] = [
+      await member(allBut('settings.manage')),
+      await buildMember(t, tenant, { role: 'admin' }),
+    ];
     const before = await account();
-    expectForbidden(await call(denied, 'PATCH', '/api/v1/account', { name: 'Refused' }));
+    for (const denied of [staff, admin]) {
+      expectForbidden(await call(denied, 'PATCH', '/api/v1/account', { name: 'Refused' }));
+      const me = (await call(denied, 'GET', '/api/v1/me')).json();
+      expect(me.account.abilities).toEqual({ update: false, viewOutgoingMail: false });
+    }
     expect(await account()).toEqual(before);
     const payload = { name: 'Renamed account', timezone: 'Europe/Paris' };
-    const res = await call(allowed, 'PATCH', '/api/v1/account', payload);
+    const res = await call(tenant.owner, 'PATCH', '/api/v1/account', payload);
     expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().abilities).toEqual({ update: true, viewOutgoingMail: true });
     expect(await account()).toMatchObject(payload);
   });
 
-  it('uploading and removing the logo needs settings.manage', async () => {
-    const [denied, allowed] = [await member(allBut('settings.manage')), await member(['settings.manage'])];
-    const first = Buffer.from('first logo');
-    expectForbidden(await putLogo(denied, first));
+  it('uploading and removing the logo needs the account owner, not settings.manage in a project', async () => {
+    const admin = await buildMember(t, tenant, { role: 'admin' });
+    const first = Buffer.concat([PNG_SIGNATURE, Buffer.from('first logo')]);
+    expectForbidden(await putLogo(admin, first));
     expect((await logo()).statusCode).toBe(404);
-    expect((await putLogo(allowed, first)).statusCode).toBe(204);
+    expect((await putLogo(tenant.owner, first)).statusCode).toBe(204);
     expect((await logo()).rawPayload).toEqual(first);
 
-    expectForbidden(await putLogo(denied, Buffer.from('second logo')));
-    expectForbidden(await call(denied, 'DELETE', '/api/v1/account/logo'));
+    expectForbidden(await putLogo(admin, Buffer.concat([PNG_SIGNATURE, Buffer.from('second logo')])));
+    expectForbidden(await call(admin, 'DELETE', '/api/v1/account/logo'));
     expect((await logo()).rawPayload).toEqual(first);
-    expect((await call(allowed, 'DELETE', '/api/v1/account/logo')).statusCode).toBe(204);
+    expect((await call(tenant.owner, 'DELETE', '/api/v1/account/logo')).statusCode).toBe(204);
     expect((await logo()).statusCode).toBe(404);
   });
 });

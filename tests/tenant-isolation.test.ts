@@ -24,6 +24,8 @@ const expectError = (res: Res, status: number, code: string) => {
   expect(res.statusCode, res.body).toBe(status);
   expect(JSON.parse(res.body).error.code).toBe(code);
 };
+/** A PNG (by its signature) that carries this text. */
+const pngOf = (text: string) => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from(text)]);
 const putLogo = (as: Staff, payload: Buffer) =>
   t.app.inject({
     method: 'PUT',
@@ -67,7 +69,7 @@ beforeAll(async () => {
     permissions: ['tickets.view_all'],
   });
   aRoleId = role.json().id;
-  expect((await putLogo(a.owner, Buffer.from('logo of A'))).statusCode).toBe(204);
+  expect((await putLogo(a.owner, pngOf('logo of A'))).statusCode).toBe(204);
   aTokenId = (await call(a.owner, 'GET', '/api/v1/me/api-tokens')).json().tokens[0].id;
 });
 
@@ -155,10 +157,10 @@ describe("account-wide settings stay each account's own", () => {
       timezone: 'Asia/Tokyo',
     });
     expect(renamed.json()).toMatchObject({ id: b.accountId, name: 'B renamed' });
-    expect((await putLogo(b.owner, Buffer.from('logo of B'))).statusCode).toBe(204);
-    expect((await logoOf(a)).rawPayload.toString()).toBe('logo of A');
+    expect((await putLogo(b.owner, pngOf('logo of B'))).statusCode).toBe(204);
+    expect((await logoOf(a)).rawPayload).toEqual(pngOf('logo of A'));
     expect((await call(b.owner, 'DELETE', '/api/v1/account/logo')).statusCode).toBe(204);
-    expect((await logoOf(a)).rawPayload.toString()).toBe('logo of A');
+    expect((await logoOf(a)).rawPayload).toEqual(pngOf('logo of A'));
     expect((await logoOf(b)).statusCode).toBe(404);
     expect((await call(a.owner, 'GET', '/api/v1/me')).json().account).toEqual(aBefore);
   });

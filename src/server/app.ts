@@ -3,7 +3,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -16,9 +16,10 @@ import { registerAssets } from './assets.js';
 import type { Config } from './config.js';
 import { AppError, type ErrorCode, errorStatus } from './lib/errors.js';
 import { parseFormBody } from './lib/http.js';
+import { logSerializers } from './lib/log.js';
 import { registerAccountRoutes } from './modules/accounts/index.js';
 import { registerAnalyticsRoutes } from './modules/analytics/index.js';
-import { registerAuthRoutes } from './modules/auth/index.js';
+import { registerAuthRoutes, registerPasswordRoutes, registerSessionRoutes } from './modules/auth/index.js';
 import { registerCsatRoutes } from './modules/csat/index.js';
 import { registerMailRoutes } from './modules/mail/index.js';
 import { registerMemberRoutes } from './modules/members/index.js';
@@ -32,10 +33,19 @@ import { registerStaffApp } from './staff-app.js';
 /** One megabyte: a 10,000-character message fits many times; anything larger is refused with 413. */
 const BODY_LIMIT = 1024 * 1024;
 
+/** Where and how much to log; `stream` lets tests read what was logged. */
+export interface LogOptions {
+  level: string;
+  stream?: { write(line: string): void };
+}
+
 /** Builds the HTTP app from the modules. It does not listen: main.ts and the tests do that. */
-export async function buildApp(ctx: AppContext, options: { logger?: boolean | object } = {}) {
+export async function buildApp(ctx: AppContext, options: { logger?: LogOptions } = {}) {
+  const logger: FastifyServerOptions['logger'] = options.logger
+    ? { ...options.logger, serializers: logSerializers }
+    : false;
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger,
     bodyLimit: BODY_LIMIT,
     trustProxy: toFastifyTrustProxy(ctx.config.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
@@ -82,6 +92,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
   await app.register(async (plugin) => {
     const api = plugin.withTypeProvider<ZodTypeProvider>();
     registerAuthRoutes(api, ctx);
+    registerPasswordRoutes(api, ctx);
+    registerSessionRoutes(api, ctx);
     registerAccountRoutes(api, ctx);
     registerMemberRoutes(api, ctx);
     registerTicketRoutes(api, ctx);

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { PASSWORD_COST, type PasswordCost } from './lib/tokens.js';
 
 /** Names proxy-addr (Fastify's trustProxy) understands for whole address ranges. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -103,6 +104,11 @@ export type Config = {
   deliveryConcurrency: number;
   /** How long one send may take before it is abandoned, its connection closed, and retried later. */
   deliveryTimeoutSeconds: number;
+  /**
+   * scrypt parameters of new password hashes. Always PASSWORD_COST from the environment; only the
+   * test harness sets a cheaper one, so the suite stays fast.
+   */
+  passwordCost: PasswordCost;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -133,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM ?? `clearline@${new URL(publicUrl).hostname}`,
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     deliveryTimeoutSeconds: e.DELIVERY_TIMEOUT_SECONDS,
+    passwordCost: PASSWORD_COST,
   };
 }

@@ -3,6 +3,7 @@ import { onTicketStatusChanged } from './modules/csat/index.js';
 import { registerDeliveryChannel } from './modules/delivery/index.js';
 import {
   mailChannel,
+  queuePasswordResetMail,
   queuePortalLinkMail,
   queueReplyMail,
   queueSignInMail,
@@ -31,5 +32,6 @@ export function subscribeAll(bus: EventBus): EventBus {
   bus.subscribe('staff_notification.created', queueStaffNotificationMail);
   bus.subscribe('customer.sign_in_link_created', queueSignInMail);
   bus.subscribe('portal.link_send_requested', queuePortalLinkMail);
+  bus.subscribe('auth.password_reset_requested', queuePasswordResetMail);
   return bus;
 }

@@ -44,3 +44,16 @@ export const PERMISSIONS = [
   'settings.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * Account-wide permissions, held through the user's account role rather than a project role: an
+ * Admin of one project must not rebrand the others or read every customer's kept mail.
+ */
+export const ACCOUNT_PERMISSIONS = ['account.manage'] as const;
+export type AccountPermission = (typeof ACCOUNT_PERMISSIONS)[number];
+export const ACCOUNT_ROLES = ['owner', 'member'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+export const ACCOUNT_ROLE_PERMISSIONS: Record<AccountRole, readonly AccountPermission[]> = {
+  owner: ['account.manage'],
+  member: [],
+};

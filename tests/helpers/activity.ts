@@ -6,7 +6,7 @@ import { signInCustomer, solveCaptcha } from './portal.js';
 
 /**
  * A day of help desk work through the API, so that every tenant table gets rows: a member with a
- * custom role, a staff sign-in, a watched and assigned ticket with a reply, a note and the
+ * custom role, a staff sign-in and password reset request, a watched and assigned ticket with a reply, a note and the
  * requester's answer on the portal, CSAT settings, a resolution whose survey the customer answers,
  * and a customer signed in to the portal home. Returns the ticket and the member.
  */
@@ -23,6 +23,12 @@ export async function recordActivity(t: TestApp, tenant: Tenant) {
     payload: { email: agent.email, password: 'member-password' },
   });
   expect(signIn.statusCode, signIn.body).toBe(200);
+  const reset = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/password-reset',
+    payload: { email: agent.email },
+  });
+  expect(reset.statusCode, reset.body).toBe(202);
 
   const requester = { email: `casey-${tenant.projectId.slice(0, 8)}@example.com`, name: 'Casey' };
   const ticket = await buildTicket(t, tenant, { requester, tags: ['printer'] });

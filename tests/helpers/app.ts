@@ -15,6 +15,8 @@ import { withDatabase } from '../global-setup.js';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
+export const TEST_PASSWORD_COST = { N: 1024, r: 8, p: 1 };
+
 /**
  * An app on a fresh database of its own (cloned from the migrated template), with a clock the
  * test can move. Closed and dropped after the file's tests. `config` overrides settings (smtpUrl…).
@@ -32,6 +34,8 @@ export async function createTestApp(config: Partial<Config> = {}) {
     jobs,
     config: {
       ...loadConfig({ RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'silent', CAPTCHA_MAX_NUMBER: '20' }),
+      // A cheap scrypt keeps the suite fast; production always uses PASSWORD_COST.
+      passwordCost: TEST_PASSWORD_COST,
       ...config,
     },
     databaseMode: inject('databaseMode'),

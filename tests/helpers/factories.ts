@@ -36,7 +36,7 @@ export async function buildAccount(
 ): Promise<Tenant> {
   const email = `owner-${unique()}@example.com`;
   const result = await inTransaction(t.db, (tx) =>
-    createAccount(tx, t.clock, {
+    createAccount(tx, t.clock, t.ctx.config.passwordCost, {
       accountName: overrides.name ?? `Account ${unique()}`,
       projectName: 'Support',
       projectKey: overrides.projectKey ?? 'SUP',

@@ -32,12 +32,16 @@ export const errorStatus = {
   INVITATION_NOT_FAILED: 409,
   /** The ticket is closed: requesters cannot reply to it any more. */
   TICKET_CLOSED: 409,
+  /** A password reset link that is forged, used, revoked by a password change, or older than 30 minutes. */
+  RESET_LINK_INVALID: 400,
   /** First-run setup already happened. */
   SETUP_DONE: 409,
   /** The body is larger than the server accepts. */
   PAYLOAD_TOO_LARGE: 413,
   /** The body's content type is not accepted. */
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** An uploaded image's bytes are not a PNG, JPEG, WebP or GIF, whatever its declared type. */
+  NOT_AN_IMAGE: 415,
   /** Too many sign-in failures for this email from this client address; `details.retryAfterSeconds`. */
   ACCOUNT_LOCKED: 429,
   /** Many sign-in failures for this email from several addresses: checks are spaced out; `details.retryAfterSeconds`. */

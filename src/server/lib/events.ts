@@ -56,6 +56,12 @@ export interface DomainEvents {
     projectId: string;
     at: Date;
   };
+  /** A staff member asked for a password reset link (the mail goes out from here). */
+  'auth.password_reset_requested': {
+    resetId: string;
+    userId: string;
+    at: Date;
+  };
   /** A message was added to a ticket's thread (system messages excluded). */
   'message.created': {
     ticketId: string;

@@ -37,6 +37,10 @@ export const users = pgTable(
     email: text().notNull(),
     name: text().notNull(),
     passwordHash: text().notNull(),
+    /** owner: holds the account-wide permissions (the person who set the account up); member: none. */
+    accountRole: text({ enum: ['owner', 'member'] })
+      .notNull()
+      .default('member'),
     createdAt: timestamptz().notNull(),
   },
   // One staff identity per email across the instance: sign-in is by email alone.
@@ -63,13 +67,38 @@ export const sessions = pgTable(
     accountId: uuid()
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** Names the session in the sessions list (the token hash never leaves the server). */
+    id: uuid().notNull().defaultRandom().unique(),
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: timestamptz().notNull(),
     expiresAt: timestamptz().notNull(),
+    /** Updated at most once a minute, so reads do not all turn into writes. */
+    lastSeenAt: timestamptz(),
+    userAgent: text(),
+    ipAddress: text(),
   },
   (t) => [index().on(t.userId)],
+);
+
+/** Single-use password reset links; the link is derived from the id (HMAC), never stored. */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamptz().notNull(),
+    expiresAt: timestamptz().notNull(),
+    /** Set when used, or when the password changed otherwise: either way the link is dead. */
+    usedAt: timestamptz(),
+  },
+  (t) => [index().on(t.userId, t.createdAt)],
 );
 
 export const apiTokens = pgTable(

@@ -80,7 +80,13 @@ export async function deleteProject(tx: Tx, projectId: string) {
 
 export async function findUser(db: Queryable, userId: string) {
   const [row] = await db
-    .select({ id: users.id, name: users.name, email: users.email, accountId: users.accountId })
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      accountId: users.accountId,
+      accountRole: users.accountRole,
+    })
     .from(users)
     .where(eq(users.id, userId));
   return row ?? null;

@@ -5,7 +5,7 @@ import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { type Api, errorResponses, setSessionCookie, text } from '../../lib/http.js';
-import { authenticate, createSession, SESSION_COOKIE } from '../auth/index.js';
+import { authenticate, createSession, SESSION_COOKIE, sessionClientOf } from '../auth/index.js';
 import { getMember, listMemberships } from '../members/index.js';
 import {
   accountSchema,
@@ -65,7 +65,9 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const result = await inTransaction(ctx.db, (tx) => accounts.setupInstance(tx, ctx.clock, request.body));
+      const result = await inTransaction(ctx.db, (tx) =>
+        accounts.setupInstance(tx, ctx.clock, ctx.config.passwordCost, request.body),
+      );
       return reply.status(201).send(result);
     },
   );
@@ -87,8 +89,8 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
     }
     try {
       const session = await inTransaction(ctx.db, async (tx) => {
-        const result = await accounts.setupInstance(tx, ctx.clock, parsed.data);
-        return createSession(tx, ctx.clock, result, ctx.config.sessionDays);
+        const result = await accounts.setupInstance(tx, ctx.clock, ctx.config.passwordCost, parsed.data);
+        return createSession(tx, ctx.clock, result, ctx.config.sessionDays, sessionClientOf(request));
       });
       setSessionCookie(reply, request, SESSION_COOKIE, session);
       return reply.redirect('/', 303);
@@ -104,7 +106,8 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
     {
       schema: {
         tags: ['account'],
-        summary: 'You, your account, and your projects with your permissions in each.',
+        summary:
+          'You, your account with your account-wide abilities, your projects with your permissions in each, and whether mail is delivered.',
         response: { 200: meSchema, ...errorResponses },
       },
     },
@@ -117,9 +120,10 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
       ]);
       if (!user) throw new AppError('UNAUTHENTICATED', 'Sign in again.');
       return {
-        user: { id: user.id, name: user.name, email: user.email },
+        user: { id: user.id, name: user.name, email: user.email, accountRole: user.accountRole },
         account,
         projects: memberships.map(presentProject),
+        mailDelivery: ctx.config.smtpUrl ? ('smtp' as const) : ('kept' as const),
       };
     },
   );
@@ -129,7 +133,8 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
     {
       schema: {
         tags: ['account'],
-        summary: "Change the account's name or time zone (settings.manage in one of its projects).",
+        summary:
+          "Change the account's name or time zone (the account-wide account.manage permission: the account owner).",
         body: updateAccountBody,
         response: { 200: accountSchema, ...errorResponses },
       },
@@ -151,7 +156,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
       {
         schema: {
           tags: ['account'],
-          summary: `Upload the account logo as the raw body (${LOGO_TYPES.join(', ')}; at most 512 KiB).`,
+          summary: `Upload the account logo as the raw body (${LOGO_TYPES.join(', ')}; at most 512 KiB; account.manage). The bytes must be one of these images (else 415 NOT_AN_IMAGE).`,
           response: { 204: z.null(), ...errorResponses },
         },
       },
@@ -166,7 +171,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the logo as ${LOGO_TYPES.join(', ')}.`);
         }
         const data = request.body;
-        await inTransaction(ctx.db, (tx) => accounts.setAccountLogo(tx, actor, { data, contentType }));
+        await inTransaction(ctx.db, (tx) => accounts.setAccountLogo(tx, actor, data));
         return reply.status(204).send(null);
       },
     );
@@ -177,7 +182,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
     {
       schema: {
         tags: ['account'],
-        summary: 'Remove the account logo.',
+        summary: 'Remove the account logo (account.manage).',
         response: { 204: z.null(), ...errorResponses },
       },
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_ROLES } from '../../../shared/tickets.js';
 import { nonEmptyPatch, text } from '../../lib/http.js';
 import { permissionSchema, roleKindSchema } from '../members/members.schemas.js';
 
@@ -40,6 +41,11 @@ export const accountSchema = z.object({
   name: z.string(),
   timezone: z.string(),
   hasLogo: z.boolean(),
+  abilities: z
+    .object({ update: z.boolean(), viewOutgoingMail: z.boolean() })
+    .describe(
+      'Both come from the account-wide "account.manage" permission, held by the account owner only (not by project roles).',
+    ),
 });
 
 export const updateAccountBody = nonEmptyPatch(
@@ -59,7 +65,19 @@ export const projectSchema = z.object({
 });
 
 export const meSchema = z.object({
-  user: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+  user: z.object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    accountRole: z
+      .enum(ACCOUNT_ROLES)
+      .describe('owner: holds the account-wide permissions (account.manage); member: none.'),
+  }),
   account: accountSchema,
   projects: z.array(projectSchema),
+  mailDelivery: z
+    .enum(['kept', 'smtp'])
+    .describe(
+      'kept: no SMTP server is configured, mails are not delivered (demo mode); smtp: they are sent.',
+    ),
 });

@@ -1,13 +1,16 @@
 import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
+import type { PasswordCost } from '../../lib/tokens.js';
 import { createApiToken, type StaffActor } from '../auth/index.js';
 import {
   addOwner,
   createBuiltInRoles,
   createStaffUser,
+  getAccountMember,
   listMemberships,
   type Member,
+  requireAccountPermission,
   requirePermission,
 } from '../members/index.js';
 import * as repo from './accounts.repo.js';
@@ -34,26 +37,30 @@ export interface SetupInput {
 }
 
 /** First run: the account, its first project with built-in roles, the owner, and an API token. */
-export async function setupInstance(tx: Tx, clock: Clock, input: SetupInput) {
+export async function setupInstance(tx: Tx, clock: Clock, cost: PasswordCost, input: SetupInput) {
   await repo.lockSetup(tx);
   if (await repo.hasAnyAccount(tx))
     throw new AppError('SETUP_DONE', 'Clearline is already set up; sign in instead.');
-  return createAccount(tx, clock, input);
+  return createAccount(tx, clock, cost, input);
 }
 
-/** An account with its first project and owner. Setup uses it once; tests build tenants with it. */
-export async function createAccount(tx: Tx, clock: Clock, input: SetupInput) {
+/**
+ * An account with its first project and its owner, who holds the account-wide permissions. Setup
+ * uses it once; tests build tenants with it.
+ */
+export async function createAccount(tx: Tx, clock: Clock, cost: PasswordCost, input: SetupInput) {
   const now = clock.now();
   const account = await repo.insertAccount(tx, {
     name: input.accountName,
     timezone: input.timezone ?? 'UTC',
     createdAt: now,
   });
-  const user = await createStaffUser(tx, clock, {
+  const user = await createStaffUser(tx, clock, cost, {
     accountId: account.id,
     email: input.email,
     name: input.name,
     password: input.password,
+    accountRole: 'owner',
   });
   const project = await createProjectFor(tx, clock, account.id, user.id, input.projectName, input.projectKey);
   const token = await createApiToken(
@@ -87,20 +94,31 @@ async function createProjectFor(
 /** The first account's name, or null while setup has not run. */
 export const getInstanceName = (db: Queryable) => repo.findFirstAccountName(db);
 
-/** Account-wide settings belong to whoever may manage settings in at least one of its projects. */
-async function assertAccountAdmin(db: Queryable, actor: StaffActor) {
+/** A project is added by whoever may manage settings in at least one of the account's projects. */
+async function assertMayCreateProject(db: Queryable, actor: StaffActor) {
   const memberships = await listMemberships(db, actor);
   if (!memberships.some((m) => m.permissions.includes('settings.manage'))) {
-    throw forbidden(
-      'Changing account settings needs the "settings.manage" permission in one of its projects.',
-    );
+    throw forbidden('Creating a project needs the "settings.manage" permission in one of its projects.');
   }
 }
 
+/**
+ * Name, logo and time zone brand every project's portal and mails: they need the account-wide
+ * `account.manage` (the account owner), not settings.manage in one project.
+ */
+async function assertAccountManager(db: Queryable, actor: StaffActor) {
+  requireAccountPermission(await getAccountMember(db, actor), 'account.manage');
+}
+
+/** The account, with what the actor may do with it. */
 export async function getAccount(db: Queryable, actor: StaffActor) {
-  const account = await repo.findAccount(db, actor.accountId);
+  const [account, member] = await Promise.all([
+    repo.findAccount(db, actor.accountId),
+    getAccountMember(db, actor),
+  ]);
   if (!account) throw notFound('Account');
-  return account;
+  const manage = member.permissions.has('account.manage');
+  return { ...account, abilities: { update: manage, viewOutgoingMail: manage } };
 }
 
 export async function updateAccount(
@@ -108,7 +126,7 @@ export async function updateAccount(
   actor: StaffActor,
   input: { name?: string | undefined; timezone?: string | undefined },
 ) {
-  await assertAccountAdmin(tx, actor);
+  await assertAccountManager(tx, actor);
   await repo.updateAccount(tx, actor.accountId, {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.timezone !== undefined && { timezone: input.timezone }),
@@ -116,16 +134,32 @@ export async function updateAccount(
   return getAccount(tx, actor);
 }
 
-export async function setAccountLogo(
-  tx: Tx,
-  actor: StaffActor,
-  logo: { data: Buffer; contentType: string } | null,
-) {
-  await assertAccountAdmin(tx, actor);
-  await repo.updateAccount(tx, actor.accountId, {
-    logo: logo?.data ?? null,
-    logoContentType: logo?.contentType ?? null,
-  });
+const IMAGE_SIGNATURES: { type: string; matches: (b: Buffer) => boolean }[] = [
+  { type: 'image/png', matches: (b) => b.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex')) },
+  { type: 'image/jpeg', matches: (b) => b.subarray(0, 3).equals(Buffer.from('ffd8ff', 'hex')) },
+  { type: 'image/gif', matches: (b) => /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1')) },
+  {
+    type: 'image/webp',
+    matches: (b) =>
+      b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
+];
+
+/** The image type the bytes themselves say (magic numbers), or null: the declared type is not trusted. */
+export const detectImageType = (data: Buffer): string | null =>
+  IMAGE_SIGNATURES.find((s) => s.matches(data))?.type ?? null;
+
+/**
+ * Stores the logo under the type its bytes show, so that the public logo URL never serves
+ * something else (HTML, SVG with scripts) under an image's name.
+ */
+export async function setAccountLogo(tx: Tx, actor: StaffActor, data: Buffer | null) {
+  await assertAccountManager(tx, actor);
+  const contentType = data && detectImageType(data);
+  if (data && !contentType) {
+    throw new AppError('NOT_AN_IMAGE', 'The logo must be a PNG, JPEG, WebP or GIF image.');
+  }
+  await repo.updateAccount(tx, actor.accountId, { logo: data, logoContentType: contentType });
 }
 
 /** The logo's public path (it brands the portal, survey pages and mails), or null without a logo. */
@@ -146,7 +180,7 @@ export async function createProject(
   actor: StaffActor,
   input: { name: string; key?: string | undefined },
 ) {
-  await assertAccountAdmin(tx, actor);
+  await assertMayCreateProject(tx, actor);
   return createProjectFor(tx, clock, actor.accountId, actor.userId, input.name, input.key);
 }
 

@@ -72,8 +72,19 @@ describe('setup through the API', () => {
 
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(result.token) });
     expect(me.statusCode, me.body).toBe(200);
-    expect(me.json().user).toEqual({ id: result.userId, name: 'Olive Owner', email: 'olive@acme.example' });
-    expect(me.json().account).toMatchObject({ id: result.accountId, name: 'Acme Corp', timezone: 'UTC' });
+    // The person who sets the account up is its owner, with the account-wide permissions.
+    expect(me.json().user).toEqual({
+      id: result.userId,
+      name: 'Olive Owner',
+      email: 'olive@acme.example',
+      accountRole: 'owner',
+    });
+    expect(me.json().account).toMatchObject({
+      id: result.accountId,
+      name: 'Acme Corp',
+      timezone: 'UTC',
+      abilities: { update: true, viewOutgoingMail: true },
+    });
     expect(me.json().projects).toEqual([
       expect.objectContaining({
         id: result.projectId,

@@ -1,6 +1,6 @@
-import { and, count, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
-import { apiTokens, loginAttempts, sessions, users } from '../../db/schema/index.js';
+import { apiTokens, loginAttempts, passwordResets, sessions, users } from '../../db/schema/index.js';
 
 export async function findUserByEmail(db: Queryable, email: string) {
   const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
@@ -65,7 +65,7 @@ export async function deleteSession(tx: Tx, tokenHash: string) {
 
 export async function findUserBySession(db: Queryable, tokenHash: string, now: Date) {
   const [row] = await db
-    .select({ id: users.id, accountId: users.accountId })
+    .select({ id: users.id, accountId: users.accountId, sessionId: sessions.id })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
@@ -128,7 +128,7 @@ export async function revokeApiToken(tx: Tx, userId: string, tokenId: string, no
   return rows.length > 0;
 }
 
-/** Sign-ins that ended, and sign-in attempts too old to count towards a lockout. */
+/** Sign-ins that ended, sign-in attempts too old to count towards a lockout, and expired reset links. */
 export async function deleteExpiredSignIns(db: Queryable, now: Date, attemptsBefore: Date) {
   const ended = await db
     .delete(sessions)
@@ -138,5 +138,102 @@ export async function deleteExpiredSignIns(db: Queryable, now: Date, attemptsBef
     .delete(loginAttempts)
     .where(lt(loginAttempts.at, attemptsBefore))
     .returning({ id: loginAttempts.id });
-  return ended.length + attempts.length;
+  const resets = await db
+    .delete(passwordResets)
+    .where(lt(passwordResets.expiresAt, now))
+    .returning({ id: passwordResets.id });
+  return ended.length + attempts.length + resets.length;
+}
+
+/** Records use at most once a minute per session, like API tokens. */
+export async function touchSession(db: Queryable, sessionId: string, now: Date) {
+  await db
+    .update(sessions)
+    .set({ lastSeenAt: now })
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        or(isNull(sessions.lastSeenAt), lt(sessions.lastSeenAt, new Date(now.getTime() - 60_000))),
+      ),
+    );
+}
+
+export async function listSessions(db: Queryable, userId: string, now: Date) {
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      userAgent: sessions.userAgent,
+      ipAddress: sessions.ipAddress,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt));
+}
+
+/** Ends the user's sessions, all of them or one (`only`), or all but one (`except`). */
+export async function deleteSessions(
+  tx: Tx,
+  userId: string,
+  which: { only?: string | undefined; except?: string | undefined } = {},
+) {
+  const rows = await tx
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        which.only ? eq(sessions.id, which.only) : undefined,
+        which.except ? ne(sessions.id, which.except) : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return rows.length;
+}
+
+/** The user row, locked: password changes and reset requests for one user run one at a time. */
+export async function lockUser(tx: Tx, userId: string) {
+  const [row] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+  return row ?? null;
+}
+
+export async function updatePasswordHash(tx: Tx, userId: string, passwordHash: string) {
+  await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+}
+
+export async function countPasswordResetsSince(db: Queryable, userId: string, since: Date) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(passwordResets)
+    .where(and(eq(passwordResets.userId, userId), gt(passwordResets.createdAt, since)));
+  return row?.n ?? 0;
+}
+
+export async function insertPasswordReset(tx: Tx, values: typeof passwordResets.$inferInsert) {
+  const [row] = await tx.insert(passwordResets).values(values).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+export async function lockPasswordReset(tx: Tx, resetId: string) {
+  const [row] = await tx.select().from(passwordResets).where(eq(passwordResets.id, resetId)).for('update');
+  return row ?? null;
+}
+
+export async function findPasswordReset(db: Queryable, resetId: string) {
+  const [row] = await db
+    .select({ reset: passwordResets, userName: users.name })
+    .from(passwordResets)
+    .innerJoin(users, eq(users.id, passwordResets.userId))
+    .where(eq(passwordResets.id, resetId));
+  return row ?? null;
+}
+
+/** Kills every open reset link of the user: used, or made pointless by a new password. */
+export async function closePasswordResets(tx: Tx, userId: string, now: Date) {
+  await tx
+    .update(passwordResets)
+    .set({ usedAt: now })
+    .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
 }

@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { type Api, errorResponses, setSessionCookie, uuidParam } from '../../lib/http.js';
 import { apiTokenSchema, createApiTokenBody, createdApiToken, signInBody } from './auth.schemas.js';
 import * as auth from './auth.service.js';
+import { rehashIfOutdated } from './password.service.js';
 
 export const SESSION_COOKIE = 'clearline_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -47,21 +48,33 @@ export async function assertNotStaffOf(ctx: AppContext, request: FastifyRequest,
   }
 }
 
-/** Refuses a cookie-authenticated write sent from another site (SameSite=Lax is the first defence). */
+const originOf = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Refuses a cookie-authenticated write sent from another site (SameSite=Lax is the first defence).
+ * Scheme, host and port must all match: https://host:3000 is another origin than http://host:3000.
+ */
 export function assertSameOrigin(request: FastifyRequest) {
   const origin = request.headers.origin;
   if (origin === undefined) return;
-  let host: string | null = null;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    // An unparsable origin is refused below.
-  }
-  // request.host honours X-Forwarded-Host only when TRUST_PROXY is on.
-  if (host !== request.host) {
+  // request.protocol and request.host honour X-Forwarded-Proto and -Host only when TRUST_PROXY is on.
+  const ours = originOf(`${request.protocol}://${request.host}`);
+  if (ours === null || originOf(origin) !== ours) {
     throw new AppError('BAD_ORIGIN', 'This request came from another site and was refused.');
   }
 }
+
+/** What a session remembers of where it was opened, for its owner's list of sessions. */
+export const sessionClientOf = (request: FastifyRequest): auth.SessionClient => ({
+  userAgent: request.headers['user-agent'],
+  ipAddress: request.ip,
+});
 
 export function registerAuthRoutes(app: Api, ctx: AppContext) {
   app.post(
@@ -78,19 +91,21 @@ export function registerAuthRoutes(app: Api, ctx: AppContext) {
     },
     async (request, reply) => {
       const { email, password } = request.body;
+      const cost = ctx.config.passwordCost;
       const result = await inTransaction(ctx.db, async (tx) => {
-        const user = await auth.attemptSignIn(tx, ctx.clock, { email, password, clientAddress: request.ip });
-        return user
-          ? {
-              user,
-              session: await auth.createSession(
-                tx,
-                ctx.clock,
-                { userId: user.id, accountId: user.accountId },
-                ctx.config.sessionDays,
-              ),
-            }
-          : null;
+        const user = await auth.attemptSignIn(tx, ctx.clock, cost, {
+          email,
+          password,
+          clientAddress: request.ip,
+        });
+        if (!user) return null;
+        await rehashIfOutdated(tx, cost, user, password);
+        const staff = { userId: user.id, accountId: user.accountId };
+        const days = ctx.config.sessionDays;
+        return {
+          user,
+          session: await auth.createSession(tx, ctx.clock, staff, days, sessionClientOf(request)),
+        };
       });
       if (!result) throw new AppError('UNAUTHENTICATED', 'The email or password is incorrect.');
       setSessionCookie(reply, request, SESSION_COOKIE, result.session);
@@ -100,9 +115,17 @@ export function registerAuthRoutes(app: Api, ctx: AppContext) {
 
   app.post(
     '/api/v1/auth/sign-out',
-    { schema: { tags: ['auth'], summary: 'End the current session.', response: { 204: z.null() } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End the current session (refused from another origin: 403 BAD_ORIGIN).',
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
+      // Another site must not sign you out either.
+      if (token) assertSameOrigin(request);
       if (token) await inTransaction(ctx.db, (tx) => auth.endSession(tx, token));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);

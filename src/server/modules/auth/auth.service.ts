@@ -1,7 +1,13 @@
 import type { Database, Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
-import { dummyPasswordHash, generateSecret, hashSecret, verifyPassword } from '../../lib/tokens.js';
+import {
+  dummyPasswordHash,
+  generateSecret,
+  hashSecret,
+  type PasswordCost,
+  verifyPassword,
+} from '../../lib/tokens.js';
 import * as repo from './auth.repo.js';
 
 /** A signed-in staff member. Requesters are a different kind of actor with their own links. */
@@ -10,6 +16,8 @@ export interface StaffActor {
   userId: string;
   accountId: string;
   via: 'session' | 'token';
+  /** The session signed in with (via: 'session'), so that it can be told apart from the others. */
+  sessionId?: string;
 }
 
 export const LOCKOUT_ATTEMPTS = 5;
@@ -59,6 +67,7 @@ async function assertSignInAllowed(db: Queryable, email: string, clientAddress: 
 export async function attemptSignIn(
   tx: Tx,
   clock: Clock,
+  cost: PasswordCost,
   credentials: { email: string; password: string; clientAddress: string },
 ) {
   const { email, password, clientAddress } = credentials;
@@ -67,7 +76,7 @@ export async function attemptSignIn(
   await assertSignInAllowed(tx, email, clientAddress, now);
   const user = await repo.findUserByEmail(tx, email);
   // Unknown emails cost the same scrypt time as known ones.
-  const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash);
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(cost)));
   await repo.insertLoginAttempt(tx, { email, clientAddress, succeeded: ok && user !== null, at: now });
   return ok && user ? user : null;
 }
@@ -75,7 +84,19 @@ export async function attemptSignIn(
 /** Who a session or API token is for: the user and their account. */
 export type StaffIdentity = Pick<StaffActor, 'userId' | 'accountId'>;
 
-export async function createSession(tx: Tx, clock: Clock, staff: StaffIdentity, days: number) {
+/** Where a session was opened from, shown in its owner's list of sessions. */
+export interface SessionClient {
+  userAgent: string | undefined;
+  ipAddress: string;
+}
+
+export async function createSession(
+  tx: Tx,
+  clock: Clock,
+  staff: StaffIdentity,
+  days: number,
+  client?: SessionClient,
+) {
   const token = generateSecret();
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + days * 86_400_000);
@@ -85,6 +106,9 @@ export async function createSession(tx: Tx, clock: Clock, staff: StaffIdentity, 
     userId: staff.userId,
     createdAt: now,
     expiresAt,
+    lastSeenAt: now,
+    userAgent: client?.userAgent?.slice(0, 500) ?? null,
+    ipAddress: client?.ipAddress ?? null,
   });
   return { token, expiresAt };
 }
@@ -95,7 +119,15 @@ export async function endSession(tx: Tx, token: string) {
 
 export async function resolveSession(db: Database, clock: Clock, token: string): Promise<StaffActor | null> {
   const user = await repo.findUserBySession(db, hashSecret(token), clock.now());
-  return user ? { kind: 'staff', userId: user.id, accountId: user.accountId, via: 'session' } : null;
+  if (!user) return null;
+  await repo.touchSession(db, user.sessionId, clock.now());
+  return {
+    kind: 'staff',
+    userId: user.id,
+    accountId: user.accountId,
+    via: 'session',
+    sessionId: user.sessionId,
+  };
 }
 
 export async function resolveApiToken(db: Database, clock: Clock, token: string): Promise<StaffActor | null> {

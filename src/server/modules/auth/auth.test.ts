@@ -87,7 +87,7 @@ describe('sign-in with email and password', () => {
     );
     expect(rows.rows).toHaveLength(2);
     for (const row of rows.rows) {
-      expect(row.password_hash).toMatch(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+      expect(row.password_hash).toMatch(/^scrypt\$N=\d+,r=8,p=1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
       expect(row.password_hash).not.toContain(OWNER_PASSWORD);
       expect(row.password_hash).not.toContain(MEMBER_PASSWORD);
     }
@@ -360,9 +360,54 @@ describe('cookie-authenticated writes check the Origin', () => {
     expect(lookalike.statusCode).toBe(403);
     expect(await count()).toBe(before);
 
-    const same = await createToken(`https://${host}`);
+    const same = await createToken(`http://${host}`);
     expect(same.statusCode, same.body).toBe(201);
     expect(await count()).toBe((before as number) + 1);
+  });
+
+  it('an Origin with another scheme or port is refused', async () => {
+    const cookie = sessionOf(await signIn(tenant.owner.email, OWNER_PASSWORD, newClient()));
+    const createToken = (hostHeader: string, origin: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/api-tokens',
+        headers: { host: hostHeader, origin },
+        cookies: { clearline_session: cookie },
+        payload: { name: `from ${origin}` },
+      });
+    // The app is reached over plain http here (no TLS, no trusted proxy).
+    for (const [hostHeader, origin] of [
+      [`${host}:8080`, `https://${host}:8080`],
+      [host, `https://${host}`],
+      [`${host}:8080`, `http://${host}:8081`],
+      [`${host}:8080`, `http://${host}`],
+      [host, 'null'],
+    ] as const) {
+      const res = await createToken(hostHeader, origin);
+      expect(res.statusCode, `${origin} on ${hostHeader}`).toBe(403);
+      expect(res.json().error.code).toBe('BAD_ORIGIN');
+    }
+    expect((await createToken(`${host}:8080`, `http://${host}:8080`)).statusCode).toBe(201);
+    expect((await createToken(`${host}:80`, `http://${host}`)).statusCode).toBe(201);
+  });
+
+  it('sign-out checks Origin', async () => {
+    const cookie = sessionOf(await signIn(tenant.owner.email, OWNER_PASSWORD, newClient()));
+    const signOut = (origin: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-out',
+        headers: { host, origin },
+        cookies: { clearline_session: cookie },
+      });
+    const me = () =>
+      t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { clearline_session: cookie } });
+    const foreign = await signOut('https://evil.example.net');
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.code).toBe('BAD_ORIGIN');
+    expect((await me()).statusCode).toBe(200);
+    expect((await signOut(`http://${host}`)).statusCode).toBe(204);
+    expect((await me()).statusCode).toBe(401);
   });
 
   it('reads with a session cookie and writes with an API token are not origin-checked', async () => {

@@ -110,8 +110,9 @@ export async function listTicketDeliveries(db: Queryable, ticketId: string, chan
 }
 
 /**
- * The account's deliveries on a channel, newest first: those of the given projects and those of no
- * project (customer sign-in links). One more than `limit`, to tell whether a next page exists.
+ * The account's deliveries on a channel, newest first: those of the given projects, and those of no
+ * project (customer sign-in links…) whose cause key the channel's subquery `projectlessCauseKeys`
+ * yields. One more than `limit`, to tell whether a next page exists.
  */
 export async function listAccountDeliveries(
   db: Queryable,
@@ -119,6 +120,7 @@ export async function listAccountDeliveries(
     accountId: string;
     channel: DeliveryChannelName;
     projectIds: string[];
+    projectlessCauseKeys: SQL;
     before?: { createdAt: Date; id: string } | undefined;
     limit: number;
   },
@@ -126,9 +128,10 @@ export async function listAccountDeliveries(
   const conditions: (SQL | undefined)[] = [
     eq(deliveries.accountId, f.accountId),
     eq(deliveries.channel, f.channel),
-    f.projectIds.length
-      ? or(isNull(deliveries.projectId), inArray(deliveries.projectId, f.projectIds))
-      : isNull(deliveries.projectId),
+    or(
+      f.projectIds.length ? inArray(deliveries.projectId, f.projectIds) : undefined,
+      and(isNull(deliveries.projectId), sql`${deliveries.causeKey} IN ${f.projectlessCauseKeys}`),
+    ),
   ];
   if (f.before) {
     conditions.push(

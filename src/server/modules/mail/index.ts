@@ -3,6 +3,7 @@ export type { MailCause } from './mail.schemas.js';
 export {
   hasSurveyInvitationFailed,
   queueMail,
+  queuePasswordResetMail,
   queuePortalLinkMail,
   queueReplyMail,
   queueSignInMail,

@@ -4,6 +4,7 @@ import { formatUtc } from '../../lib/clock.js';
 import { html, type RawHtml, raw } from '../../lib/html.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { findAccountBrand, getUser } from '../accounts/index.js';
+import { findPasswordResetForMail, passwordResetPath } from '../auth/index.js';
 import { findSurveyInvitation, surveyPath } from '../csat/index.js';
 import type { DeliveryRow } from '../delivery/index.js';
 import { findStaffNotification } from '../notifications/index.js';
@@ -122,6 +123,8 @@ async function renderContent(
       return ticket ? renderStaffNotification(db, env, cause.notificationId, ticket) : { gone: 'No ticket.' };
     case 'portal_link':
       return ticket ? renderPortalLink(env, ticket) : { gone: 'No ticket.' };
+    case 'password_reset':
+      return renderPasswordReset(db, env, cause.resetId, brand);
   }
 }
 
@@ -216,6 +219,28 @@ ${button(link, 'Sign in')}
 <p>If you did not ask to sign in, ignore this mail: nothing happens without the link.</p>`,
     text: `Hello ${token.customerName},\n\nUse this link to sign in to the ${brand.name} support portal. It works once and expires at ${formatUtc(token.expiresAt)}.\n\n${link}\n\nIf you did not ask to sign in, ignore this mail: nothing happens without the link.`,
     footer: 'You get this mail because someone asked for a sign-in link with your address.',
+    obsolete,
+  };
+}
+
+async function renderPasswordReset(db: Queryable, env: RenderEnv, resetId: string, brand: Brand) {
+  const reset = await findPasswordResetForMail(db, resetId);
+  if (!reset) return { gone: 'The reset link no longer exists.' };
+  const link = url(env, passwordResetPath(env.links, reset.id));
+  const obsolete = reset.usedAt
+    ? 'The reset link was used or revoked before the mail went out.'
+    : reset.expiresAt.getTime() <= env.now.getTime()
+      ? 'The reset link expired before the mail went out.'
+      : null;
+  return {
+    subject: `Reset your ${brand.name} password`,
+    html: html`<p>Hello ${reset.userName},</p>
+<p>Use this link to choose a new password for Clearline. It works once and expires at ${formatUtc(reset.expiresAt)}.</p>
+${button(link, 'Choose a new password')}
+<p style="color:#666;font-size:.9em">Or open this link: <a href="${link}">${link}</a></p>
+<p>If you did not ask for this, ignore this mail: your password stays as it is.</p>`,
+    text: `Hello ${reset.userName},\n\nUse this link to choose a new password for Clearline. It works once and expires at ${formatUtc(reset.expiresAt)}.\n\n${link}\n\nIf you did not ask for this, ignore this mail: your password stays as it is.`,
+    footer: 'You get this mail because someone asked to reset the password of your staff account.',
     obsolete,
   };
 }

@@ -52,7 +52,7 @@ export function registerMailRoutes(app: Api, ctx: AppContext) {
       schema: {
         tags: ['mail'],
         summary:
-          "The account's outgoing mail, newest first; kept mails (no SMTP configured) rendered in full (settings.manage).",
+          'The outgoing mail of your projects, newest first; kept mails (no SMTP configured: demo mode) rendered in full. Account owner only (account.manage); customer sign-in links only for customers whose tickets are all in your projects; password reset links never.',
         querystring: outgoingMailQuery,
         response: {
           200: z.object({ mails: z.array(outgoingMailSchema), nextCursor: z.string().nullable() }),
@@ -74,7 +74,7 @@ export function registerMailRoutes(app: Api, ctx: AppContext) {
     },
   );
 
-  // The same list as a page for administrators, signed in with their session.
+  // The same list as a page for the account owner, signed in with their session.
   app.get(
     '/admin/outgoing-mail',
     { schema: { hide: true, querystring: outgoingMailQuery } },
@@ -83,7 +83,8 @@ export function registerMailRoutes(app: Api, ctx: AppContext) {
       try {
         const actor = await authenticate(ctx, request);
         const page = await mail.listOutgoingMails(ctx, actor, request.query);
-        return reply.send(renderOutgoingMailPage(page.mails, page.nextCursor));
+        const delivery = ctx.config.smtpUrl ? 'smtp' : 'kept';
+        return reply.send(renderOutgoingMailPage(page.mails, page.nextCursor, delivery));
       } catch (err) {
         if (!(err instanceof AppError) || err.statusCode >= 500) throw err;
         return reply.status(err.statusCode).send(renderOutgoingMailError(err.message));

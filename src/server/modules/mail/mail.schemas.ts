@@ -20,6 +20,8 @@ export const mailCauseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('staff_notification'), notificationId: z.uuid() }),
   /** The ticket's portal link, sent to the requester at staff's request (`sendId` tells sends apart). */
   z.object({ kind: z.literal('portal_link'), ticketId: z.uuid(), sendId: z.uuid() }),
+  /** A staff member's password reset link, to them alone (never shown on the Outgoing mail page). */
+  z.object({ kind: z.literal('password_reset'), resetId: z.uuid(), userId: z.uuid() }),
 ]);
 export type MailCause = z.infer<typeof mailCauseSchema>;
 
@@ -29,6 +31,7 @@ export const mailKinds = [
   'sign_in',
   'staff_notification',
   'portal_link',
+  'password_reset',
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 export const mailStatuses = ['queued', 'sent', 'failed', 'kept', 'bounced'] as const;

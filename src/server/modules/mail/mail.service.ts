@@ -1,7 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext, Scope } from '../../app-context.js';
 import type { Queryable } from '../../db/client.js';
-import { AppError, forbidden } from '../../lib/errors.js';
+import { AppError } from '../../lib/errors.js';
 import type { DomainEvents } from '../../lib/events.js';
 import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import { getUser } from '../accounts/index.js';
@@ -14,22 +15,25 @@ import {
   listTicketDeliveries,
   queueDelivery,
 } from '../delivery/index.js';
-import { listMemberships, requirePermission } from '../members/index.js';
+import {
+  getAccountMember,
+  listMemberships,
+  requireAccountPermission,
+  requirePermission,
+} from '../members/index.js';
 import { findStaffNotification } from '../notifications/index.js';
-import { findSignInLink } from '../portal/index.js';
+import { findSignInLink, signInLinkIdsExcept } from '../portal/index.js';
 import {
   AuditEventType,
   findMessageSummary,
   findTicketSummary,
   getTicketAccess,
   recordAuditEvent,
+  requestersOutside,
 } from '../tickets/index.js';
 import type { MailCause, MailKind } from './mail.schemas.js';
 import { renderEnv } from './mail-channel.js';
 import { renderMail } from './mail-render.js';
-
-/** Reviewing every outgoing mail of the account is an administrator's task. */
-export const OUTGOING_MAIL_PERMISSION = 'settings.manage';
 
 const causeKeyOf = (cause: MailCause) => {
   switch (cause.kind) {
@@ -43,6 +47,8 @@ const causeKeyOf = (cause: MailCause) => {
       return `staff_notification:${cause.notificationId}`;
     case 'portal_link':
       return `portal_link:${cause.ticketId}:${cause.sendId}`;
+    case 'password_reset':
+      return `password_reset:${cause.resetId}`;
   }
 };
 
@@ -92,6 +98,10 @@ async function findRecipient(db: Queryable, cause: MailCause): Promise<Recipient
           ticketId: notification.ticketId,
         }
       );
+    }
+    case 'password_reset': {
+      const user = await getUser(db, cause.userId);
+      return user && { email: user.email, accountId: user.accountId, projectId: null, ticketId: null };
     }
   }
 }
@@ -148,6 +158,11 @@ export async function queueStaffNotificationMail(
   event: DomainEvents['staff_notification.created'],
 ) {
   await queueMail(s, { kind: 'staff_notification', notificationId: event.notificationId });
+}
+
+/** Subscriber of auth.password_reset_requested: the link goes to the staff member by mail. */
+export async function queuePasswordResetMail(s: Scope, event: DomainEvents['auth.password_reset_requested']) {
+  await queueMail(s, { kind: 'password_reset', resetId: event.resetId, userId: event.userId });
 }
 
 const presentMail = (m: DeliveryRow) => ({
@@ -209,26 +224,27 @@ export async function listTicketMails(db: Queryable, actor: StaffActor, ticketId
 const cursorSchema = z.object({ t: cursorField.timestamp, id: z.uuid() });
 
 /**
- * The Outgoing mail list: members holding settings.manage in a project of the account. Kept mails
- * are rendered now, links included, so they can be followed without a mail server; delivered ones
- * are not shown again (their secret links went to their recipients alone).
+ * The Outgoing mail list, a demo-mode tool for the account owner (account.manage): kept mails are
+ * rendered now, links included, so they can be followed without a mail server. It still shows only
+ * the mails of projects the owner is a member of, customer sign-in links only when all of the
+ * customer's tickets are in them, and never a staff member's password reset link. Delivered mails
+ * are not shown again (their links went to their recipients alone).
  */
 export async function listOutgoingMails(
   ctx: AppContext,
   actor: StaffActor,
   query: { cursor?: string | undefined; limit: number },
 ) {
-  const projectIds = (await listMemberships(ctx.db, actor))
-    .filter((m) => m.permissions.includes(OUTGOING_MAIL_PERMISSION))
-    .map((m) => m.projectId);
-  if (!projectIds.length) {
-    throw forbidden(`Outgoing mail is for members with the "${OUTGOING_MAIL_PERMISSION}" permission.`);
-  }
+  requireAccountPermission(await getAccountMember(ctx.db, actor), 'account.manage');
+  const projectIds = (await listMemberships(ctx.db, actor)).map((m) => m.projectId);
+  // A customer's sign-in link opens all their tickets: shown only when every one is in these projects.
+  const signInLinks = signInLinkIdsExcept(actor.accountId, requestersOutside(actor.accountId, projectIds));
   const before = query.cursor ? decodeCursor(query.cursor, cursorSchema) : undefined;
   const rows = await listAccountDeliveries(ctx.db, {
     accountId: actor.accountId,
     channel: 'mail',
     projectIds,
+    projectlessCauseKeys: sql`(SELECT 'sign_in:' || l.id::text FROM ${signInLinks} AS l(id))`,
     before: before && { createdAt: new Date(before.t), id: before.id },
     limit: query.limit,
   });

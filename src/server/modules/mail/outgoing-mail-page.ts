@@ -21,6 +21,7 @@ const KIND_LABELS: Record<MailKind, string> = {
   sign_in: 'Sign-in link',
   staff_notification: 'Staff notification',
   portal_link: 'Portal link',
+  password_reset: 'Password reset link',
 };
 
 const STATUS_LABELS: Record<MailStatus, string> = {
@@ -41,6 +42,7 @@ const STYLE = `
   .mail { border: 1px dashed #8886; padding: 1rem; margin-top: .75rem; background: #fff; color: #222; }
   pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; }
   .status-failed, .status-bounced { color: #c00; font-weight: 600; }
+  .banner { border: 1px solid #c90; background: #fff4d6; color: #222; border-radius: 6px; padding: .75rem 1rem; }
 `;
 
 function renderMailArticle(m: OutgoingMailView): RawHtml {
@@ -66,13 +68,22 @@ ${
 </article>`;
 }
 
-/** The admins' view of outgoing mail: kept mails are shown in full, with links that work. */
-export function renderOutgoingMailPage(mails: OutgoingMailView[], nextCursor: string | null): string {
+/** The account owner's view of outgoing mail: kept mails are shown in full, with links that work. */
+export function renderOutgoingMailPage(
+  mails: OutgoingMailView[],
+  nextCursor: string | null,
+  mailDelivery: 'kept' | 'smtp',
+): string {
+  const keptBanner =
+    mailDelivery === 'kept'
+      ? html`<p class="banner" role="status"><strong>Mail is not being delivered.</strong> No SMTP server is configured (<code>SMTP_URL</code>): this is a demo mode, and mails wait here instead of reaching anyone.</p>`
+      : '';
   return renderPage(
     'Outgoing mail',
     html`<main>
 <h1>Outgoing mail</h1>
-<p class="muted">Every mail Clearline queued, newest first. Without an SMTP server (<code>SMTP_URL</code>) mails are kept here instead of sent: open their links from this page.</p>
+${keptBanner}
+<p class="muted">Every mail of your projects Clearline queued, newest first. Without an SMTP server (<code>SMTP_URL</code>) mails are kept here instead of sent: open their links from this page.</p>
 ${mails.length ? mails.map(renderMailArticle) : html`<p>No mail yet.</p>`}
 ${nextCursor ? html`<p><a href="/admin/outgoing-mail?cursor=${encodeURIComponent(nextCursor)}">Older mails</a></p>` : ''}
 </main>`,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildMember, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
+import { latestSignInPath, postForm } from '../../../../tests/helpers/portal.js';
 import { linksIn } from '../../../../tests/helpers/smtp.js';
 import { sendDeliveryJob } from '../delivery/index.js';
 
@@ -120,14 +121,37 @@ describe('without an SMTP server', () => {
     expect(second.json().nextCursor).toBeNull();
   });
 
-  it('is refused to staff without settings.manage, to anonymous visitors, and hides other accounts', async () => {
+  it('only the account owner sees kept mail', async () => {
     const staff = await buildMember(t, tenant, { role: 'staff' });
-    const api = await outgoing(staff.headers);
-    expect(api.statusCode).toBe(403);
-    expect(api.json().error.code).toBe('FORBIDDEN');
-    const page = await t.app.inject({ method: 'GET', url: '/admin/outgoing-mail', headers: staff.headers });
-    expect(page.statusCode).toBe(403);
-    expect(page.body).not.toContain('Lost parcel');
+    const admin = await buildMember(t, tenant, { role: 'admin' });
+    for (const denied of [staff, admin]) {
+      const api = await outgoing(denied.headers);
+      expect(api.statusCode).toBe(403);
+      expect(api.json().error.code).toBe('FORBIDDEN');
+      expect(api.body).not.toContain('Lost parcel');
+      const page = await t.app.inject({
+        method: 'GET',
+        url: '/admin/outgoing-mail',
+        headers: denied.headers,
+      });
+      expect(page.statusCode).toBe(403);
+      expect(page.body).not.toContain('Lost parcel');
+    }
+    expect((await outgoing(tenant.owner.headers)).statusCode).toBe(200);
+  });
+
+  it('says on the page that mail is not being delivered', async () => {
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/admin/outgoing-mail',
+      headers: tenant.owner.headers,
+    });
+    expect(page.body).toContain('Mail is not being delivered.');
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: tenant.owner.headers });
+    expect(me.json().mailDelivery).toBe('kept');
+  });
+
+  it('is refused to anonymous visitors, and hides other accounts', async () => {
     expect((await outgoing({})).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'GET', url: '/admin/outgoing-mail' })).statusCode).toBe(401);
 
@@ -135,6 +159,63 @@ describe('without an SMTP server', () => {
     const theirs = await outgoing(stranger.owner.headers);
     expect(theirs.statusCode).toBe(200);
     expect(theirs.json().mails).toEqual([]);
+  });
+
+  it('kept mail never shows links of a project the viewer cannot see', async () => {
+    // An admin of the owner's project creates project B: they own B, the account owner is not in it.
+    const admin = await buildMember(t, tenant, { role: 'admin' });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/projects',
+      headers: admin.headers,
+      payload: { name: 'Project B', key: 'PRB' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const projectB = { ...tenant, projectId: created.json().id, owner: admin };
+    const onlyB = { email: `b-${randomBytes(4).toString('hex')}@example.com`, name: 'Bea B' };
+    const both = { email: `ab-${randomBytes(4).toString('hex')}@example.com`, name: 'Abe Both' };
+    await buildTicket(t, projectB, { requester: onlyB, subject: 'Secret project B matter' }, admin);
+    await buildTicket(t, projectB, { requester: both, subject: 'Another B matter' }, admin);
+    await buildTicket(t, tenant, { requester: both, subject: 'An A matter' });
+    for (const who of [onlyB, both, requester]) {
+      const asked = await postForm(t, `/portal/${tenant.accountId}/sign-in`, { email: who.email });
+      expect(asked.statusCode).toBe(200);
+    }
+    await t.runJobs(sendDeliveryJob);
+
+    const mails: OutgoingMail[] = (await outgoing(tenant.owner.headers, '?limit=100')).json().mails;
+    const signIns = mails.filter((m) => m.kind === 'sign_in').map((m) => m.recipient);
+    // A sign-in link opens every ticket of its customer: shown only when all of them are visible.
+    expect(signIns).toEqual([requester.email]);
+    expect(JSON.stringify(mails)).not.toContain('project B matter');
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/admin/outgoing-mail?limit=100',
+      headers: tenant.owner.headers,
+    });
+    expect(page.body).not.toContain(onlyB.email);
+    expect(page.body).not.toContain(both.email);
+    expect(page.body).not.toContain('project B matter');
+    const signInLinks = linksIn(page.body.replaceAll('&amp;', '&')).filter((l) => l.includes('/sign-in/'));
+    const allowed = await latestSignInPath(t, tenant.accountId, requester.email);
+    expect(signInLinks.length).toBeGreaterThan(0);
+    for (const link of signInLinks) expect(new URL(link).pathname).toBe(allowed);
+  });
+
+  it("never shows a staff member's password reset link, not even the account owner's own", async () => {
+    const member = await buildMember(t, tenant, { role: 'staff' });
+    for (const email of [member.email, tenant.owner.email]) {
+      const asked = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password-reset',
+        payload: { email },
+      });
+      expect(asked.statusCode).toBe(202);
+    }
+    await t.runJobs(sendDeliveryJob);
+    const api = await outgoing(tenant.owner.headers, '?limit=100');
+    expect(api.json().mails.map((m: OutgoingMail) => m.kind)).not.toContain('password_reset');
+    expect(api.body).not.toContain('/app/reset-password/');
   });
 
   it('never shows an internal note in a kept mail', async () => {

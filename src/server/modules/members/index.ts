@@ -1,9 +1,16 @@
-export { can, type Member, requirePermission } from './members.policy.js';
+export {
+  type AccountMember,
+  can,
+  type Member,
+  requireAccountPermission,
+  requirePermission,
+} from './members.policy.js';
 export { registerMemberRoutes } from './members.routes.js';
 export {
   addOwner,
   createBuiltInRoles,
   createStaffUser,
+  getAccountMember,
   getMember,
   isMember,
   listMemberships,

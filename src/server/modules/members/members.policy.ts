@@ -1,4 +1,10 @@
-import { PERMISSIONS, type Permission } from '../../../shared/tickets.js';
+import {
+  ACCOUNT_ROLE_PERMISSIONS,
+  type AccountPermission,
+  type AccountRole,
+  PERMISSIONS,
+  type Permission,
+} from '../../../shared/tickets.js';
 import { forbidden } from '../../lib/errors.js';
 
 export type RoleKind = 'owner' | 'admin' | 'staff' | 'custom';
@@ -41,5 +47,26 @@ export function requirePermission(member: Member, permission: Permission): void 
   if (!can(member, permission)) throw forbidden(`Your role does not include the "${permission}" permission.`);
 }
 
+/** Mirrors resetMemberSessions: members.manage, and the account owner's sessions are theirs alone. */
+export const canResetSessions = (member: Member, target: { userId: string; accountRole: AccountRole }) =>
+  can(member, 'members.manage') && (target.accountRole !== 'owner' || target.userId === member.userId);
+
 export const canEditRole = (role: { kind: RoleKind }): boolean => role.kind !== 'owner';
 export const canDeleteRole = (role: { kind: RoleKind }): boolean => role.kind === 'custom';
+
+/** A staff member as seen by the account: their account role decides the account-wide permissions. */
+export interface AccountMember {
+  userId: string;
+  accountId: string;
+  accountRole: AccountRole;
+  permissions: ReadonlySet<AccountPermission>;
+}
+
+export const accountPermissionsOf = (role: AccountRole): ReadonlySet<AccountPermission> =>
+  new Set(ACCOUNT_ROLE_PERMISSIONS[role]);
+
+export function requireAccountPermission(member: AccountMember, permission: AccountPermission): void {
+  if (!member.permissions.has(permission)) {
+    throw forbidden(`Only the account owner holds the account-wide "${permission}" permission.`);
+  }
+}

@@ -18,6 +18,14 @@ export async function findMembership(db: Queryable, userId: string, accountId: s
   return row ?? null;
 }
 
+export async function findAccountRole(db: Queryable, userId: string, accountId: string) {
+  const [row] = await db
+    .select({ accountRole: users.accountRole })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.accountId, accountId)));
+  return row?.accountRole ?? null;
+}
+
 export async function listMemberships(db: Queryable, userId: string) {
   return db
     .select({
@@ -42,6 +50,7 @@ export async function listMembers(db: Queryable, projectId: string) {
       userId: users.id,
       name: users.name,
       email: users.email,
+      accountRole: users.accountRole,
       roleId: roles.id,
       roleName: roles.name,
       roleKind: roles.kind,

@@ -4,7 +4,7 @@ import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { type Api, errorResponses, nonEmptyPatch } from '../../lib/http.js';
 import { authenticate } from '../auth/index.js';
-import { can, canDeleteRole, canEditRole, type Member } from './members.policy.js';
+import { can, canDeleteRole, canEditRole, canResetSessions, type Member } from './members.policy.js';
 import { addMemberBody, memberSchema, roleBody, roleSchema } from './members.schemas.js';
 import * as members from './members.service.js';
 
@@ -51,6 +51,7 @@ export function registerMemberRoutes(app: Api, ctx: AppContext) {
           email: r.email,
           role: { id: r.roleId, name: r.roleName, kind: r.roleKind },
           since: r.since,
+          abilities: { resetSessions: canResetSessions(member, r) },
         })),
       };
     },
@@ -72,7 +73,7 @@ export function registerMemberRoutes(app: Api, ctx: AppContext) {
       const actor = await authenticate(ctx, request);
       const userId = await inTransaction(ctx.db, async (tx) => {
         const member = await members.getMember(tx, actor, request.params.projectId);
-        return members.addMember(tx, ctx.clock, member, request.body);
+        return members.addMember(tx, ctx.clock, ctx.config.passwordCost, member, request.body);
       });
       return reply.status(201).send({ userId });
     },
@@ -116,6 +117,27 @@ export function registerMemberRoutes(app: Api, ctx: AppContext) {
         await members.removeMember(tx, member, request.params.userId);
       });
       return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/v1/projects/:projectId/members/:userId/sessions',
+    {
+      schema: {
+        tags: ['members'],
+        summary:
+          "Sign a member out everywhere: ends all their sessions (members.manage; not the account owner's). API tokens stay.",
+        params: memberParams,
+        response: { 200: z.object({ ended: z.number().int() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      const ended = await inTransaction(ctx.db, async (tx) => {
+        const member = await members.getMember(tx, actor, request.params.projectId);
+        return members.resetMemberSessions(tx, member, request.params.userId);
+      });
+      return { ended };
     },
   );
 

@@ -19,6 +19,9 @@ export const memberSchema = z.object({
   email: z.string(),
   role: z.object({ id: z.uuid(), name: z.string(), kind: roleKindSchema }),
   since: z.date(),
+  abilities: z.object({
+    resetSessions: z.boolean().describe('You may sign this member out everywhere.'),
+  }),
 });
 
 export const addMemberBody = z.object({

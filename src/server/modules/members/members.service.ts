@@ -1,13 +1,16 @@
-import type { Permission } from '../../../shared/tickets.js';
+import type { AccountRole, Permission } from '../../../shared/tickets.js';
 import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
-import { hashPassword } from '../../lib/tokens.js';
-import type { StaffActor } from '../auth/index.js';
+import { hashPassword, type PasswordCost } from '../../lib/tokens.js';
+import { endAllSessions, type StaffActor } from '../auth/index.js';
 import {
+  type AccountMember,
+  accountPermissionsOf,
   BUILT_IN_ROLES,
   canDeleteRole,
   canEditRole,
+  canResetSessions,
   type Member,
   requirePermission,
 } from './members.policy.js';
@@ -23,6 +26,18 @@ export async function getMember(db: Queryable, actor: StaffActor, projectId: str
     projectId,
     roleKind: row.roleKind,
     permissions: new Set(row.permissions as Permission[]),
+  };
+}
+
+/** The actor as a member of their account, with its account-wide permissions. */
+export async function getAccountMember(db: Queryable, actor: StaffActor): Promise<AccountMember> {
+  const accountRole = await repo.findAccountRole(db, actor.userId, actor.accountId);
+  if (!accountRole) throw new AppError('UNAUTHENTICATED', 'Sign in again.');
+  return {
+    userId: actor.userId,
+    accountId: actor.accountId,
+    accountRole,
+    permissions: accountPermissionsOf(accountRole),
   };
 }
 
@@ -70,13 +85,15 @@ export async function isMember(db: Queryable, projectId: string, userId: string)
 export async function createStaffUser(
   tx: Tx,
   clock: Clock,
-  input: { accountId: string; email: string; name: string; password: string },
+  cost: PasswordCost,
+  input: { accountId: string; email: string; name: string; password: string; accountRole?: AccountRole },
 ) {
   return repo.insertUser(tx, {
     accountId: input.accountId,
     email: input.email,
     name: input.name,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await hashPassword(input.password, cost),
+    accountRole: input.accountRole ?? 'member',
     createdAt: clock.now(),
   });
 }
@@ -99,6 +116,7 @@ function assertMayGrant(member: Member, role: { kind: string }) {
 export async function addMember(
   tx: Tx,
   clock: Clock,
+  cost: PasswordCost,
   member: Member,
   input: { email: string; name?: string | undefined; password?: string | undefined; roleId: string },
 ) {
@@ -112,7 +130,7 @@ export async function addMember(
         { field: !input.name ? 'name' : 'password', message: 'Required for a new team member' },
       ]);
     }
-    user = await createStaffUser(tx, clock, {
+    user = await createStaffUser(tx, clock, cost, {
       accountId: member.accountId,
       ...input,
       name: input.name,
@@ -151,6 +169,22 @@ export async function removeMember(tx: Tx, member: Member, userId: string) {
   requirePermission(member, 'members.manage');
   await getOtherMember(tx, member, userId);
   await repo.deleteMember(tx, member.projectId, userId);
+}
+
+/**
+ * Signs a member out everywhere (a lost laptop, a leaver): members.manage in a project they belong
+ * to. The account owner's sessions are theirs alone to end.
+ */
+export async function resetMemberSessions(tx: Tx, member: Member, userId: string) {
+  requirePermission(member, 'members.manage');
+  const accountRole = (await repo.findMember(tx, member.projectId, userId))
+    ? await repo.findAccountRole(tx, userId, member.accountId)
+    : null;
+  if (!accountRole) throw notFound('Member');
+  if (!canResetSessions(member, { userId, accountRole })) {
+    throw forbidden("Only the account owner can end the account owner's sessions.");
+  }
+  return endAllSessions(tx, userId);
 }
 
 export async function createRole(tx: Tx, member: Member, input: { name: string; permissions: Permission[] }) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
 import {
   accounts,
@@ -245,3 +245,8 @@ export async function deleteExpiredPortalAccess(db: Queryable, now: Date, linksB
     .returning({ id: customerSignInTokens.id });
   return sessions.length + links.length;
 }
+
+/** A subquery of the ids of the account's sign-in links, but those of the customers `excluded` yields. */
+export const signInLinkIdsExcept = (accountId: string, excluded: SQL): SQL =>
+  sql`(SELECT ${customerSignInTokens.id} FROM ${customerSignInTokens}
+       WHERE ${customerSignInTokens.accountId} = ${accountId} AND ${customerSignInTokens.customerId} NOT IN ${excluded})`;

@@ -9,7 +9,7 @@ export {
 } from './ticket-summary.service.js';
 export { purgeTrashJob } from './ticket-trash.job.js';
 export { AuditEventType } from './tickets.events.js';
-export { listMessages, lockTicket, type TicketRow } from './tickets.repo.js';
+export { listMessages, lockTicket, requestersOutside, type TicketRow } from './tickets.repo.js';
 export { registerTicketRoutes } from './tickets.routes.js';
 export {
   getTicketAccess,

@@ -9,6 +9,7 @@ import {
   isNull,
   lt,
   lte,
+  notInArray,
   or,
   type SQL,
   sql,
@@ -321,3 +322,10 @@ export async function findUserName(db: Queryable, userId: string) {
 export async function insertAuditEvent(tx: Tx, values: typeof auditEvents.$inferInsert) {
   await tx.insert(auditEvents).values(values);
 }
+
+/** A subquery of the customers with a ticket of the account outside these projects. */
+export const requestersOutside = (accountId: string, projectIds: string[]): SQL =>
+  sql`(SELECT ${tickets.requesterId} FROM ${tickets} WHERE ${and(
+    eq(tickets.accountId, accountId),
+    projectIds.length ? notInArray(tickets.projectId, projectIds) : undefined,
+  )})`;

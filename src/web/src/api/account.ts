@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import type { Account, ApiToken, Me } from './types';
+import type { Account, ApiToken, Me, Session } from './types';
 
 export const meKey = ['me'] as const;
 
@@ -70,3 +70,49 @@ export function useRevokeApiToken() {
     onSuccess: () => client.invalidateQueries({ queryKey: tokensKey }),
   });
 }
+
+const sessionsKey = ['sessions'] as const;
+
+export const useSessions = () =>
+  useQuery({ queryKey: sessionsKey, queryFn: () => api<{ sessions: Session[] }>('/me/sessions') });
+
+export function useEndSession() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>(`/me/sessions/${id}`, { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: sessionsKey }),
+  });
+}
+
+/** Ends every session, this one included, then reloads the app on the sign-in page. */
+export function useSignOutEverywhere() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<void>('/me/sessions', { method: 'DELETE' }),
+    onSuccess: () => {
+      client.clear();
+      window.location.assign('/app/');
+    },
+  });
+}
+
+export function useChangePassword() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { currentPassword: string; newPassword: string }) =>
+      api<void>('/me/password', { method: 'POST', json: input }),
+    onSuccess: () => client.invalidateQueries({ queryKey: sessionsKey }),
+  });
+}
+
+export const useRequestPasswordReset = () =>
+  useMutation({
+    mutationFn: (email: string) =>
+      api<{ message: string }>('/auth/password-reset', { method: 'POST', json: { email } }),
+  });
+
+export const useResetPassword = () =>
+  useMutation({
+    mutationFn: (input: { token: string; password: string }) =>
+      api<void>('/auth/password-reset/complete', { method: 'POST', json: input }),
+  });

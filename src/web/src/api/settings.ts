@@ -31,6 +31,10 @@ export function useMemberMutations(projectId: string) {
         api<void>(`/projects/${projectId}/members/${userId}`, { method: 'DELETE' }),
       onSuccess,
     }),
+    resetSessions: useMutation({
+      mutationFn: (userId: string) =>
+        api<{ ended: number }>(`/projects/${projectId}/members/${userId}/sessions`, { method: 'DELETE' }),
+    }),
   };
 }
 

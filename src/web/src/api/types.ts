@@ -19,12 +19,26 @@ export interface Account {
   name: string;
   timezone: string;
   hasLogo: boolean;
+  /** From the account-wide account.manage permission (the account owner), not from project roles. */
+  abilities: { update: boolean; viewOutgoingMail: boolean };
 }
 
 export interface Me {
-  user: { id: string; name: string; email: string };
+  user: { id: string; name: string; email: string; accountRole: 'owner' | 'member' };
   account: Account;
   projects: Project[];
+  /** kept: no SMTP server, mails are not delivered (demo mode). */
+  mailDelivery: 'kept' | 'smtp';
+}
+
+export interface Session {
+  id: string;
+  createdAt: IsoDate;
+  lastSeenAt: IsoDate | null;
+  expiresAt: IsoDate;
+  userAgent: string | null;
+  ipAddress: string | null;
+  current: boolean;
 }
 
 export interface Person {
@@ -82,6 +96,7 @@ export interface Member {
   email: string;
   role: { id: string; name: string; kind: RoleKind };
   since: IsoDate;
+  abilities: { resetSessions: boolean };
 }
 
 export interface Role {

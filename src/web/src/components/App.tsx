@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { Redirect, Route, Switch, useLocation, useParams } from 'wouter';
+import { Redirect, Route, Switch, useLocation, useParams, useRoute } from 'wouter';
 import { useMe } from '../api/account';
 import { describeError, isUnauthenticated } from '../api/client';
 import type { Project } from '../api/types';
@@ -7,6 +7,8 @@ import { lastProject, paths, rememberProject } from '../lib/paths';
 import { has } from '../lib/permissions';
 import { ProjectContext, SessionContext, useSession } from '../lib/session';
 import { ThemeContext, useTheme } from '../lib/theme';
+import { AccountPage } from './account/AccountPage';
+import { ResetPassword } from './account/ResetPassword';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Inbox } from './inbox/Inbox';
 import { Trash } from './inbox/Trash';
@@ -23,9 +25,13 @@ const CsatDashboard = lazy(() => import('./csat/CsatDashboard').then((m) => ({ d
 export function App() {
   const { theme, toggle } = useTheme();
   const me = useMe();
+  // A reset link opens whether or not someone is signed in on this browser.
+  const [isReset, reset] = useRoute<{ token: string }>('/reset-password/:token');
 
   let content: React.ReactNode;
-  if (me.isPending) {
+  if (isReset) {
+    content = <ResetPassword token={reset.token} />;
+  } else if (me.isPending) {
     content = (
       <p className="page-status" role="status">
         Loading…
@@ -63,6 +69,11 @@ function Routes(props: ThemeProps) {
   const first = me.projects.find((p) => p.id === lastProject()) ?? me.projects[0];
   return (
     <Switch>
+      <Route path="/me/account">
+        <Shell {...props}>
+          <AccountPage />
+        </Shell>
+      </Route>
       <Route path="/me/api-tokens">
         <Shell {...props}>
           <ApiTokens />

@@ -59,6 +59,9 @@ export function Shell({ theme, onToggleTheme, children }: Props) {
           <span className="user-name" title={me.user.email}>
             {me.user.name}
           </span>
+          <Link href={paths.account()} aria-current={current(paths.account())}>
+            Account
+          </Link>
           <Link href={paths.apiTokens()} aria-current={current(paths.apiTokens())}>
             API tokens
           </Link>
@@ -68,6 +71,13 @@ export function Shell({ theme, onToggleTheme, children }: Props) {
           </button>
         </div>
       </header>
+      {me.mailDelivery === 'kept' && (
+        <p className="mail-banner" role="status">
+          <strong>Mail is not being delivered.</strong> No SMTP server is configured (<code>SMTP_URL</code>):
+          this is a demo mode, and mails to requesters and staff are kept instead of sent.{' '}
+          {me.account.abilities.viewOutgoingMail && <a href="/admin/outgoing-mail">See the kept mail</a>}
+        </p>
+      )}
       <main id="main" tabIndex={-1} className="app-main">
         {children}
       </main>

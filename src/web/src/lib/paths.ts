@@ -7,6 +7,8 @@ export const paths = {
   settings: (projectId: string, section?: string) =>
     `/p/${projectId}/settings${section ? `/${section}` : ''}`,
   apiTokens: () => '/me/api-tokens',
+  account: () => '/me/account',
+  resetPassword: (token: string) => `/reset-password/${token}`,
 };
 
 const LAST_PROJECT_KEY = 'clearline.project';

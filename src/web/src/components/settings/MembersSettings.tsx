@@ -11,7 +11,7 @@ export function MembersSettings() {
   const me = useSession();
   const members = useMembers(project.id);
   const roles = useRoles(project.id);
-  const { add, changeRole, remove } = useMemberMutations(project.id);
+  const { add, changeRole, remove, resetSessions } = useMemberMutations(project.id);
   const [form, setForm] = useState({ email: '', name: '', password: '', roleId: '' });
   const roleOptions = roles.data?.roles ?? [];
 
@@ -86,6 +86,18 @@ export function MembersSettings() {
                       >
                         Remove <span className="visually-hidden">{m.name}</span>
                       </button>
+                    )}{' '}
+                    {m.abilities.resetSessions && m.userId !== me.user.id && (
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() => {
+                          if (window.confirm(`Sign ${m.name} out on every device?`))
+                            resetSessions.mutate(m.userId);
+                        }}
+                      >
+                        Sign out everywhere <span className="visually-hidden">{m.name}</span>
+                      </button>
                     )}
                   </td>
                 </tr>
@@ -93,7 +105,10 @@ export function MembersSettings() {
             </tbody>
           </table>
         </div>
-        <FormStatus error={changeRole.error ?? remove.error} />
+        <FormStatus
+          error={changeRole.error ?? remove.error ?? resetSessions.error}
+          success={resetSessions.isSuccess && `Signed out of ${resetSessions.data.ended} session(s).`}
+        />
       </section>
 
       <form className="card form" onSubmit={submit} aria-labelledby="add-member-title">

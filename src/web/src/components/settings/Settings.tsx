@@ -1,25 +1,44 @@
 import { Link, Redirect } from 'wouter';
-import type { Permission } from '../../api/types';
+import type { Me, Project } from '../../api/types';
 import { paths } from '../../lib/paths';
 import { has } from '../../lib/permissions';
-import { useProject } from '../../lib/session';
+import { useProject, useSession } from '../../lib/session';
 import { NotAllowed } from '../NotAllowed';
 import { BrandingSettings } from './BrandingSettings';
 import { CsatSettingsForm } from './CsatSettingsForm';
 import { MembersSettings } from './MembersSettings';
 import { RolesSettings } from './RolesSettings';
 
-const SECTIONS: { id: string; label: string; permission: Permission; render: () => React.ReactNode }[] = [
-  { id: 'branding', label: 'Branding', permission: 'settings.manage', render: () => <BrandingSettings /> },
-  { id: 'members', label: 'Members', permission: 'members.manage', render: () => <MembersSettings /> },
-  { id: 'roles', label: 'Roles', permission: 'roles.manage', render: () => <RolesSettings /> },
-  { id: 'csat', label: 'CSAT surveys', permission: 'csat.manage', render: () => <CsatSettingsForm /> },
+type Allowed = (project: Project, me: Me) => boolean;
+
+const SECTIONS: { id: string; label: string; allowed: Allowed; render: () => React.ReactNode }[] = [
+  // Branding is account-wide: the account owner's, whatever the project role.
+  {
+    id: 'branding',
+    label: 'Branding',
+    allowed: (_, me) => me.account.abilities.update,
+    render: () => <BrandingSettings />,
+  },
+  {
+    id: 'members',
+    label: 'Members',
+    allowed: (p) => has(p, 'members.manage'),
+    render: () => <MembersSettings />,
+  },
+  { id: 'roles', label: 'Roles', allowed: (p) => has(p, 'roles.manage'), render: () => <RolesSettings /> },
+  {
+    id: 'csat',
+    label: 'CSAT surveys',
+    allowed: (p) => has(p, 'csat.manage'),
+    render: () => <CsatSettingsForm />,
+  },
 ];
 
-/** Each section is offered only with its permission; the server checks the same permission. */
+/** Each section is offered only with its permission or ability; the server checks the same. */
 export function Settings({ section }: { section: string | undefined }) {
   const project = useProject();
-  const allowed = SECTIONS.filter((s) => has(project, s.permission));
+  const me = useSession();
+  const allowed = SECTIONS.filter((s) => s.allowed(project, me));
   const first = allowed[0];
   if (!first) return <NotAllowed what="any settings" />;
   const current = allowed.find((s) => s.id === section);
