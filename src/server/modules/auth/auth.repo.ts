@@ -52,7 +52,16 @@ export async function insertLoginAttempt(
   tx: Tx,
   values: { email: string; clientAddress: string; succeeded: boolean; at: Date },
 ) {
-  await tx.insert(loginAttempts).values({ ...values, email: values.email.toLowerCase() });
+  const [row] = await tx
+    .insert(loginAttempts)
+    .values({ ...values, email: values.email.toLowerCase() })
+    .returning({ id: loginAttempts.id });
+  if (!row) throw new Error('INSERT … RETURNING gave no row');
+  return row.id;
+}
+
+export async function markLoginAttemptSucceeded(tx: Tx, id: string) {
+  await tx.update(loginAttempts).set({ succeeded: true }).where(eq(loginAttempts.id, id));
 }
 
 export async function insertSession(tx: Tx, values: typeof sessions.$inferInsert) {

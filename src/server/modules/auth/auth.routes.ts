@@ -92,24 +92,21 @@ export function registerAuthRoutes(app: Api, ctx: AppContext) {
     async (request, reply) => {
       const { email, password } = request.body;
       const cost = ctx.config.passwordCost;
-      const result = await inTransaction(ctx.db, async (tx) => {
-        const user = await auth.attemptSignIn(tx, ctx.clock, cost, {
-          email,
-          password,
-          clientAddress: request.ip,
-        });
-        if (!user) return null;
-        await rehashIfOutdated(tx, cost, user, password);
+      const { attemptId, user } = await inTransaction(ctx.db, (tx) =>
+        auth.beginSignInAttempt(tx, ctx.clock, { email, clientAddress: request.ip }),
+      );
+      if (!user || !(await auth.checkPassword(cost, user, password))) {
+        throw new AppError('UNAUTHENTICATED', 'The email or password is incorrect.');
+      }
+      const storeRehash = await rehashIfOutdated(cost, user, password);
+      const session = await inTransaction(ctx.db, async (tx) => {
+        await auth.recordSignInSuccess(tx, attemptId);
+        await storeRehash?.(tx);
         const staff = { userId: user.id, accountId: user.accountId };
-        const days = ctx.config.sessionDays;
-        return {
-          user,
-          session: await auth.createSession(tx, ctx.clock, staff, days, sessionClientOf(request)),
-        };
+        return auth.createSession(tx, ctx.clock, staff, ctx.config.sessionDays, sessionClientOf(request));
       });
-      if (!result) throw new AppError('UNAUTHENTICATED', 'The email or password is incorrect.');
-      setSessionCookie(reply, request, SESSION_COOKIE, result.session);
-      return { userId: result.user.id, accountId: result.user.accountId };
+      setSessionCookie(reply, request, SESSION_COOKIE, session);
+      return { userId: user.id, accountId: user.accountId };
     },
   );
 

@@ -61,24 +61,37 @@ async function assertSignInAllowed(db: Queryable, email: string, clientAddress: 
 }
 
 /**
- * Checks the password and records the attempt. Returns the user on success, null on failure:
- * the caller commits the failure before refusing, so the lockout counts it.
+ * Counts a sign-in attempt as a failure before its password is checked, under a per-email lock,
+ * so concurrent attempts see each other and at most the allowed number are ever checked. The
+ * password is then checked outside any transaction (scrypt takes a tenth of a second or more, and
+ * must not hold a connection or the lock) and a success is recorded by `recordSignInSuccess`.
  */
-export async function attemptSignIn(
+export async function beginSignInAttempt(
   tx: Tx,
   clock: Clock,
-  cost: PasswordCost,
-  credentials: { email: string; password: string; clientAddress: string },
+  credentials: { email: string; clientAddress: string },
 ) {
-  const { email, password, clientAddress } = credentials;
+  const { email, clientAddress } = credentials;
   await repo.lockSignInAttempts(tx, email);
   const now = clock.now();
   await assertSignInAllowed(tx, email, clientAddress, now);
   const user = await repo.findUserByEmail(tx, email);
-  // Unknown emails cost the same scrypt time as known ones.
+  const attemptId = await repo.insertLoginAttempt(tx, { email, clientAddress, succeeded: false, at: now });
+  return { attemptId, user };
+}
+
+/** Checks a password against the user's hash; unknown emails cost the same scrypt time as known ones. */
+export async function checkPassword(
+  cost: PasswordCost,
+  user: { passwordHash: string } | null,
+  password: string,
+) {
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(cost)));
-  await repo.insertLoginAttempt(tx, { email, clientAddress, succeeded: ok && user !== null, at: now });
-  return ok && user ? user : null;
+  return ok && user !== null;
+}
+
+export async function recordSignInSuccess(tx: Tx, attemptId: string) {
+  await repo.markLoginAttemptSucceeded(tx, attemptId);
 }
 
 /** Who a session or API token is for: the user and their account. */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { bearer, buildAccount, buildMember, type Tenant } from '../../../../tests/helpers/factories.js';
+import { hashPassword, PASSWORD_COST } from '../../lib/tokens.js';
 import { LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW_MS, MAX_SLOWDOWN_MS, SLOWDOWN_AFTER } from './auth.service.js';
 
 let t: TestApp;
@@ -426,5 +427,33 @@ describe('cookie-authenticated writes check the Origin', () => {
       payload: { name: 'server to server' },
     });
     expect(write.statusCode).toBe(201);
+  });
+});
+
+describe('the password check holds no database connection', () => {
+  it('no transaction stays open while scrypt checks a password, so slow checks cannot exhaust the pool', async () => {
+    // A production-cost hash makes the check last long enough (about half a second here) to be watched
+    // from another connection; a transaction idle for 100 ms is one waiting on something outside it.
+    const member = await buildMember(t, tenant);
+    const slowHash = await hashPassword(MEMBER_PASSWORD, PASSWORD_COST);
+    await t.db.execute(sql`UPDATE users SET password_hash = ${slowHash} WHERE id = ${member.userId}`);
+    let done = false;
+    const signedIn = signIn(member.email, MEMBER_PASSWORD, newClient()).finally(() => {
+      done = true;
+    });
+    let looks = 0;
+    let openTransactions = 0;
+    while (!done) {
+      const { rows } = await t.db.execute<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND state = 'idle in transaction'
+              AND clock_timestamp() - state_change > interval '100 milliseconds'`,
+      );
+      openTransactions = Math.max(openTransactions, rows[0]?.n ?? 0);
+      looks++;
+    }
+    expect((await signedIn).statusCode).toBe(200);
+    expect(looks).toBeGreaterThan(2);
+    expect(openTransactions).toBe(0);
   });
 });

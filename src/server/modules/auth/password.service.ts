@@ -25,14 +25,14 @@ export async function findPasswordResetForMail(db: Queryable, resetId: string) {
 
 /** Hashes made with older parameters are replaced, now that the password is known to be right. */
 export async function rehashIfOutdated(
-  tx: Tx,
   cost: PasswordCost,
   user: { id: string; passwordHash: string },
   password: string,
-) {
-  if (needsRehash(user.passwordHash, cost)) {
-    await repo.updatePasswordHash(tx, user.id, await hashPassword(password, cost));
-  }
+): Promise<((tx: Tx) => Promise<void>) | null> {
+  if (!needsRehash(user.passwordHash, cost)) return null;
+  // Hashed before the caller's transaction opens: scrypt must not hold a connection.
+  const passwordHash = await hashPassword(password, cost);
+  return (tx) => repo.updatePasswordHash(tx, user.id, passwordHash);
 }
 
 /** A new password ends every other session and kills the open reset links. */
