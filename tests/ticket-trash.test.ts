@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scopeOf } from '../src/server/app-context.js';
 import { inTransaction } from '../src/server/db/client.js';
 import { submitSurvey } from '../src/server/modules/csat/index.js';
 import { portalPath, purgeTrashJob } from '../src/server/modules/tickets/index.js';
@@ -27,7 +28,7 @@ async function answeredTicket() {
   await call('PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'resolved' });
   const [survey] = (await call('GET', `/api/v1/tickets/${ticket.id}/surveys`)).json().surveys;
   await inTransaction(t.db, (tx) =>
-    submitSurvey(tx, t.clock, survey.id, { rating: 1, comment: 'Terrible', channel: 'link' }),
+    submitSurvey(scopeOf(t.ctx, tx), survey.id, { rating: 1, comment: 'Terrible', channel: 'link' }),
   );
   return { ...ticket, surveyId: survey.id as string };
 }

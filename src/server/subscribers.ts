@@ -12,7 +12,10 @@ import {
 } from './modules/mail/index.js';
 import {
   notifyOnMessageCreated,
+  notifyOnSurveyCreated,
+  notifyOnSurveysEnded,
   notifyOnTicketCreated,
+  notifyOnTicketReadByRequester,
   notifyOnTicketStatusChanged,
 } from './modules/notifications/index.js';
 
@@ -25,7 +28,9 @@ export function subscribeAll(bus: EventBus): EventBus {
   registerDeliveryChannel(mailChannel);
   bus.subscribe('ticket.status_changed', onTicketStatusChanged);
   bus.subscribe('ticket.status_changed', notifyOnTicketStatusChanged);
+  bus.subscribe('csat.survey_created', notifyOnSurveyCreated);
   bus.subscribe('csat.survey_created', queueSurveyInvitation);
+  bus.subscribe('csat.surveys_ended', notifyOnSurveysEnded);
   bus.subscribe('ticket.created', notifyOnTicketCreated);
   bus.subscribe('message.created', notifyOnMessageCreated);
   bus.subscribe('message.created', queueReplyMail);
@@ -33,5 +38,6 @@ export function subscribeAll(bus: EventBus): EventBus {
   bus.subscribe('customer.sign_in_link_created', queueSignInMail);
   bus.subscribe('portal.link_send_requested', queuePortalLinkMail);
   bus.subscribe('auth.password_reset_requested', queuePasswordResetMail);
+  bus.subscribe('ticket.read_by_requester', notifyOnTicketReadByRequester);
   return bus;
 }

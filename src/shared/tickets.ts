@@ -4,6 +4,8 @@ export const ACTIVE_STATUSES = ['open', 'in_progress', 'pending', 'on_hold'] as 
 export const ELIGIBLE_STATUSES = ['resolved', 'closed', 'pending_closure', 'closure_scheduled'] as const;
 export const STATUSES = [...ACTIVE_STATUSES, ...ELIGIBLE_STATUSES] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+/** The longest message body (a staff reply, a note, a requester's reply), in characters. */
+export const MAX_MESSAGE_LENGTH = 10_000;
 
 export type TicketStatus = (typeof STATUSES)[number];
 export type TicketPriority = (typeof PRIORITIES)[number];

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scopeOf } from '../../src/server/app-context.js';
 import { inTransaction } from '../../src/server/db/client.js';
 import { submitSurvey } from '../../src/server/modules/csat/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -64,7 +65,7 @@ beforeAll(async () => {
     );
     const surveyId = survey.rows[0]?.id as string;
     await inTransaction(t.db, (tx) =>
-      submitSurvey(tx, t.clock, surveyId, { rating, comment: `Rated ${rating}`, channel: 'link' }),
+      submitSurvey(scopeOf(t.ctx, tx), surveyId, { rating, comment: `Rated ${rating}`, channel: 'link' }),
     );
   }
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });

@@ -62,6 +62,20 @@ export interface DomainEvents {
     userId: string;
     at: Date;
   };
+  /**
+   * Surveys stopped waiting for an answer: answered, or past their deadline (the expiry sweep).
+   * Withdrawn surveys are deleted instead, and what hangs on them goes with them.
+   */
+  'csat.surveys_ended': {
+    surveyIds: string[];
+    at: Date;
+  };
+  /** The requester opened the ticket's page: its replies are read. */
+  'ticket.read_by_requester': {
+    ticketId: string;
+    customerId: string;
+    at: Date;
+  };
   /** A message was added to a ticket's thread (system messages excluded). */
   'message.created': {
     ticketId: string;

@@ -96,3 +96,17 @@ export async function findUser(db: Queryable, userId: string) {
 export async function lockSetup(tx: Tx) {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(7240118)`);
 }
+
+export async function pingDatabase(db: Queryable) {
+  await db.execute(sql`SELECT 1`);
+}
+
+/** Hands out the next per-project ticket number under the project row's lock. */
+export async function incrementTicketCounter(tx: Tx, projectId: string) {
+  const [row] = await tx
+    .update(projects)
+    .set({ ticketCounter: sql`${projects.ticketCounter} + 1` })
+    .where(eq(projects.id, projectId))
+    .returning({ number: projects.ticketCounter });
+  return row?.number ?? null;
+}

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Permission } from '../../../shared/tickets.js';
 import type { AppContext } from '../../app-context.js';
@@ -47,7 +46,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
       },
     },
     async () => {
-      await ctx.db.execute(sql`SELECT 1`);
+      await accounts.checkDatabase(ctx.db);
       return { status: 'ok' as const, database: ctx.databaseMode };
     },
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ACCOUNT_ROLES } from '../../../shared/tickets.js';
 import { nonEmptyPatch, text } from '../../lib/http.js';
-import { permissionSchema, roleKindSchema } from '../members/members.schemas.js';
+import { permissionSchema, roleKindSchema } from '../members/index.js';
 
 const timezone = text()
   .max(64)

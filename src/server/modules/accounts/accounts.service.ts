@@ -197,3 +197,13 @@ export async function deleteProject(tx: Tx, member: Member) {
 }
 
 export const getUser = (db: Queryable, userId: string) => repo.findUser(db, userId);
+
+/** The health check's database round trip: throws when the database does not answer. */
+export const checkDatabase = (db: Queryable) => repo.pingDatabase(db);
+
+/** The project's next ticket number (ACME-42's 42); the project row stays locked until commit. */
+export async function takeTicketNumber(tx: Tx, projectId: string) {
+  const number = await repo.incrementTicketCounter(tx, projectId);
+  if (number === null) throw notFound('Project');
+  return number;
+}

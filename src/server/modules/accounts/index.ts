@@ -1,2 +1,8 @@
 export { registerAccountRoutes } from './accounts.routes.js';
-export { createAccount, findAccountBrand, getUser, logoPathOf } from './accounts.service.js';
+export {
+  createAccount,
+  findAccountBrand,
+  getUser,
+  logoPathOf,
+  takeTicketNumber,
+} from './accounts.service.js';

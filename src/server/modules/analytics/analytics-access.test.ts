@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { csatUrl, getCsat } from '../../../../tests/helpers/analytics.js';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import {
   buildAccount,
@@ -10,11 +11,11 @@ import {
   type Tenant,
 } from '../../../../tests/helpers/factories.js';
 import { PERMISSIONS } from '../../../shared/tickets.js';
+import { scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { csatSurveys } from '../../db/schema/index.js';
 import { expireSurveysJob, submitSurvey } from '../csat/index.js';
 import type { agentsSchema, overviewSchema } from './analytics.schemas.js';
-import { csatUrl, getCsat } from './analytics-fixtures.js';
 
 let t: TestApp;
 let tenant: Tenant;
@@ -113,7 +114,7 @@ describe('response rate through the real survey lifecycle', () => {
     t.clock.set(new Date('2025-06-03T09:00:00Z'));
     const [survey] = await surveysOf(answered.id);
     await inTransaction(t.db, (tx) =>
-      submitSurvey(tx, t.clock, survey?.id as string, { rating: 4, comment: null, channel: 'email' }),
+      submitSurvey(scopeOf(t.ctx, tx), survey?.id as string, { rating: 4, comment: null, channel: 'email' }),
     );
     t.clock.set(new Date('2025-06-20T10:00:00Z'));
     await expireSurveysJob.handle(t.ctx, {});

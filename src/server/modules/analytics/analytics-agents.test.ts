@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
+import {
+  getCsat,
+  insertSurvey,
+  type Query,
+  type SurveyFixture,
+  setTimezone,
+} from '../../../../tests/helpers/analytics.js';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import {
   buildAccount,
@@ -9,7 +16,6 @@ import {
   type Tenant,
 } from '../../../../tests/helpers/factories.js';
 import type { agentsSchema } from './analytics.schemas.js';
-import { getCsat, insertSurvey, type Query, type SurveyFixture, setTimezone } from './analytics-fixtures.js';
 
 type Agents = z.infer<typeof agentsSchema>;
 type Row = Agents['agents'][number];

@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  csatUrl,
+  getCsat,
+  insertSurvey,
+  type Query,
+  setTimezone,
+} from '../../../../tests/helpers/analytics.js';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import {
   buildAccount,
@@ -8,7 +15,6 @@ import {
   type Staff,
   type Tenant,
 } from '../../../../tests/helpers/factories.js';
-import { csatUrl, getCsat, insertSurvey, type Query, setTimezone } from './analytics-fixtures.js';
 import { csvCell } from './reviews-csv.js';
 
 let t: TestApp;

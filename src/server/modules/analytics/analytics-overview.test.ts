@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { getCsat, insertSurvey, type Query, setTimezone } from '../../../../tests/helpers/analytics.js';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import {
   buildAccount,
@@ -9,7 +10,6 @@ import {
   type Tenant,
 } from '../../../../tests/helpers/factories.js';
 import type { overviewSchema } from './analytics.schemas.js';
-import { getCsat, insertSurvey, type Query, setTimezone } from './analytics-fixtures.js';
 
 type Overview = z.infer<typeof overviewSchema>;
 

@@ -1,6 +1,7 @@
 import { and, desc, eq, ilike, inArray, isNotNull, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { accounts, csatSurveys, customers, projects, tickets, users } from '../../db/schema/index.js';
+import { likeContaining } from '../../lib/like-pattern.js';
 
 export type CsatChannel = NonNullable<(typeof csatSurveys.$inferSelect)['channel']>;
 
@@ -178,7 +179,7 @@ export async function listReviews(db: Queryable, scope: PeriodScope, f: ReviewFi
   if (f.hasComment === true) conditions.push(and(isNotNull(s.comment), ne(s.comment, '')));
   if (f.hasComment === false) conditions.push(or(isNull(s.comment), eq(s.comment, '')));
   if (f.text) {
-    const pattern = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = likeContaining(f.text);
     conditions.push(
       or(
         ilike(s.comment, pattern),

@@ -164,7 +164,7 @@ describe('one answer per survey, under concurrent submissions', () => {
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         inTransaction(t.db, (tx) =>
-          submitSurvey(tx, t.clock, survey.id, {
+          submitSurvey(scopeOf(t.ctx, tx), survey.id, {
             rating: (i % 5) + 1,
             comment: `answer ${i}`,
             channel: 'link',

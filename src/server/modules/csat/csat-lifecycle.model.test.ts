@@ -303,7 +303,9 @@ async function execute(m: Model, ticketId: string, cmd: Command): Promise<ErrorC
       case 'submit': {
         const survey = pickSurvey(m, cmd.pick);
         const answer = { rating: cmd.rating, comment: cmd.comment, channel: cmd.channel };
-        await inTransaction(t.db, (tx) => submitSurvey(tx, t.clock, survey?.id ?? randomUUID(), answer));
+        await inTransaction(t.db, (tx) =>
+          submitSurvey(scopeOf(t.ctx, tx), survey?.id ?? randomUUID(), answer),
+        );
         break;
       }
       case 'advance':

@@ -10,6 +10,7 @@ import {
   type Staff,
   type Tenant,
 } from '../../../../tests/helpers/factories.js';
+import { scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { csatEvents, csatSurveys, requesterNotifications } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
@@ -75,7 +76,7 @@ const bellItems = (surveyId: string) =>
 /** Submits as the survey page does after its captcha; resolves to the refusal code, or null on success. */
 const submit = (surveyId: string, answer: Partial<SurveyAnswer> = {}) =>
   inTransaction(t.db, (tx) =>
-    submitSurvey(tx, t.clock, surveyId, { rating: 5, comment: null, channel: 'link', ...answer }),
+    submitSurvey(scopeOf(t.ctx, tx), surveyId, { rating: 5, comment: null, channel: 'link', ...answer }),
   ).then(
     () => null,
     (err) => (err instanceof AppError ? err.code : Promise.reject(err)),

@@ -8,7 +8,6 @@ import {
   csatSurveys,
   messages,
   projects,
-  requesterNotifications,
   tickets,
   users,
 } from '../../db/schema/index.js';
@@ -87,28 +86,6 @@ export async function wasWithdrawn(db: Queryable, surveyId: string) {
 
 export async function insertEvents(tx: Tx, values: (typeof csatEvents.$inferInsert)[]) {
   if (values.length) await tx.insert(csatEvents).values(values);
-}
-
-export async function insertSurveyNotification(
-  tx: Tx,
-  survey: { id: string; accountId: string; projectId: string; ticketId: string },
-  customerId: string,
-  now: Date,
-) {
-  await tx.insert(requesterNotifications).values({
-    accountId: survey.accountId,
-    customerId,
-    projectId: survey.projectId,
-    ticketId: survey.ticketId,
-    kind: 'survey',
-    surveyId: survey.id,
-    createdAt: now,
-  });
-}
-
-export async function deleteSurveyNotifications(tx: Tx, surveyIds: string[]) {
-  if (!surveyIds.length) return;
-  await tx.delete(requesterNotifications).where(sql`${requesterNotifications.surveyId} IN ${surveyIds}`);
 }
 
 export async function findSurvey(db: Queryable, surveyId: string) {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../app-context.js';
+import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
@@ -68,7 +68,7 @@ async function answerSurvey(ctx: AppContext, request: FastifyRequest, row: Surve
   }
   const survey = await inTransaction(ctx.db, async (tx) => {
     await verifyCaptcha(tx, ctx.clock, input.altcha);
-    return csat.submitSurvey(tx, ctx.clock, row.survey.id, {
+    return csat.submitSurvey(scopeOf(ctx, tx), row.survey.id, {
       rating: input.rating,
       comment: input.comment,
       channel: input.channel,

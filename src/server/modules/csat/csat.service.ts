@@ -111,13 +111,6 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
     expiresAt: new Date(event.at.getTime() + settings.expiryDays * DAY_MS),
   });
   if (!survey) return;
-  // The portal bell is the invitation channel every requester has; mail and Discord add theirs.
-  await repo.insertSurveyNotification(
-    tx,
-    { ...survey, ticketId: event.ticketId },
-    parties.requesterId,
-    event.at,
-  );
   await repo.insertEvents(tx, [
     {
       surveyId: survey.id,
@@ -204,8 +197,9 @@ export interface SurveyAnswer {
 }
 
 /** Records the answer atomically against the deadline; exactly one of concurrent submissions wins. */
-export async function submitSurvey(tx: Tx, clock: Clock, surveyId: string, answer: SurveyAnswer) {
-  const now = clock.now();
+export async function submitSurvey(s: Scope, surveyId: string, answer: SurveyAnswer) {
+  const { tx } = s;
+  const now = s.clock.now();
   const survey = await repo.submitAnswer(tx, surveyId, answer, now);
   if (!survey) {
     const current = await repo.findSurvey(tx, surveyId);
@@ -213,7 +207,7 @@ export async function submitSurvey(tx: Tx, clock: Clock, surveyId: string, answe
     if (current.submittedAt) throw alreadySubmitted();
     throw surveyExpired();
   }
-  await repo.deleteSurveyNotifications(tx, [survey.id]);
+  await s.bus.publish(s, 'csat.surveys_ended', { surveyIds: [survey.id], at: now });
   await repo.insertEvents(tx, [
     {
       surveyId: survey.id,
@@ -228,16 +222,14 @@ export async function submitSurvey(tx: Tx, clock: Clock, surveyId: string, answe
   return survey;
 }
 
-/** The expiry sweep: marks overdue surveys expired, clears their bell items, records the events. */
-export async function expireDueSurveys(tx: Tx, clock: Clock, batch = 500) {
-  const now = clock.now();
-  const expired = await repo.markExpired(tx, now, batch);
-  await repo.deleteSurveyNotifications(
-    tx,
-    expired.map((s) => s.id),
-  );
+/** The expiry sweep: marks overdue surveys expired, records the events, says they ended. */
+export async function expireDueSurveys(scope: Scope, batch = 500) {
+  const now = scope.clock.now();
+  const expired = await repo.markExpired(scope.tx, now, batch);
+  if (!expired.length) return 0;
+  await scope.bus.publish(scope, 'csat.surveys_ended', { surveyIds: expired.map((s) => s.id), at: now });
   await repo.insertEvents(
-    tx,
+    scope.tx,
     expired.map((s) => ({
       surveyId: s.id,
       accountId: s.accountId,

@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildMember, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { expectError } from '../../../../tests/helpers/permissions.js';
 import { linksIn, startSmtpServer } from '../../../../tests/helpers/smtp.js';
+import { scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { submitSurvey } from '../csat/index.js';
 import { sendDeliveryJob } from '../delivery/index.js';
@@ -95,7 +96,7 @@ describe('re-sending a survey invitation', () => {
     const reader = await buildMember(t, tenant, { permissions: ['tickets.view_all'] });
     expectError(await resend(ticketId, surveyId, reader), 403, 'FORBIDDEN');
     await inTransaction(t.db, (tx) =>
-      submitSurvey(tx, t.clock, surveyId, { rating: 5, comment: null, channel: 'link' }),
+      submitSurvey(scopeOf(t.ctx, tx), surveyId, { rating: 5, comment: null, channel: 'link' }),
     );
     expectError(await resend(ticketId, surveyId), 409, 'CONFLICT');
     expect(await invitationCount(surveyId)).toBe(1);

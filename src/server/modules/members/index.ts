@@ -6,6 +6,7 @@ export {
   requirePermission,
 } from './members.policy.js';
 export { registerMemberRoutes } from './members.routes.js';
+export { permissionSchema, roleKindSchema } from './members.schemas.js';
 export {
   addOwner,
   createBuiltInRoles,

@@ -2,6 +2,9 @@ export { registerNotificationRoutes } from './notifications.routes.js';
 export {
   findStaffNotification,
   onMessageCreated as notifyOnMessageCreated,
+  onSurveyCreated as notifyOnSurveyCreated,
+  onSurveysEnded as notifyOnSurveysEnded,
   onTicketCreated as notifyOnTicketCreated,
+  onTicketReadByRequester as notifyOnTicketReadByRequester,
   onTicketStatusChanged as notifyOnTicketStatusChanged,
 } from './notifications.service.js';

@@ -42,14 +42,39 @@ export async function findStaffNotification(db: Queryable, notificationId: strin
   return row ?? null;
 }
 
-export async function insertRequesterReplyNotification(
+/** An item in the bell of the ticket's requester: a public reply, or a survey waiting for an answer. */
+export async function insertRequesterNotification(
   tx: Tx,
-  values: { ticketId: string; messageId: string; createdAt: Date },
+  item: { ticketId: string; createdAt: Date } & (
+    | { kind: 'reply'; messageId: string }
+    | { kind: 'survey'; surveyId: string }
+  ),
 ) {
+  const messageId = item.kind === 'reply' ? item.messageId : null;
+  const surveyId = item.kind === 'survey' ? item.surveyId : null;
   await tx.execute(sql`
-    INSERT INTO ${requesterNotifications} (account_id, customer_id, project_id, ticket_id, kind, message_id, created_at)
-    SELECT t.account_id, t.requester_id, t.project_id, t.id, 'reply', ${values.messageId}, ${values.createdAt}
-      FROM ${tickets} t WHERE t.id = ${values.ticketId}`);
+    INSERT INTO ${requesterNotifications}
+      (account_id, customer_id, project_id, ticket_id, kind, message_id, survey_id, created_at)
+    SELECT t.account_id, t.requester_id, t.project_id, t.id, ${item.kind}, ${messageId}, ${surveyId}, ${item.createdAt}
+      FROM ${tickets} t WHERE t.id = ${item.ticketId}`);
+}
+
+export async function deleteRequesterSurveyNotifications(tx: Tx, surveyIds: string[]) {
+  await tx.delete(requesterNotifications).where(inArray(requesterNotifications.surveyId, surveyIds));
+}
+
+export async function markRequesterRepliesRead(tx: Tx, ticketId: string, customerId: string, now: Date) {
+  await tx
+    .update(requesterNotifications)
+    .set({ readAt: now })
+    .where(
+      and(
+        eq(requesterNotifications.ticketId, ticketId),
+        eq(requesterNotifications.customerId, customerId),
+        eq(requesterNotifications.kind, 'reply'),
+        isNull(requesterNotifications.readAt),
+      ),
+    );
 }
 
 export interface NotificationCursor {

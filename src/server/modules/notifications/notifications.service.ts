@@ -7,8 +7,6 @@ import type { StaffActor } from '../auth/index.js';
 import { reference } from '../tickets/index.js';
 import * as repo from './notifications.repo.js';
 
-/** Statuses a requester's reply reopens (tickets moves them to open); the reopen is worth telling. */
-const REOPENABLE = ['pending', 'resolved'];
 const EXCERPT_LENGTH = 200;
 
 /** Notifies the ticket's assignee and watchers, except whoever caused it (mail hears of each). */
@@ -59,7 +57,8 @@ export async function onMessageCreated(s: Scope, event: DomainEvents['message.cr
   if (event.actor.type === 'requester') {
     await notifyStaff(s, event, 'requester_reply', event.messageId);
   } else if (event.actor.type === 'staff') {
-    await repo.insertRequesterReplyNotification(s.tx, {
+    await repo.insertRequesterNotification(s.tx, {
+      kind: 'reply',
       ticketId: event.ticketId,
       messageId: event.messageId,
       createdAt: event.at,
@@ -68,9 +67,29 @@ export async function onMessageCreated(s: Scope, event: DomainEvents['message.cr
 }
 
 export async function onTicketStatusChanged(s: Scope, event: DomainEvents['ticket.status_changed']) {
-  if (event.actor.type === 'requester' && REOPENABLE.includes(event.from) && event.to === 'open') {
+  // A requester moves a ticket to open only by replying to it (tickets' reopen-on-reply rule).
+  if (event.actor.type === 'requester' && event.to === 'open') {
     await notifyStaff(s, event, 'reopened');
   }
+}
+
+/** The portal bell is the invitation channel every requester has; mail and Discord add theirs. */
+export async function onSurveyCreated(s: Scope, event: DomainEvents['csat.survey_created']) {
+  await repo.insertRequesterNotification(s.tx, {
+    kind: 'survey',
+    ticketId: event.ticketId,
+    surveyId: event.surveyId,
+    createdAt: event.at,
+  });
+}
+
+/** An answered or expired survey leaves the bell. */
+export async function onSurveysEnded(s: Scope, event: DomainEvents['csat.surveys_ended']) {
+  await repo.deleteRequesterSurveyNotifications(s.tx, event.surveyIds);
+}
+
+export async function onTicketReadByRequester(s: Scope, event: DomainEvents['ticket.read_by_requester']) {
+  await repo.markRequesterRepliesRead(s.tx, event.ticketId, event.customerId, event.at);
 }
 
 const cursorSchema = z.object({ r: z.boolean(), t: cursorField.timestamp, id: z.uuid() });

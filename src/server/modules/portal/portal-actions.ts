@@ -6,14 +6,8 @@ import { renderMarkdown } from '../../lib/markdown.js';
 import { assertNotStaffOf, assertSameOrigin } from '../auth/index.js';
 import { submitSurvey } from '../csat/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
-import { postRequesterMessage } from '../tickets/index.js';
-import {
-  assertAcceptsReplies,
-  closeAsRequester,
-  getAnswerableSurvey,
-  type PortalTicket,
-  statusAfterReply,
-} from './portal.service.js';
+import { assertAcceptsReplies, postRequesterMessage, statusAfterRequesterReply } from '../tickets/index.js';
+import { closeAsRequester, getAnswerableSurvey, type PortalTicket } from './portal.service.js';
 import { type PortalCustomer, resolveCustomerSession } from './portal-customer.service.js';
 
 /**
@@ -42,7 +36,7 @@ export async function sendPortalReply(
         author,
         createdAt: ctx.clock.now(),
       },
-      ticket: { status: statusAfterReply(row.ticket.status) },
+      ticket: { status: statusAfterRequesterReply(row.ticket.status) },
     };
   }
   const message = await inTransaction(ctx.db, async (tx) => {
@@ -58,7 +52,7 @@ export async function sendPortalReply(
       author,
       createdAt: message.createdAt,
     },
-    ticket: { status: statusAfterReply(row.ticket.status) },
+    ticket: { status: statusAfterRequesterReply(row.ticket.status) },
   };
 }
 
@@ -76,7 +70,7 @@ export async function answerPortalSurvey(
   }
   const survey = await inTransaction(ctx.db, async (tx) => {
     await verifyCaptcha(tx, ctx.clock, input.altcha);
-    return submitSurvey(tx, ctx.clock, pending.id, {
+    return submitSurvey(scopeOf(ctx, tx), pending.id, {
       rating: input.rating,
       comment: input.comment,
       channel: 'portal',

@@ -3,6 +3,7 @@ import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { type Api, errorResponse, errorResponses } from '../../lib/http.js';
 import { authenticate } from '../auth/index.js';
+import { resetPortalLink } from '../tickets/index.js';
 import {
   portalReplyBody,
   portalReplyResponse,
@@ -11,7 +12,7 @@ import {
   portalTicketSchema,
   portalTokenParams,
 } from './portal.schemas.js';
-import { getPortalTicketByToken, openTicketView, resetPortalLink, sendPortalLink } from './portal.service.js';
+import { getPortalTicketByToken, openTicketView, sendPortalLink } from './portal.service.js';
 import { answerPortalSurvey, closePortalTicket, sendPortalReply } from './portal-actions.js';
 
 const publicRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
@@ -22,7 +23,7 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
   const byToken = (token: string) => getPortalTicketByToken(ctx.db, ctx.links, token);
   const viewOf = async (token: string) => {
     const row = await byToken(token);
-    return inTransaction(ctx.db, (tx) => openTicketView(tx, ctx.clock, row));
+    return inTransaction(ctx.db, (tx) => openTicketView(scopeOf(ctx, tx), row));
   };
 
   app.get(

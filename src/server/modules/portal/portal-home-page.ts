@@ -1,5 +1,5 @@
+import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { html, type RawHtml, renderPage } from '../../lib/html.js';
-import { MAX_MESSAGE_LENGTH } from './portal.schemas.js';
 import type { AccountBrand, PortalHome, SignInLinkState } from './portal-customer.service.js';
 import {
   brandHeader,

@@ -1,6 +1,6 @@
+import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
 import { renderSurveyFormFields, SURVEY_STYLE } from '../csat/index.js';
-import { MAX_MESSAGE_LENGTH } from './portal.schemas.js';
 import type { PortalTicketView } from './portal.service.js';
 
 export const PORTAL_STYLE = `${SURVEY_STYLE}

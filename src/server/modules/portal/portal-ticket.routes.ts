@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../app-context.js';
+import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
@@ -55,7 +55,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
     target: Target,
     options: Partial<TicketPageOptions>,
   ) => {
-    const view = await inTransaction(ctx.db, (tx) => openTicketView(tx, ctx.clock, target.row));
+    const view = await inTransaction(ctx.db, (tx) => openTicketView(scopeOf(ctx, tx), target.row));
     return sendHtml(
       reply,
       status,

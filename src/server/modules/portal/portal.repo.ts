@@ -40,16 +40,6 @@ export async function findPortalTicket(db: Queryable, ticketId: string) {
   return row ? { ...row, lastActivityAt: new Date(row.lastActivityAt) } : null;
 }
 
-export async function incrementPortalTokenVersion(tx: Tx, ticketId: string) {
-  const [row] = await tx
-    .update(tickets)
-    .set({ portalTokenVersion: sql`${tickets.portalTokenVersion} + 1` })
-    .where(eq(tickets.id, ticketId))
-    .returning({ id: tickets.id, portalTokenVersion: tickets.portalTokenVersion });
-  if (!row) throw new Error('ticket vanished');
-  return row;
-}
-
 export async function listAccountProjects(db: Queryable, accountId: string) {
   return db
     .select({ id: projects.id, name: projects.name, key: projects.key })
@@ -216,21 +206,6 @@ export async function listBellItems(db: Queryable, customerId: string, accountId
     )
     .orderBy(desc(requesterNotifications.createdAt))
     .limit(500);
-}
-
-/** Opening a ticket's page reads its replies. */
-export async function markRepliesRead(tx: Tx, ticketId: string, customerId: string, now: Date) {
-  await tx
-    .update(requesterNotifications)
-    .set({ readAt: now })
-    .where(
-      and(
-        eq(requesterNotifications.ticketId, ticketId),
-        eq(requesterNotifications.customerId, customerId),
-        eq(requesterNotifications.kind, 'reply'),
-        isNull(requesterNotifications.readAt),
-      ),
-    );
 }
 
 /** Ended customer sessions, and sign-in links expired before `linksBefore`. */

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { PRIORITIES, STATUSES } from '../../../shared/tickets.js';
+import { MAX_MESSAGE_LENGTH, PRIORITIES, STATUSES } from '../../../shared/tickets.js';
 import { text } from '../../lib/http.js';
 import { surveyAnswerBody } from '../csat/index.js';
 import { captchaBodyFields } from '../spam/index.js';
-
-export const MAX_MESSAGE_LENGTH = 10_000;
 
 export const portalTokenParams = z.object({ token: text().min(1).max(200) });
 export const accountParams = z.object({ accountId: z.uuid() });

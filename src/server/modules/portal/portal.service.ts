@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isActiveStatus, STATUS_LABELS, type TicketStatus } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
-import type { Queryable, Tx } from '../../db/client.js';
+import type { Queryable } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
@@ -13,8 +13,8 @@ import {
   AuditEventType,
   changeStatus,
   getTicketAccess,
-  listMessages,
-  lockTicket,
+  getTicketForUpdate,
+  listRequesterThread,
   PORTAL_LINK_PURPOSE,
   recordAuditEvent,
   reference,
@@ -44,25 +44,6 @@ export async function getCustomerTicket(
     throw notFound('Ticket');
   }
   return row;
-}
-
-/**
- * Staff with tickets.update make a new portal link; the old one stops working at once. Staff never
- * see the link: they send it to the requester (sendPortalLink).
- */
-export async function resetPortalLink(s: Scope, actor: StaffActor, ticketId: string) {
-  const { ticket, member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
-  requirePermission(member, 'tickets.update');
-  await repo.incrementPortalTokenVersion(s.tx, ticketId);
-  await recordAuditEvent(s.tx, {
-    accountId: ticket.accountId,
-    projectId: ticket.projectId,
-    ticketId,
-    actorUserId: actor.userId,
-    type: AuditEventType.PortalLinkReset,
-    data: {},
-    createdAt: s.clock.now(),
-  });
 }
 
 /**
@@ -112,17 +93,21 @@ export const portalAbilities = (status: TicketStatus) => ({
 /**
  * What the requester sees of a ticket: public replies and system messages, never internal notes
  * (they are not even read from the database), and the survey waiting for an answer, if any.
- * Opening the page reads the ticket's reply notifications.
+ * Opening the page reads the ticket's replies (their bell items).
  */
-export async function openTicketView(tx: Tx, clock: Clock, row: PortalTicket) {
-  await repo.markRepliesRead(tx, row.ticket.id, row.ticket.requesterId, clock.now());
-  return readTicketView(tx, clock, row);
+export async function openTicketView(s: Scope, row: PortalTicket) {
+  await s.bus.publish(s, 'ticket.read_by_requester', {
+    ticketId: row.ticket.id,
+    customerId: row.ticket.requesterId,
+    at: s.clock.now(),
+  });
+  return readTicketView(s.tx, s.clock, row);
 }
 
 async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
   const { ticket } = row;
   const [thread, survey] = await Promise.all([
-    listMessages(db, ticket.id, ['public', 'system']),
+    listRequesterThread(db, ticket.id),
     getPendingSurvey(db, clock, ticket.id),
   ]);
   return {
@@ -161,28 +146,12 @@ async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
 
 export type PortalTicketView = Awaited<ReturnType<typeof readTicketView>>;
 
-const ticketClosed = () =>
-  new AppError(
-    'TICKET_CLOSED',
-    'This ticket is closed and takes no more replies; open a new ticket instead.',
-  );
-
-/** Refuses early, before captcha and honeypot (postRequesterMessage checks again under the lock). */
-export function assertAcceptsReplies(ticket: { status: TicketStatus }) {
-  if (ticket.status === 'closed') throw ticketClosed();
-}
-
-/** The status a reply leaves the ticket in (the honeypot's fake answer must match a real one). */
-export const statusAfterReply = (status: TicketStatus): TicketStatus =>
-  status === 'pending' || status === 'resolved' ? 'open' : status;
-
 /**
  * "Close my ticket": from an active status or resolved it asks for closure (pending_closure, which
  * offers the survey at once); a scheduled closure can be brought forward to now.
  */
 export async function closeAsRequester(s: Scope, ticketId: string) {
-  const ticket = await lockTicket(s.tx, ticketId);
-  if (!ticket) throw notFound('Ticket');
+  const ticket = await getTicketForUpdate(s.tx, ticketId);
   const actor = { type: 'requester' as const, customerId: ticket.requesterId };
   if (ticket.status === 'closure_scheduled') {
     return changeStatus(s, ticket, 'closed', { actor, byline: 'by the requester' });

@@ -1,5 +1,9 @@
 export { closeScheduledTicketJob } from './ticket-closure.job.js';
-export { postRequesterMessage } from './ticket-messages.service.js';
+export {
+  assertAcceptsReplies,
+  postRequesterMessage,
+  statusAfterRequesterReply,
+} from './ticket-messages.service.js';
 export { changeStatus, type StatusChangeBy } from './ticket-status.service.js';
 export {
   findFirstPublicMessageId,
@@ -9,14 +13,17 @@ export {
 } from './ticket-summary.service.js';
 export { purgeTrashJob } from './ticket-trash.job.js';
 export { AuditEventType } from './tickets.events.js';
-export { listMessages, lockTicket, requestersOutside, type TicketRow } from './tickets.repo.js';
 export { registerTicketRoutes } from './tickets.routes.js';
 export {
   getTicketAccess,
+  getTicketForUpdate,
   getTicketParties,
+  listRequesterThread,
   openTicket,
   PORTAL_LINK_PURPOSE,
   portalPath,
   recordAuditEvent,
   reference,
+  requestersOutside,
+  resetPortalLink,
 } from './tickets.service.js';

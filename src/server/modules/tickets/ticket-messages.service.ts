@@ -8,7 +8,7 @@ import { changeStatus } from './ticket-status.service.js';
 import { AuditEventType } from './tickets.events.js';
 import { canDeleteMessage, canEditMessage } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
-import { getTicketAccess } from './tickets.service.js';
+import { getTicketAccess, getTicketForUpdate } from './tickets.service.js';
 
 /** A staff reply (public) or internal note on the ticket's thread. */
 export async function postStaffMessage(
@@ -42,8 +42,19 @@ export async function postStaffMessage(
   return { message, member, authorName: await repo.findUserName(s.tx, actor.userId) };
 }
 
-/** Statuses a requester's reply moves back to open (the others keep theirs). */
-const REOPENED_BY_REPLY: readonly TicketStatus[] = ['pending', 'resolved'];
+/** The status a requester's reply leaves the ticket in: pending and resolved reopen, the others stay. */
+export const statusAfterRequesterReply = (status: TicketStatus): TicketStatus =>
+  status === 'pending' || status === 'resolved' ? 'open' : status;
+
+/** A closed ticket takes no more replies (forms check early; postRequesterMessage again under the lock). */
+export function assertAcceptsReplies(ticket: { status: TicketStatus }) {
+  if (ticket.status === 'closed') {
+    throw new AppError(
+      'TICKET_CLOSED',
+      'This ticket is closed and takes no more replies; open a new ticket instead.',
+    );
+  }
+}
 
 /**
  * The requester replies (portal, mail). A reply on a pending or resolved ticket reopens it through
@@ -51,14 +62,8 @@ const REOPENED_BY_REPLY: readonly TicketStatus[] = ['pending', 'resolved'];
  * takes no more replies.
  */
 export async function postRequesterMessage(s: Scope, ticketId: string, body: string) {
-  const ticket = await repo.lockTicket(s.tx, ticketId);
-  if (!ticket) throw notFound('Ticket');
-  if (ticket.status === 'closed') {
-    throw new AppError(
-      'TICKET_CLOSED',
-      'This ticket is closed and takes no more replies; open a new ticket instead.',
-    );
-  }
+  const ticket = await getTicketForUpdate(s.tx, ticketId);
+  assertAcceptsReplies(ticket);
   const now = s.clock.now();
   const actor = { type: 'requester' as const, customerId: ticket.requesterId };
   const message = await repo.insertMessage(s.tx, {
@@ -80,8 +85,9 @@ export async function postRequesterMessage(s: Scope, ticketId: string, body: str
     actor,
     at: now,
   });
-  if (REOPENED_BY_REPLY.includes(ticket.status)) {
-    await changeStatus(s, ticket, 'open', { actor, byline: 'by the requester’s reply' });
+  const after = statusAfterRequesterReply(ticket.status);
+  if (after !== ticket.status) {
+    await changeStatus(s, ticket, after, { actor, byline: 'by the requester’s reply' });
   }
   return message;
 }

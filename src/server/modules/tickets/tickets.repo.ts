@@ -28,20 +28,10 @@ import {
   ticketWatchers,
   users,
 } from '../../db/schema/index.js';
+import { likeContaining } from '../../lib/like-pattern.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type MessageKind = (typeof messages.$inferSelect)['kind'];
-
-/** Hands out the next per-project number under the project row's lock. */
-export async function nextTicketNumber(tx: Tx, projectId: string) {
-  const [row] = await tx
-    .update(projects)
-    .set({ ticketCounter: sql`${projects.ticketCounter} + 1` })
-    .where(eq(projects.id, projectId))
-    .returning({ number: projects.ticketCounter });
-  if (!row) throw new Error('project vanished');
-  return row.number;
-}
 
 /** One customer per email per account: the first name given is kept. */
 export async function upsertCustomer(tx: Tx, accountId: string, email: string, name: string, now: Date) {
@@ -98,6 +88,16 @@ export async function findTicketForUser(
 
 export async function updateTicket(tx: Tx, ticketId: string, values: Partial<typeof tickets.$inferInsert>) {
   const [row] = await tx.update(tickets).set(values).where(eq(tickets.id, ticketId)).returning();
+  if (!row) throw new Error('ticket vanished');
+  return row;
+}
+
+export async function incrementPortalTokenVersion(tx: Tx, ticketId: string) {
+  const [row] = await tx
+    .update(tickets)
+    .set({ portalTokenVersion: sql`${tickets.portalTokenVersion} + 1` })
+    .where(eq(tickets.id, ticketId))
+    .returning({ id: tickets.id, portalTokenVersion: tickets.portalTokenVersion });
   if (!row) throw new Error('ticket vanished');
   return row;
 }
@@ -192,7 +192,7 @@ export async function listTickets(db: Queryable, f: TicketFilters) {
   if (f.requesterEmail) conditions.push(sql`lower(${customers.email}) = lower(${f.requesterEmail})`);
   if (f.tag) conditions.push(arrayContains(tickets.tags, [f.tag]));
   if (f.text) {
-    const pattern = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = likeContaining(f.text);
     const number = /^(?:[A-Z0-9]+-)?(\d{1,9})$/i.exec(f.text.trim())?.[1];
     conditions.push(
       or(ilike(tickets.subject, pattern), number ? eq(tickets.number, Number(number)) : undefined),

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { PRIORITIES, STATUSES } from '../../../shared/tickets.js';
+import { MAX_MESSAGE_LENGTH, PRIORITIES, STATUSES } from '../../../shared/tickets.js';
 import { text } from '../../lib/http.js';
 import { pageQuery } from '../../lib/pagination.js';
-
-export const MAX_MESSAGE_LENGTH = 10_000;
 
 export const statusSchema = z.enum(STATUSES);
 export const prioritySchema = z.enum(PRIORITIES);

@@ -7,6 +7,7 @@ import type { EventActor } from '../../lib/events.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { takeTicketNumber } from '../accounts/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { can, isMember, type Member, requirePermission } from '../members/index.js';
 import { changeStatus } from './ticket-status.service.js';
@@ -47,6 +48,32 @@ export async function getTicketAccess(
   };
   if (!canSeeTicket(member, row.ticket)) throw notFound('Ticket');
   return { ticket: row.ticket, member, projectKey: row.projectKey };
+}
+
+/** The ticket, locked until commit, for the requester's actions (they have no membership to check). */
+export async function getTicketForUpdate(tx: Tx, ticketId: string) {
+  const ticket = await repo.lockTicket(tx, ticketId);
+  if (!ticket) throw notFound('Ticket');
+  return ticket;
+}
+
+/**
+ * Staff with tickets.update make a new portal link; the old one stops working at once. Staff never
+ * see the link: they send it to the requester (the portal's sendPortalLink).
+ */
+export async function resetPortalLink(s: Scope, actor: StaffActor, ticketId: string) {
+  const { ticket, member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
+  requirePermission(member, 'tickets.update');
+  await repo.incrementPortalTokenVersion(s.tx, ticketId);
+  await repo.insertAuditEvent(s.tx, {
+    accountId: ticket.accountId,
+    projectId: ticket.projectId,
+    ticketId,
+    actorUserId: actor.userId,
+    type: AuditEventType.PortalLinkReset,
+    data: {},
+    createdAt: s.clock.now(),
+  });
 }
 
 async function assertAssignable(db: Queryable, projectId: string, assigneeId: string | null | undefined) {
@@ -92,7 +119,7 @@ export async function openTicket(
   actor: EventActor,
 ) {
   const now = s.clock.now();
-  const number = await repo.nextTicketNumber(s.tx, where.projectId);
+  const number = await takeTicketNumber(s.tx, where.projectId);
   const requesterId = await repo.upsertCustomer(
     s.tx,
     where.accountId,
@@ -330,6 +357,10 @@ export async function getTicketWithThread(db: Queryable, actor: StaffActor, tick
   return { details, thread, watchers, member };
 }
 
+/** What the requester may read of the thread: public replies and system messages, never internal notes. */
+export const listRequesterThread = (db: Queryable, ticketId: string) =>
+  repo.listMessages(db, ticketId, ['public', 'system']);
+
 export const getTicketDetails = async (db: Queryable, ticketId: string) => {
   const details = await repo.findTicketDetails(db, ticketId);
   if (!details) throw notFound('Ticket');
@@ -376,3 +407,6 @@ export async function getTicketParties(db: Queryable, ticketId: string) {
   if (!details) throw notFound('Ticket');
   return { requesterId: details.ticket.requesterId, assigneeId: details.ticket.assigneeId };
 }
+
+/** The customers with a ticket of the account outside these projects, as a subquery to scope by. */
+export const requestersOutside = repo.requestersOutside;

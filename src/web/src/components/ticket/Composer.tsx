@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react';
+import { MAX_MESSAGE_LENGTH } from '../../../../shared/tickets';
 import { describeError } from '../../api/client';
 import { usePostMessage } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
 
-const MAX_LENGTH = 10_000;
 type Mode = 'reply' | 'note';
 
 /** Public reply or internal note: the mode changes the frame, the wording and the button. */
@@ -42,14 +42,14 @@ export function Composer({ ticket }: { ticket: Ticket }) {
       <textarea
         id="composer-body"
         rows={5}
-        maxLength={MAX_LENGTH}
+        maxLength={MAX_MESSAGE_LENGTH}
         value={body}
         onChange={(e) => setBody(e.target.value)}
         required
       />
       <div className="composer-foot">
         <span className="muted">
-          Markdown · {body.length.toLocaleString()} / {MAX_LENGTH.toLocaleString()}
+          Markdown · {body.length.toLocaleString()} / {MAX_MESSAGE_LENGTH.toLocaleString()}
         </span>
         <button type="submit" className="primary" disabled={post.isPending || body.trim() === ''}>
           {isNote ? 'Add internal note' : 'Send reply'}

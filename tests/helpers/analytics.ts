@@ -3,9 +3,9 @@
  * expected number can be computed by hand from the table in the test.
  */
 import { expect } from 'vitest';
-import type { TestApp } from '../../../../tests/helpers/app.js';
-import type { Staff, Tenant } from '../../../../tests/helpers/factories.js';
-import { csatSurveys } from '../../db/schema/index.js';
+import { csatSurveys } from '../../src/server/db/schema/index.js';
+import type { TestApp } from './app.js';
+import type { Staff, Tenant } from './factories.js';
 
 export async function setTimezone(t: TestApp, tenant: Tenant, timezone: string) {
   const res = await t.app.inject({
