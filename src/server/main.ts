@@ -5,16 +5,23 @@ import { performance } from 'node:perf_hooks';
 import type PgBoss from 'pg-boss';
 import pino from 'pino';
 import { buildApp } from './app.js';
-import type { AppContext } from './app-context.js';
+import { type AppContext, scopeOf } from './app-context.js';
 import { type Config, loadConfig } from './config.js';
-import { type BundledPostgres, DataDirError, startBundledPostgres } from './db/bundled-postgres.js';
-import { createDatabase, type Database } from './db/client.js';
+import { backupDatabase, RestoreRefused, restoreDatabase } from './db/backup.js';
+import {
+  type BundledPostgres,
+  bundledConnection,
+  DataDirError,
+  startBundledPostgres,
+} from './db/bundled-postgres.js';
+import { createDatabase, type Database, inTransaction } from './db/client.js';
 import { isExternalDatabaseTooOld, migrateDatabase } from './db/migrate.js';
 import { allJobs } from './jobs/definitions.js';
 import { createBoss, createQueues, Jobs } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
 import { EventBus } from './lib/events.js';
 import { LinkTokens } from './lib/link-tokens.js';
+import { requeueScheduledClosures } from './modules/tickets/index.js';
 import { subscribeAll } from './subscribers.js';
 
 const USAGE = `Usage: clearline <command>
@@ -22,6 +29,8 @@ const USAGE = `Usage: clearline <command>
   start     migrate, then serve the web app and API, and run the background workers
   worker    run only the background workers (for deployments that separate them)
   migrate   apply database migrations and exit
+  backup FILE    write a consistent backup of the database to FILE (the app may keep running)
+  restore FILE   load FILE into an empty database (a new DATA_DIR, or an empty DATABASE_URL)
 `;
 
 interface Runtime {
@@ -154,7 +163,84 @@ async function migrateOnly(config: Config) {
   console.log('Migrations applied.');
 }
 
-const commands: Record<string, (config: Config) => Promise<void>> = { start, worker, migrate: migrateOnly };
+/**
+ * The database a backup reads: DATABASE_URL, or the bundled one, through the running app's socket
+ * when it runs (an online backup), else started for the time of the backup.
+ */
+async function openForBackup(config: Config): Promise<{ db: Database; stop: () => Promise<void> }> {
+  if (config.databaseUrl) {
+    const db = createDatabase({ connectionString: config.databaseUrl });
+    return { db, stop: () => db.$client.end() };
+  }
+  const running = createDatabase(bundledConnection(config.dataDir));
+  if (
+    await running.$client.query('SELECT 1').then(
+      () => true,
+      () => false,
+    )
+  ) {
+    return { db: running, stop: () => running.$client.end() };
+  }
+  await running.$client.end();
+  const bundled = await startBundledPostgres(config.dataDir);
+  const db = createDatabase(bundled.connection);
+  const stop = async () => {
+    await db.$client.end();
+    await bundled.stop();
+  };
+  return { db, stop };
+}
+
+function fileArgument() {
+  const file = process.argv[3];
+  if (!file) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  return path.resolve(file);
+}
+
+async function backup(config: Config) {
+  const file = fileArgument();
+  const { db, stop } = await openForBackup(config);
+  try {
+    const rows = await backupDatabase(db, file);
+    const total = Object.values(rows).reduce((a, b) => a + b, 0);
+    console.log(`Backed up ${total} rows of ${Object.keys(rows).length} tables to ${file}.`);
+  } finally {
+    await stop();
+  }
+}
+
+async function restore(config: Config) {
+  const file = fileArgument();
+  const bundled = config.databaseUrl ? null : await startBundledPostgres(config.dataDir);
+  const db = createDatabase(bundled ? bundled.connection : { connectionString: config.databaseUrl });
+  let rows: Record<string, number>;
+  try {
+    rows = await restoreDatabase(db, file);
+  } finally {
+    await db.$client.end();
+    await bundled?.stop();
+  }
+  // Then as on any start: migrations up to this version, the job queue, and the jobs the rows imply.
+  const rt = await open(config);
+  try {
+    await inTransaction(rt.db, (tx) => requeueScheduledClosures(scopeOf(rt.ctx, tx)));
+  } finally {
+    await close(rt);
+  }
+  const total = Object.values(rows).reduce((a, b) => a + b, 0);
+  console.log(`Restored ${total} rows of ${Object.keys(rows).length} tables from ${file}.`);
+}
+
+const commands: Record<string, (config: Config) => Promise<void>> = {
+  start,
+  worker,
+  migrate: migrateOnly,
+  backup,
+  restore,
+};
 const name = process.argv[2] ?? '';
 // An own property only: `clearline toString` is not a command.
 const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
@@ -166,7 +252,9 @@ try {
   await command(loadConfig());
 } catch (err) {
   console.error(
-    err instanceof DataDirError || (err instanceof Error && err.message.startsWith('Invalid configuration'))
+    err instanceof DataDirError ||
+      err instanceof RestoreRefused ||
+      (err instanceof Error && err.message.startsWith('Invalid configuration'))
       ? err.message
       : err,
   );

@@ -39,26 +39,27 @@ export function makeDataDir(): string {
   return dir;
 }
 
-type Command = 'start' | 'worker' | 'migrate';
+type Command = 'start' | 'worker' | 'migrate' | 'backup' | 'restore';
 
 /**
  * Spawns the CLI the way an operator does: `start` and `worker` through `node --import tsx`
- * (signals reach our process directly), `migrate` through the published `bin/clearline.js`. Uses
+ * (signals reach our process directly), the others through the published `bin/clearline.js`. Uses
  * the bundled database unless `settings` names a DATABASE_URL; `settings` override the environment.
  */
 export function spawnClearline(
   command: Command,
   dataDir: string,
   settings: Record<string, string> = {},
+  extraArgs: string[] = [],
 ): ClearlineProcess {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   delete env.TEST_DATABASE_URL;
   Object.assign(env, { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, settings);
   const args =
-    command === 'migrate'
-      ? ['bin/clearline.js', 'migrate']
-      : ['--import', 'tsx', 'src/server/main.ts', command];
+    command === 'start' || command === 'worker'
+      ? ['--import', 'tsx', 'src/server/main.ts', command]
+      : ['bin/clearline.js', command, ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

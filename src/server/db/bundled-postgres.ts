@@ -13,6 +13,14 @@ const MAX_SOCKET_DIR_LENGTH = 90;
 
 export class DataDirError extends Error {}
 
+/** Where the bundled PostgreSQL of `dataDir` listens (its unix socket), whether or not it runs. */
+export const bundledConnection = (dataDir: string): pg.ClientConfig => ({
+  host: path.join(dataDir, 'pg'),
+  port: SOCKET_PORT,
+  user: 'postgres',
+  database: 'postgres',
+});
+
 export interface BundledPostgres {
   connection: pg.ClientConfig;
   /** Stops PostgreSQL with a fast shutdown (clean checkpoint) and releases the data-dir lock. */
@@ -51,7 +59,7 @@ export async function startBundledPostgres(dataDir: string): Promise<BundledPost
     let stopping = false;
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     return {
-      connection: { host: pgDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres' },
+      connection: bundledConnection(dataDir),
       async stop() {
         stopping = true;
         // The child is unref'd: without this, Node would exit before PostgreSQL finished its shutdown.

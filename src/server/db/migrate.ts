@@ -5,7 +5,7 @@ import PgBoss from 'pg-boss';
 import type { Database } from './client.js';
 
 // From the repository root: this file runs from src/server/db and, compiled, from dist/server/db.
-const migrationsFolder = fileURLToPath(new URL('../../../src/server/db/migrations', import.meta.url));
+export const migrationsFolder = fileURLToPath(new URL('../../../src/server/db/migrations', import.meta.url));
 /** Any constant: it serialises migrations when several instances start at once. */
 const MIGRATION_LOCK = 7_240_117;
 

@@ -4,7 +4,7 @@ export {
   postRequesterMessage,
   statusAfterRequesterReply,
 } from './ticket-messages.service.js';
-export { changeStatus, type StatusChangeBy } from './ticket-status.service.js';
+export { changeStatus, requeueScheduledClosures, type StatusChangeBy } from './ticket-status.service.js';
 export {
   findFirstPublicMessageId,
   findMessageSummary,

@@ -101,15 +101,23 @@ export async function changeStatus(
     actor: by.actor,
     at: now,
   });
-  if (scheduledAt) {
-    await s.jobs.enqueue(
-      s.tx,
-      closeScheduledTicketJob,
-      { ticketId: ticket.id, closesAt: scheduledAt.toISOString() },
-      { startAfter: scheduledAt },
-    );
-  }
+  if (scheduledAt) await enqueueClosure(s, ticket.id, scheduledAt);
   return updated;
+}
+
+const enqueueClosure = (s: Scope, ticketId: string, closesAt: Date) =>
+  s.jobs.enqueue(
+    s.tx,
+    closeScheduledTicketJob,
+    { ticketId, closesAt: closesAt.toISOString() },
+    { startAfter: closesAt },
+  );
+
+/** After a restore (the job queue is not in a backup): every scheduled closure gets its job again. */
+export async function requeueScheduledClosures(s: Scope) {
+  const due = await repo.listScheduledClosures(s.tx);
+  for (const ticket of due) await enqueueClosure(s, ticket.id, ticket.closesAt as Date);
+  return due.length;
 }
 
 /**
@@ -123,12 +131,7 @@ export async function closeScheduledTicket(s: Scope, ticketId: string, closesAt:
   }
   if (closesAt.getTime() > s.clock.now().getTime()) {
     // The queue's clock ran ahead of ours: try again at the due time.
-    await s.jobs.enqueue(
-      s.tx,
-      closeScheduledTicketJob,
-      { ticketId, closesAt: closesAt.toISOString() },
-      { startAfter: closesAt },
-    );
+    await enqueueClosure(s, ticketId, closesAt);
     return false;
   }
   await changeStatus(s, ticket, 'closed', { actor: { type: 'system' }, byline: 'by the scheduled closure' });

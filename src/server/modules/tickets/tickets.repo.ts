@@ -120,6 +120,13 @@ export async function purgeTrashedTickets(tx: Tx, before: Date) {
     });
 }
 
+export async function listScheduledClosures(db: Queryable) {
+  return db
+    .select({ id: tickets.id, closesAt: tickets.closesAt })
+    .from(tickets)
+    .where(eq(tickets.status, 'closure_scheduled'));
+}
+
 const assignees = alias(users, 'assignees');
 
 const ticketSummary = {
