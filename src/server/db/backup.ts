@@ -204,8 +204,15 @@ export async function restoreDatabase(db: Database, file: string) {
         copyFrom(`COPY ${quote(table)} (${columns.map(quote).join(', ')}) FROM STDIN`),
       );
       const done = new Promise<void>((resolve, reject) => copy.on('finish', resolve).on('error', reject));
-      for (let line = await next(); line !== '\\.'; line = await next()) {
-        if (!copy.write(`${line}\n`)) await new Promise((resolve) => copy.once('drain', resolve));
+      try {
+        for (let line = await next(); line !== '\\.'; line = await next()) {
+          if (!copy.write(`${line}\n`)) await new Promise((resolve) => copy.once('drain', resolve));
+        }
+      } catch (err) {
+        // Ends the COPY with a CopyFail: until it ends, the connection takes no ROLLBACK.
+        copy.destroy(err as Error);
+        await done.catch(() => {});
+        throw err;
       }
       copy.end();
       await done;

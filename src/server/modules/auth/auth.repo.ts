@@ -207,6 +207,12 @@ export async function lockUser(tx: Tx, userId: string) {
   return row ?? null;
 }
 
+export async function insertUser(tx: Tx, values: typeof users.$inferInsert) {
+  const [row] = await tx.insert(users).values(values).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
 export async function updatePasswordHash(tx: Tx, userId: string, passwordHash: string) {
   await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
 }

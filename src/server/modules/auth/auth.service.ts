@@ -179,3 +179,8 @@ export async function revokeApiToken(tx: Tx, clock: Clock, actor: StaffActor, to
 /** Deletes ended sessions, and sign-in attempts a day old (they count for 15 minutes only). */
 export const purgeExpiredSignIns = (db: Queryable, clock: Clock) =>
   repo.deleteExpiredSignIns(db, clock.now(), new Date(clock.now().getTime() - 86_400_000));
+
+/** A new staff user: auth owns `users`, since it holds their credentials; members adds memberships. */
+export function createUser(tx: Tx, values: Parameters<typeof repo.insertUser>[1]) {
+  return repo.insertUser(tx, values);
+}

@@ -6,7 +6,7 @@ export {
   SESSION_COOKIE,
   sessionClientOf,
 } from './auth.routes.js';
-export { createApiToken, createSession, type StaffActor } from './auth.service.js';
+export { createApiToken, createSession, createUser, type StaffActor } from './auth.service.js';
 export { purgeExpiredSignInsJob } from './auth-purge.job.js';
 export { registerPasswordRoutes } from './password.routes.js';
 export { findPasswordResetForMail, passwordResetPath } from './password.service.js';

@@ -97,12 +97,6 @@ export async function findUserInAccount(db: Queryable, accountId: string, email:
   return row ?? null;
 }
 
-export async function insertUser(tx: Tx, values: typeof users.$inferInsert) {
-  const [row] = await tx.insert(users).values(values).returning();
-  if (!row) throw new Error('insert returned nothing');
-  return row;
-}
-
 export async function listRoles(db: Queryable, projectId: string) {
   return db.select().from(roles).where(eq(roles.projectId, projectId)).orderBy(asc(roles.name));
 }

@@ -3,7 +3,7 @@ import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
 import { hashPassword, type PasswordCost } from '../../lib/tokens.js';
-import { endAllSessions, type StaffActor } from '../auth/index.js';
+import { createUser, endAllSessions, type StaffActor } from '../auth/index.js';
 import {
   type AccountMember,
   accountPermissionsOf,
@@ -88,7 +88,7 @@ export async function createStaffUser(
   cost: PasswordCost,
   input: { accountId: string; email: string; name: string; password: string; accountRole?: AccountRole },
 ) {
-  return repo.insertUser(tx, {
+  return createUser(tx, {
     accountId: input.accountId,
     email: input.email,
     name: input.name,

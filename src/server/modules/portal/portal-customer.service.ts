@@ -196,3 +196,9 @@ export async function openPortalTicket(
     { type: 'requester', customerId: customer.id },
   );
 }
+
+/**
+ * The customer sign-in link ids of the account outside `customers`, as a subquery: the outbox
+ * composes it into its own query, so the table stays behind this module's repo.
+ */
+export const signInLinkIdsExcept = repo.signInLinkIdsExcept;
