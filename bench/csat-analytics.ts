@@ -25,6 +25,7 @@ import { migrateDatabase } from '../src/server/db/migrate.js';
 import { createBoss, Jobs } from '../src/server/jobs/queue.js';
 import { EventBus } from '../src/server/lib/events.js';
 import { LinkTokens } from '../src/server/lib/link-tokens.js';
+import { SecretBox } from '../src/server/lib/secret-box.js';
 import { createAccount } from '../src/server/modules/accounts/index.js';
 import { writeBenchmarkDoc } from './csat-analytics-report.js';
 import { seedSurveys } from './csat-analytics-seed.js';
@@ -99,6 +100,7 @@ function buildContext(db: Database): AppContext {
     config: loadConfig({ RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' }),
     databaseMode: 'external',
     links: new LinkTokens(randomBytes(32).toString('hex')),
+    secrets: new SecretBox(randomBytes(32).toString('hex')),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Jobs } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
 import type { EventBus } from './lib/events.js';
 import type { LinkTokens } from './lib/link-tokens.js';
+import type { SecretBox } from './lib/secret-box.js';
 
 /** What the app is built from; one per process (or per test file). */
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   config: Config;
   databaseMode: 'bundled' | 'external';
   links: LinkTokens;
+  /** Encrypts secrets Clearline must read back (bot tokens, mailbox passwords, webhook secrets). */
+  secrets: SecretBox;
 }
 
 /** What a service needs to change state: the transaction and the clock, bus and queue around it. */

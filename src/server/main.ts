@@ -21,6 +21,7 @@ import { createBoss, createQueues, Jobs } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
 import { EventBus } from './lib/events.js';
 import { LinkTokens } from './lib/link-tokens.js';
+import { SecretBox } from './lib/secret-box.js';
 import { requeueScheduledClosures } from './modules/tickets/index.js';
 import { subscribeAll } from './subscribers.js';
 
@@ -64,7 +65,8 @@ function resolveSecretKey(config: Config): string {
 /** Opens the database (bundled unless DATABASE_URL is set), migrates it and prepares the queue. */
 async function open(config: Config): Promise<Runtime> {
   const bundled = config.databaseUrl ? null : await startBundledPostgres(config.dataDir);
-  const links = new LinkTokens(resolveSecretKey(config));
+  const secretKey = resolveSecretKey(config);
+  const links = new LinkTokens(secretKey);
   const db = createDatabase(bundled ? bundled.connection : { connectionString: config.databaseUrl });
   try {
     if (!bundled) {
@@ -84,6 +86,7 @@ async function open(config: Config): Promise<Runtime> {
       config,
       databaseMode: bundled ? 'bundled' : 'external',
       links,
+      secrets: new SecretBox(secretKey),
     };
     return { config, db, bundled, boss, ctx };
   } catch (err) {

@@ -10,6 +10,7 @@ import { createBoss, Jobs } from '../../src/server/jobs/queue.js';
 import { createTestClock } from '../../src/server/lib/clock.js';
 import { EventBus } from '../../src/server/lib/events.js';
 import { LinkTokens } from '../../src/server/lib/link-tokens.js';
+import { SecretBox } from '../../src/server/lib/secret-box.js';
 import { subscribeAll } from '../../src/server/subscribers.js';
 import { withDatabase } from '../global-setup.js';
 
@@ -40,6 +41,7 @@ export async function createTestApp(config: Partial<Config> = {}) {
     },
     databaseMode: inject('databaseMode'),
     links: new LinkTokens(randomBytes(32).toString('hex')),
+    secrets: new SecretBox(randomBytes(32).toString('hex')),
   };
   const app = await buildApp(ctx);
   await app.ready();
