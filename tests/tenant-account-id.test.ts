@@ -9,6 +9,7 @@ import { createDatabase, type Database } from '../src/server/db/client.js';
 import { recordActivity } from './helpers/activity.js';
 import { createScratchDatabase, createTestApp, type TestApp } from './helpers/app.js';
 import { buildAccount } from './helpers/factories.js';
+import { type FakeDiscord, startFakeDiscord } from './helpers/fake-discord.js';
 
 /** Tables that belong to the installation, not to an account (docs/operations.md says why). */
 const INSTANCE_WIDE = [
@@ -54,9 +55,12 @@ async function tablesOf(db: Database) {
 
 describe('every tenant table carries account_id (distribution by account)', () => {
   let t: TestApp;
+  let discord: FakeDiscord;
   beforeAll(async () => {
-    t = await createTestApp();
+    discord = await startFakeDiscord();
+    t = await createTestApp({ discordApiUrl: discord.apiUrl, discordAuthorizeUrl: discord.authorizeUrl });
   });
+  afterAll(() => discord.close());
 
   it('every table but the instance-wide ones has a NOT NULL account_id referencing accounts', async () => {
     const tables = await tablesOf(t.db);
@@ -65,7 +69,7 @@ describe('every tenant table carries account_id (distribution by account)', () =
 
   it('rows written through the API carry the account of the project, ticket, user or customer they belong to', async () => {
     const tenants = [await buildAccount(t, { name: 'Acme' }), await buildAccount(t, { name: 'Globex' })];
-    for (const tenant of tenants) await recordActivity(t, tenant);
+    for (const tenant of tenants) await recordActivity(t, tenant, discord);
     for (const { table, has_account, columns } of await tablesOf(t.db)) {
       if (!has_account) continue;
       const accounts = await t.db.$client.query<{ account_id: string }>(

@@ -21,6 +21,7 @@ import { registerAccountRoutes } from './modules/accounts/index.js';
 import { registerAnalyticsRoutes } from './modules/analytics/index.js';
 import { registerAuthRoutes, registerPasswordRoutes, registerSessionRoutes } from './modules/auth/index.js';
 import { registerCsatRoutes } from './modules/csat/index.js';
+import { registerDiscordRoutes } from './modules/discord/index.js';
 import { registerMailRoutes } from './modules/mail/index.js';
 import { registerMemberRoutes } from './modules/members/index.js';
 import { registerNotificationRoutes } from './modules/notifications/index.js';
@@ -103,6 +104,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: LogOptions }
     registerAnalyticsRoutes(api, ctx);
     registerSpamRoutes(api, ctx);
     registerPortalRoutes(api, ctx);
+    registerDiscordRoutes(api, ctx);
   });
   registerAssets(app);
   registerStaffApp(app);

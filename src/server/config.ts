@@ -61,6 +61,8 @@ const envSchema = z.object({
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // At most the delivery lease (120 s) less a margin for recording the result.
   DELIVERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(100).default(100),
+  DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+  DISCORD_AUTHORIZE_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/oauth2/authorize'),
   RUN_WORKERS: z
     .enum(['true', 'false'])
     .default('true')
@@ -104,6 +106,10 @@ export type Config = {
   deliveryConcurrency: number;
   /** How long one send may take before it is abandoned, its connection closed, and retried later. */
   deliveryTimeoutSeconds: number;
+  /** Discord's API base (without /v10); every Discord call goes there. Tests point it at a fake. */
+  discordApiUrl: string;
+  /** Discord's OAuth2 authorization page, where "Link Discord" sends the customer. */
+  discordAuthorizeUrl: string;
   /**
    * scrypt parameters of new password hashes. Always PASSWORD_COST from the environment; only the
    * test harness sets a cheaper one, so the suite stays fast.
@@ -139,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM ?? `clearline@${new URL(publicUrl).hostname}`,
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     deliveryTimeoutSeconds: e.DELIVERY_TIMEOUT_SECONDS,
+    discordApiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+    discordAuthorizeUrl: e.DISCORD_AUTHORIZE_URL,
     passwordCost: PASSWORD_COST,
   };
 }

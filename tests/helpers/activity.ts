@@ -1,16 +1,20 @@
 import { expect } from 'vitest';
 import { portalPath } from '../../src/server/modules/tickets/index.js';
 import type { TestApp } from './app.js';
+import { linkDiscord, setUpDiscord, startLink } from './discord.js';
 import { buildMember, buildTicket, type Tenant } from './factories.js';
+import type { FakeDiscord } from './fake-discord.js';
 import { signInCustomer, solveCaptcha } from './portal.js';
 
 /**
  * A day of help desk work through the API, so that every tenant table gets rows: a member with a
  * custom role, a staff sign-in and password reset request, a watched and assigned ticket with a reply, a note and the
  * requester's answer on the portal, CSAT settings, a resolution whose survey the customer answers,
- * and a customer signed in to the portal home. Returns the ticket and the member.
+ * and a customer signed in to the portal home; with a fake Discord, Discord set up with a project's
+ * delivery chosen, the customer's Discord linked and a second link left half-way. Returns the
+ * ticket and the member.
  */
-export async function recordActivity(t: TestApp, tenant: Tenant) {
+export async function recordActivity(t: TestApp, tenant: Tenant, discord?: FakeDiscord) {
   const send = async (method: 'POST' | 'PATCH' | 'PUT', url: string, payload: object, status: number) => {
     const res = await t.app.inject({ method, url, headers: tenant.owner.headers, payload });
     expect(res.statusCode, res.body).toBe(status);
@@ -56,6 +60,20 @@ export async function recordActivity(t: TestApp, tenant: Tenant) {
     payload: { rating: 4, comment: 'Fixed, thanks', altcha: await solveCaptcha(t), website: '' },
   });
   expect(survey.statusCode, survey.body).toBe(200);
-  await signInCustomer(t, tenant.accountId, requester.email);
+  const session = await signInCustomer(t, tenant.accountId, requester.email);
+  if (discord) {
+    await setUpDiscord(t, tenant, discord);
+    await send('PUT', `/api/v1/discord/projects/${tenant.projectId}`, { delivery: 'dm_and_email' }, 200);
+    const home = `/portal/${tenant.accountId}`;
+    const linked = await linkDiscord(
+      t,
+      discord,
+      home,
+      discord.addUser(`casey-${tenant.projectId.slice(0, 8)}`).id,
+      session,
+    );
+    expect(linked.statusCode, linked.body).toBe(303);
+    await startLink(t, home, session);
+  }
   return { ticket, agent };
 }

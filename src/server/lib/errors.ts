@@ -42,6 +42,8 @@ export const errorStatus = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** An uploaded image's bytes are not a PNG, JPEG, WebP or GIF, whatever its declared type. */
   NOT_AN_IMAGE: 415,
+  /** Discord refused the Discord settings (bot token, application id, public key) or could not be reached; the message says exactly why. */
+  DISCORD_CHECK_FAILED: 422,
   /** Too many sign-in failures for this email from this client address; `details.retryAfterSeconds`. */
   ACCOUNT_LOCKED: 429,
   /** Many sign-in failures for this email from several addresses: checks are spaced out; `details.retryAfterSeconds`. */

@@ -5,6 +5,7 @@ import { inTransaction } from '../../db/client.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { assertNotStaffOf, assertSameOrigin } from '../auth/index.js';
 import { submitSurvey } from '../csat/index.js';
+import { startDiscordLink, unlinkDiscord } from '../discord/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { assertAcceptsReplies, postRequesterMessage, statusAfterRequesterReply } from '../tickets/index.js';
 import { closeAsRequester, getAnswerableSurvey, type PortalTicket } from './portal.service.js';
@@ -86,6 +87,31 @@ export async function answerPortalSurvey(
 export async function closePortalTicket(ctx: AppContext, request: FastifyRequest, row: PortalTicket) {
   await assertNotStaffOf(ctx, request, row.accountId);
   return inTransaction(ctx.db, (tx) => closeAsRequester(scopeOf(ctx, tx), row.ticket.id));
+}
+
+/**
+ * "Link Discord" for the customer the page belongs to: the URL of Discord's consent page, bound to
+ * them by a single-use state; `returnTo` is the page they come back to. Staff never link for them.
+ */
+export async function linkDiscordFromPortal(
+  ctx: AppContext,
+  request: FastifyRequest,
+  who: { accountId: string; customerId: string },
+  returnTo: string,
+) {
+  await assertNotStaffOf(ctx, request, who.accountId);
+  return inTransaction(ctx.db, (tx) =>
+    startDiscordLink(scopeOf(ctx, tx), ctx.config, ctx.secrets, { ...who, returnTo }),
+  );
+}
+
+export async function unlinkDiscordFromPortal(
+  ctx: AppContext,
+  request: FastifyRequest,
+  who: { accountId: string; customerId: string },
+) {
+  await assertNotStaffOf(ctx, request, who.accountId);
+  await inTransaction(ctx.db, (tx) => unlinkDiscord(tx, who.accountId, who.customerId));
 }
 
 export const PORTAL_COOKIE = 'clearline_portal';

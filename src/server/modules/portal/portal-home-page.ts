@@ -1,5 +1,6 @@
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { html, type RawHtml, renderPage } from '../../lib/html.js';
+import type { PortalDiscordState } from '../discord/index.js';
 import type { AccountBrand, PortalHome, SignInLinkState } from './portal-customer.service.js';
 import {
   brandHeader,
@@ -8,6 +9,7 @@ import {
   type Notice,
   PORTAL_SCRIPTS,
   PORTAL_STYLE,
+  renderDiscordSection,
   spamFields,
 } from './portal-page.js';
 
@@ -98,7 +100,7 @@ ${form.error ? html`<p class="error" role="alert" id="new-ticket-error">${form.e
 export function renderHomePage(
   account: AccountBrand,
   home: PortalHome,
-  options: { notice?: Notice | undefined; newTicket?: NewTicketForm } = {},
+  options: { notice?: Notice | undefined; newTicket?: NewTicketForm; discord?: PortalDiscordState } = {},
 ): string {
   const signOut = html`<form method="post" action="/portal/${account.id}/sign-out" class="inline"><span class="muted">${home.customer.email}</span> <button type="submit">Sign out</button></form>`;
   const projects = home.projects.map((project) => {
@@ -119,7 +121,8 @@ ${tickets.length ? html`<table><thead><tr><th>Reference</th><th>Subject</th><th>
 ${options.notice ? html`<p class="notice" role="status" id="notice">${NOTICES[options.notice]}</p>` : ''}
 ${renderBell('bell', 'Notifications', home.bell)}
 ${projects}
-${renderNewTicket(account.id, home, options.newTicket ?? {})}`,
+${renderNewTicket(account.id, home, options.newTicket ?? {})}
+${renderDiscordSection(options.discord, `/portal/${account.id}`)}`,
     PORTAL_SCRIPTS,
   );
 }

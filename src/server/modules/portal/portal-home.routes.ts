@@ -6,9 +6,10 @@ import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
+import { getPortalDiscordState } from '../discord/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { accountParams, newPortalTicketBody, portalHomeSchema } from './portal.schemas.js';
-import { findPortalCustomer } from './portal-actions.js';
+import { findPortalCustomer, linkDiscordFromPortal, unlinkDiscordFromPortal } from './portal-actions.js';
 import {
   type AccountBrand,
   getAccountBrand,
@@ -78,8 +79,39 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
       if (!account) return sendHtml(reply, 404, renderPortalMissing());
       const customer = await findPortalCustomer(ctx, request, account.id);
       if (!customer) return sendHtml(reply, 200, renderSignInPage(account));
-      const home = await getPortalHome(ctx.db, ctx.clock, customer);
-      return sendHtml(reply, 200, renderHomePage(account, home, { notice: noticeOf(request.query.done) }));
+      const [home, discord] = await Promise.all([
+        getPortalHome(ctx.db, ctx.clock, customer),
+        getPortalDiscordState(ctx.db, account.id, customer.id),
+      ]);
+      return sendHtml(
+        reply,
+        200,
+        renderHomePage(account, home, { notice: noticeOf(request.query.done), discord }),
+      );
+    },
+  );
+
+  app.post(
+    '/portal/:accountId/discord/link',
+    { config: writeRateLimit, schema: { hide: true, params: accountParams } },
+    async (request, reply) => {
+      const home = `/portal/${request.params.accountId}`;
+      const customer = await findPortalCustomer(ctx, request, request.params.accountId);
+      if (!customer) return reply.redirect(home, 303);
+      const who = { accountId: customer.accountId, customerId: customer.id };
+      return reply.redirect(await linkDiscordFromPortal(ctx, request, who, home), 303);
+    },
+  );
+
+  app.post(
+    '/portal/:accountId/discord/unlink',
+    { config: writeRateLimit, schema: { hide: true, params: accountParams } },
+    async (request, reply) => {
+      const home = `/portal/${request.params.accountId}`;
+      const customer = await findPortalCustomer(ctx, request, request.params.accountId);
+      if (!customer) return reply.redirect(home, 303);
+      await unlinkDiscordFromPortal(ctx, request, { accountId: customer.accountId, customerId: customer.id });
+      return reply.redirect(`${home}?done=discord_unlinked`, 303);
     },
   );
 

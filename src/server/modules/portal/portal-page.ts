@@ -1,6 +1,7 @@
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
 import { renderSurveyFormFields, SURVEY_STYLE } from '../csat/index.js';
+import type { PortalDiscordState } from '../discord/index.js';
 import type { PortalTicketView } from './portal.service.js';
 
 export const PORTAL_STYLE = `${SURVEY_STYLE}
@@ -48,6 +49,10 @@ export const NOTICES = {
   closed: 'Your ticket is closed.',
   survey: 'Thank you for your rating!',
   created: 'Your ticket was opened. We will get back to you here.',
+  discord_linked: 'Your Discord account is linked: we will send you direct messages there.',
+  discord_moved:
+    'Your Discord account is linked here now. It was linked to another of our customers before, which no longer gets its direct messages.',
+  discord_unlinked: 'Your Discord account is no longer linked. We write to you by email.',
 } as const;
 export type Notice = keyof typeof NOTICES;
 
@@ -70,6 +75,24 @@ export interface TicketPageOptions {
   error?: string | undefined;
   /** Staff's read-only preview: what the requester sees, without a form, a captcha or a script. */
   preview?: boolean | undefined;
+  /** The customer's Discord link; absent when the account has no Discord set up. */
+  discord?: PortalDiscordState | undefined;
+}
+
+/**
+ * "Link Discord", or the linked name with "Unlink"; and when Discord refused DMs for good, what the
+ * customer can do about it. Forms post below `base`.
+ */
+export function renderDiscordSection(state: PortalDiscordState | undefined, base: string): RawHtml {
+  if (!state) return html``;
+  const link = state.link;
+  const body = link
+    ? html`<p id="discord-linked">Linked to Discord as <strong>${link.discordUsername}</strong>.</p>
+${link.dmUndeliverableAt ? html`<p class="error" role="alert" id="discord-undeliverable">Discord does not let us send you direct messages${link.dmUndeliverableReason ? html` (${link.dmUndeliverableReason})` : ''}, so we write to you by email. To get them on Discord: join our team's Discord server, and allow direct messages from its members (the server's Privacy Settings), then link Discord again.</p>` : ''}
+<form method="post" action="${base}/discord/unlink" id="discord-unlink-form"><button type="submit">Unlink Discord</button></form>`
+    : html`<p>Get our survey invitations and reply notices as Discord direct messages.</p>
+<form method="post" action="${base}/discord/link" id="discord-link-form"><button type="submit">Link Discord</button></form>`;
+  return html`<section id="discord" aria-labelledby="discord-title"><h2 id="discord-title">Discord</h2>${body}</section>`;
 }
 
 function renderThread(view: PortalTicketView): RawHtml {
@@ -137,6 +160,7 @@ ${renderSurvey(view, o)}
 ${renderThread(view)}
 ${o.preview ? '' : renderReply(view, o)}
 ${o.preview ? '' : renderClose(view, o)}
+${o.preview ? '' : renderDiscordSection(o.discord, o.base)}
 </main>`,
     { style: PORTAL_STYLE, scripts: o.preview ? [] : PORTAL_SCRIPTS },
   );

@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, firstProblem, text, typedText } from '../../lib/http.js';
 import { ratingSchema } from '../csat/index.js';
+import { getPortalDiscordState } from '../discord/index.js';
 import { portalReplyBody, portalSurveyBody, portalTokenParams } from './portal.schemas.js';
 import {
   getCustomerTicket,
@@ -17,7 +18,9 @@ import {
   answerPortalSurvey,
   closePortalTicket,
   findPortalCustomer,
+  linkDiscordFromPortal,
   sendPortalReply,
+  unlinkDiscordFromPortal,
 } from './portal-actions.js';
 import { noticeOf, renderPortalNotFound, renderTicketPage, type TicketPageOptions } from './portal-page.js';
 
@@ -56,10 +59,11 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
     options: Partial<TicketPageOptions>,
   ) => {
     const view = await inTransaction(ctx.db, (tx) => openTicketView(scopeOf(ctx, tx), target.row));
+    const discord = await getPortalDiscordState(ctx.db, target.row.accountId, target.row.ticket.requesterId);
     return sendHtml(
       reply,
       status,
-      renderTicketPage(view, { base: target.base, homeUrl: target.homeUrl, ...options }),
+      renderTicketPage(view, { base: target.base, homeUrl: target.homeUrl, discord, ...options }),
     );
   };
 
@@ -164,6 +168,42 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
         return refuse(request, reply, err, (error) => (final ? { error } : { survey: { ...kept, error } }));
       }
       return reply.redirect(`${target.base}?done=survey`, 303);
+    },
+  );
+
+  const customerOf = (row: PortalTicket) => ({
+    accountId: row.accountId,
+    customerId: row.ticket.requesterId,
+  });
+
+  app.post(
+    `${path}/discord/link`,
+    { config: postRateLimit, schema: { hide: true, params } },
+    async (request, reply) => {
+      const target = await targetOf(request, reply);
+      if (!target) return reply;
+      let url: string;
+      try {
+        url = await linkDiscordFromPortal(ctx, request, customerOf(target.row), target.base);
+      } catch (err) {
+        return refuse(request, reply, err, (error) => ({ error }));
+      }
+      return reply.redirect(url, 303);
+    },
+  );
+
+  app.post(
+    `${path}/discord/unlink`,
+    { config: postRateLimit, schema: { hide: true, params } },
+    async (request, reply) => {
+      const target = await targetOf(request, reply);
+      if (!target) return reply;
+      try {
+        await unlinkDiscordFromPortal(ctx, request, customerOf(target.row));
+      } catch (err) {
+        return refuse(request, reply, err, (error) => ({ error }));
+      }
+      return reply.redirect(`${target.base}?done=discord_unlinked`, 303);
     },
   );
 }

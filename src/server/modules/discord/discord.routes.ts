@@ -1,0 +1,144 @@
+import type { AppContext } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { sendHtml } from '../../lib/html.js';
+import { type Api, errorResponses } from '../../lib/http.js';
+import { authenticate } from '../auth/index.js';
+import {
+  discordSettingsBody,
+  discordSettingsSchema,
+  oauthCallbackQuery,
+  projectDeliveryBody,
+  projectDeliveryParams,
+} from './discord.schemas.js';
+import * as discord from './discord.service.js';
+import { renderLinkRefusal } from './discord-pages.js';
+
+const callbackRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
+const PERMISSION = 'The account-wide account.manage permission (the account owner).';
+
+export function registerDiscordRoutes(app: Api, ctx: AppContext) {
+  app.get(
+    '/api/v1/discord/settings',
+    {
+      schema: {
+        tags: ['discord'],
+        summary: `The account's Discord settings (secrets only as set / last 4 / when), the URLs to paste into Discord's developer portal, and each project's invitation delivery. ${PERMISSION}`,
+        response: { 200: discordSettingsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      return discord.getDiscordSettings(ctx.db, ctx.config, actor);
+    },
+  );
+
+  app.put(
+    '/api/v1/discord/settings',
+    {
+      schema: {
+        tags: ['discord'],
+        summary: `Save the Discord application: checked against Discord first (the bot token with GET /users/@me and GET /applications/@me); 422 DISCORD_CHECK_FAILED says exactly what Discord refused, and nothing is saved. ${PERMISSION}`,
+        body: discordSettingsBody,
+        response: { 200: discordSettingsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      const checked = await discord.checkDiscordSettings(
+        ctx.db,
+        ctx.config,
+        ctx.secrets,
+        actor,
+        request.body,
+      );
+      await inTransaction(ctx.db, (tx) =>
+        discord.saveDiscordSettings(tx, ctx.clock, ctx.secrets, actor, { ...request.body, ...checked }),
+      );
+      return discord.getDiscordSettings(ctx.db, ctx.config, actor);
+    },
+  );
+
+  app.put(
+    '/api/v1/discord/projects/:projectId',
+    {
+      schema: {
+        tags: ['discord'],
+        summary: `How this project's Discord-linked customers get survey invitations: dm_only (default; email only when the DM fails for good) or dm_and_email. ${PERMISSION}`,
+        params: projectDeliveryParams,
+        body: projectDeliveryBody,
+        response: { 200: discordSettingsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      await inTransaction(ctx.db, (tx) =>
+        discord.setProjectDeliveryMode(tx, actor, request.params.projectId, request.body.delivery),
+      );
+      return discord.getDiscordSettings(ctx.db, ctx.config, actor);
+    },
+  );
+
+  // Discord's OAuth2 redirect back from "Link Discord": the state is the only credential.
+  app.get(
+    '/portal/discord/callback',
+    { config: callbackRateLimit, schema: { hide: true, querystring: oauthCallbackQuery } },
+    async (request, reply) => {
+      const q = request.query;
+      const refuse = (status: number, refusal: Omit<discord.LinkRefusal, 'ok'>) =>
+        sendHtml(reply, status, renderLinkRefusal({ ok: false, ...refusal }));
+      const taken = await inTransaction(ctx.db, (tx) =>
+        discord.takeLinkState(tx, ctx.clock, ctx.secrets, q.state),
+      );
+      if (!taken) {
+        return refuse(400, {
+          title: 'This Discord link is not valid',
+          message: 'It was used already, or it was not started from our portal.',
+          returnTo: null,
+        });
+      }
+      const returnTo = taken.returnTo ?? `/portal/${taken.accountId}`;
+      if (taken.expired) {
+        return refuse(400, {
+          title: 'This Discord link has expired',
+          message: `Linking must be finished within ${discord.OAUTH_STATE_MINUTES} minutes.`,
+          returnTo,
+        });
+      }
+      if (q.error !== undefined) {
+        return refuse(200, {
+          title: 'Discord was not linked',
+          message:
+            q.error === 'access_denied'
+              ? 'You cancelled on Discord, so we cannot send you messages there.'
+              : `Discord answered: ${q.error_description ?? q.error}.`,
+          returnTo,
+        });
+      }
+      const app = await discord.getDiscordApp(ctx.db, ctx.secrets, taken.accountId);
+      if (!q.code || !app) {
+        return refuse(400, {
+          title: 'Discord was not linked',
+          message: app ? 'Discord sent no authorization code.' : 'Discord is not set up for this help desk.',
+          returnTo,
+        });
+      }
+      const who = await discord.identifyDiscordUser(ctx.config, app, q.code);
+      if (!who.ok) {
+        return refuse(400, {
+          title: 'Discord did not confirm who you are',
+          message: who.reason,
+          returnTo,
+        });
+      }
+      const { moved } = await inTransaction(ctx.db, (tx) =>
+        discord.linkDiscordUser(tx, ctx.clock, {
+          accountId: taken.accountId,
+          customerId: taken.customerId,
+          discordUserId: who.id,
+          discordUsername: who.username,
+        }),
+      );
+      return reply.redirect(`${returnTo}?done=${moved ? 'discord_moved' : 'discord_linked'}`, 303);
+    },
+  );
+}

@@ -1,0 +1,17 @@
+export { registerDiscordRoutes } from './discord.routes.js';
+export {
+  type DeliveryMode,
+  describeDiscordError,
+  findCustomerIdByDiscordUser,
+  getDiscordApp,
+  getDiscordDeliveryMode,
+  getDiscordLink,
+  getPortalDiscordState,
+  interactionsUrlOf,
+  markDiscordSetupBroken,
+  markDmUndeliverable,
+  type PortalDiscordState,
+  startDiscordLink,
+  unlinkDiscord,
+} from './discord.service.js';
+export { discordRest } from './discord-rest.js';
