@@ -11,10 +11,12 @@ import { createBoss, createQueues } from '../src/server/jobs/queue.js';
 import { recordActivity } from './helpers/activity.js';
 import { createScratchDatabase, createTestApp, type TestApp } from './helpers/app.js';
 import { buildAccount, type Tenant } from './helpers/factories.js';
+import { type FakeDiscord, startFakeDiscord } from './helpers/fake-discord.js';
 
 let t: TestApp;
 let tenants: Tenant[];
 let dir: string;
+let discord: FakeDiscord;
 const scratches: Awaited<ReturnType<typeof createScratchDatabase>>[] = [];
 const pools: Database[] = [];
 
@@ -44,13 +46,15 @@ async function contentsOf(db: Database) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  discord = await startFakeDiscord();
+  t = await createTestApp({ discordApiUrl: discord.apiUrl, discordAuthorizeUrl: discord.authorizeUrl });
   tenants = [await buildAccount(t, { name: 'Acme' }), await buildAccount(t, { name: 'Globex' })];
-  for (const tenant of tenants) await recordActivity(t, tenant);
+  for (const tenant of tenants) await recordActivity(t, tenant, discord);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clearline-backup-'));
 });
 
 afterAll(async () => {
+  await discord.close();
   for (const db of pools) await db.$client.end();
   for (const scratch of scratches) await scratch.drop();
   fs.rmSync(dir, { recursive: true, force: true });
