@@ -61,7 +61,12 @@ export async function buildApp(ctx: AppContext, options: { logger?: LogOptions }
 
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { 'worker-src': ["'self'", 'blob:'], 'img-src': ["'self'", 'data:'] },
+      directives: {
+        'worker-src': ["'self'", 'blob:'],
+        'img-src': ["'self'", 'data:'],
+        // "Link Discord" posts to us, and we redirect to Discord's consent page: form-action covers redirects.
+        'form-action': ["'self'", new URL(ctx.config.discordAuthorizeUrl).origin],
+      },
     },
   });
   await app.register(cookie);

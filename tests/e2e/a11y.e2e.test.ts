@@ -135,6 +135,7 @@ describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (theme) =>
       [`${project}/settings/members`, '#member-email'],
       [`${project}/settings/roles`, '.role-list li'],
       [`${project}/settings/csat`, '#csat-expiry'],
+      [`${project}/settings/discord`, '#discord-application-id'],
       [`${base}/app/me/api-tokens`, '#token-name'],
     ];
     const found: Record<string, string[]> = {};

@@ -203,6 +203,18 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
     expect(await stateCount()).toBe(pending);
   });
 
+  it("staff see whether the requester linked Discord, by name only; another account's ticket is 404", async () => {
+    const c = await customer('kit');
+    const url = `/api/v1/tickets/${c.ticket.id}/requester/discord`;
+    const read = async (headers = tenant.owner.headers) => t.app.inject({ method: 'GET', url, headers });
+    expect((await read()).json()).toEqual({ linked: false, username: null });
+    await linkDiscord(t, fake, c.link, ann.id);
+    expect((await read()).json()).toEqual({ linked: true, username: 'ann' });
+    const other = await buildAccount(t);
+    expect((await read(other.owner.headers)).statusCode).toBe(404);
+    await t.app.inject({ method: 'POST', url: `${c.link}/discord/unlink` });
+  });
+
   it('an account without Discord set up shows no "Link Discord"', async () => {
     const other = await buildAccount(t);
     const ticket = await buildTicket(t, other);

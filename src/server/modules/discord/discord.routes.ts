@@ -9,6 +9,8 @@ import {
   oauthCallbackQuery,
   projectDeliveryBody,
   projectDeliveryParams,
+  requesterDiscordSchema,
+  ticketParams,
 } from './discord.schemas.js';
 import * as discord from './discord.service.js';
 import { renderLinkRefusal } from './discord-pages.js';
@@ -75,6 +77,23 @@ export function registerDiscordRoutes(app: Api, ctx: AppContext) {
         discord.setProjectDeliveryMode(tx, actor, request.params.projectId, request.body.delivery),
       );
       return discord.getDiscordSettings(ctx.db, ctx.config, actor);
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/:ticketId/requester/discord',
+    {
+      schema: {
+        tags: ['discord'],
+        summary:
+          "Whether the ticket's requester linked a Discord account, and its name. Only the customer links or unlinks, on the portal.",
+        params: ticketParams,
+        response: { 200: requesterDiscordSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      return discord.getRequesterDiscord(ctx.db, actor, request.params.ticketId);
     },
   );
 

@@ -61,6 +61,15 @@ export const discordSettingsSchema = z.object({
   ),
 });
 
+export const ticketParams = z.object({ ticketId: z.uuid() });
+export const requesterDiscordSchema = z.object({
+  linked: z.boolean(),
+  username: z
+    .string()
+    .nullable()
+    .describe("The linked Discord user's name; nothing else of the link is shown."),
+});
+
 export const projectDeliveryParams = z.object({ projectId: z.uuid() });
 export const projectDeliveryBody = z.object({ delivery: z.enum(['dm_only', 'dm_and_email']) });
 

@@ -9,6 +9,7 @@ import type { SecretBox } from '../../lib/secret-box.js';
 import { generateSecret, hashSecret } from '../../lib/tokens.js';
 import type { StaffActor } from '../auth/index.js';
 import { getAccountMember, getMember, listMemberships, requireAccountPermission } from '../members/index.js';
+import { getTicketAccess } from '../tickets/index.js';
 import * as repo from './discord.repo.js';
 import { discordRest, discordRestAnonymous, forgetDiscordClient } from './discord-rest.js';
 
@@ -219,6 +220,13 @@ export async function getDiscordLink(db: Queryable, accountId: string, customerI
       dmUndeliverableReason: link.dmUndeliverableReason,
     }
   );
+}
+
+/** What staff see of a ticket's requester on Discord: whether they linked, and the name only. */
+export async function getRequesterDiscord(db: Queryable, actor: StaffActor, ticketId: string) {
+  const { ticket } = await getTicketAccess(db, actor, ticketId);
+  const link = await repo.findLink(db, actor.accountId, ticket.requesterId);
+  return { linked: link !== null, username: link?.discordUsername ?? null };
 }
 
 /** The customer a Discord user is linked to in this account, or null. */

@@ -85,3 +85,51 @@ export function useSaveCsatSettings(projectId: string) {
     onSuccess: (saved) => client.setQueryData(csatSettingsKey(projectId), saved),
   });
 }
+
+export type DiscordDelivery = 'dm_only' | 'dm_and_email';
+
+interface SecretState {
+  set: true;
+  last4: string;
+  savedAt: string;
+}
+
+export interface DiscordSettings {
+  configured: boolean;
+  applicationId: string | null;
+  publicKey: string | null;
+  botToken: SecretState | null;
+  clientSecret: SecretState | null;
+  botName: string | null;
+  broken: { at: string; reason: string } | null;
+  interactionsUrl: string;
+  redirectUrl: string;
+  addBotUrl: string | null;
+  projects: { id: string; name: string; delivery: DiscordDelivery }[];
+}
+
+const discordKey = ['discord-settings'] as const;
+
+export const useDiscordSettings = () =>
+  useQuery({ queryKey: discordKey, queryFn: () => api<DiscordSettings>('/discord/settings') });
+
+export function useDiscordMutations() {
+  const client = useQueryClient();
+  const onSuccess = (settings: DiscordSettings) => client.setQueryData(discordKey, settings);
+  return {
+    save: useMutation({
+      mutationFn: (input: {
+        applicationId: string;
+        publicKey: string;
+        botToken?: string;
+        clientSecret?: string;
+      }) => api<DiscordSettings>('/discord/settings', { method: 'PUT', json: input }),
+      onSuccess,
+    }),
+    setDelivery: useMutation({
+      mutationFn: ({ projectId, delivery }: { projectId: string; delivery: DiscordDelivery }) =>
+        api<DiscordSettings>(`/discord/projects/${projectId}`, { method: 'PUT', json: { delivery } }),
+      onSuccess,
+    }),
+  };
+}

@@ -125,3 +125,12 @@ export function useRestoreTicket(projectId: string) {
     },
   });
 }
+
+/** Whether the requester linked Discord on the portal (the name only); staff never link for them. */
+export const useRequesterDiscord = (ticketId: string) =>
+  useQuery({
+    queryKey: ['ticket', ticketId, 'requester-discord'] as const,
+    queryFn: () =>
+      api<{ linked: boolean; username: string | null }>(`/tickets/${ticketId}/requester/discord`),
+    staleTime: 60_000,
+  });

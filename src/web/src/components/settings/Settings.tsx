@@ -6,6 +6,7 @@ import { useProject, useSession } from '../../lib/session';
 import { NotAllowed } from '../NotAllowed';
 import { BrandingSettings } from './BrandingSettings';
 import { CsatSettingsForm } from './CsatSettingsForm';
+import { DiscordSettings } from './DiscordSettings';
 import { MembersSettings } from './MembersSettings';
 import { RolesSettings } from './RolesSettings';
 
@@ -18,6 +19,13 @@ const SECTIONS: { id: string; label: string; allowed: Allowed; render: () => Rea
     label: 'Branding',
     allowed: (_, me) => me.account.abilities.update,
     render: () => <BrandingSettings />,
+  },
+  // Discord is account-wide too: one application and bot for every project.
+  {
+    id: 'discord',
+    label: 'Discord',
+    allowed: (_, me) => me.account.abilities.update,
+    render: () => <DiscordSettings />,
   },
   {
     id: 'members',

@@ -1,4 +1,4 @@
-import { useResetPortalLink, useSendPortalLink } from '../../api/tickets';
+import { useRequesterDiscord, useResetPortalLink, useSendPortalLink } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
 import { FormStatus } from '../FormStatus';
 
@@ -10,6 +10,7 @@ import { FormStatus } from '../FormStatus';
 export function RequesterPortal({ ticket }: { ticket: Ticket }) {
   const send = useSendPortalLink(ticket.id);
   const reset = useResetPortalLink(ticket.id);
+  const discord = useRequesterDiscord(ticket.id);
   return (
     <section aria-labelledby="requester-portal-title" className="panel">
       <h2 id="requester-portal-title">Requester portal</h2>
@@ -18,6 +19,13 @@ export function RequesterPortal({ ticket }: { ticket: Ticket }) {
           Preview what the requester sees
         </a>
       </p>
+      {discord.data && (
+        <p id="requester-discord">
+          {discord.data.linked
+            ? `Discord: linked as ${discord.data.username}.`
+            : 'Discord: not linked. The requester can link it on their portal.'}
+        </p>
+      )}
       {ticket.abilities.update && (
         <>
           <button type="button" id="send-portal-link" disabled={send.isPending} onClick={() => send.mutate()}>
