@@ -20,17 +20,25 @@ export async function setUpDiscord(t: TestApp, tenant: Tenant, fake: FakeDiscord
   expect(res.statusCode, res.body).toBe(200);
 }
 
-/** Presses "Link Discord" on a portal page (its base path): Discord's consent page URL. */
+/**
+ * Presses "Link Discord" on a portal page (its base path): Discord's consent page URL, and the
+ * state cookie the browser keeps for the way back.
+ */
 export async function startLink(t: TestApp, base: string, headers: Record<string, string> = {}) {
   const res = await postForm(t, `${base}/discord/link`, {}, headers);
   expect(res.statusCode, res.body).toBe(303);
-  return String(res.headers.location);
+  const cookie = res.cookies.find((c) => c.name === 'clearline_discord_state');
+  return { authorize: String(res.headers.location), cookie: `clearline_discord_state=${cookie?.value}` };
 }
 
-/** Discord's redirect back, as the browser follows it: the callback's answer. */
-export const followCallback = (t: TestApp, location: string) => {
-  const url = new URL(location);
-  return t.app.inject({ method: 'GET', url: `${url.pathname}${url.search}` });
+/** Discord's redirect back, as the browser follows it (with the state cookie it holds): the callback's answer. */
+export const followCallback = (t: TestApp, location: string, cookie?: string) => {
+  const url = new URL(location, 'http://discord-redirect');
+  return t.app.inject({
+    method: 'GET',
+    url: `${url.pathname}${url.search}`,
+    headers: cookie ? { cookie } : {},
+  });
 };
 
 /**
@@ -46,5 +54,6 @@ export async function linkDiscord(
   decision: 'authorize' | 'cancel' = 'authorize',
 ) {
   fake.signInAs(userId);
-  return followCallback(t, await fake.consent(await startLink(t, base, headers), decision));
+  const { authorize, cookie } = await startLink(t, base, headers);
+  return followCallback(t, await fake.consent(authorize, decision), cookie);
 }

@@ -55,7 +55,8 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
     const page = await t.app.inject({ method: 'GET', url: home, headers: c.session });
     expect(page.body).toContain('id="discord-link-form"');
 
-    const authorize = new URL(await startLink(t, home, c.session));
+    const started = await startLink(t, home, c.session);
+    const authorize = new URL(started.authorize);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(fake.authorizeUrl);
     const state = authorize.searchParams.get('state') ?? '';
     expect(Object.fromEntries(authorize.searchParams)).toEqual({
@@ -71,7 +72,7 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
 
     fake.signInAs(ann.id);
     const location = await fake.consent(authorize.toString());
-    const back = await followCallback(t, location);
+    const back = await followCallback(t, location, started.cookie);
     expect(back.statusCode, back.body).toBe(303);
     expect(back.headers.location).toBe(`${home}?done=discord_linked`);
     expect(await links()).toEqual([{ email: c.email, discord_user_id: ann.id, discord_username: 'ann' }]);
@@ -87,7 +88,7 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
     expect(after.body).toContain('id="discord-unlink-form"');
 
     // The state is single-use: the same redirect again stores nothing more and says so.
-    const replay = await followCallback(t, location);
+    const replay = await followCallback(t, location, started.cookie);
     expect(replay.statusCode).toBe(400);
     expect(replay.body).toContain('This Discord link is not valid');
     expect(await links()).toHaveLength(1);
@@ -151,10 +152,11 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
   it('an expired state (past 10 minutes): a clear page, nothing stored', async () => {
     const c = await customer('hal');
     fake.signInAs(ann.id);
-    const consent = await fake.consent(await startLink(t, c.link));
+    const started = await startLink(t, c.link);
+    const consent = await fake.consent(started.authorize);
     const calls = fake.requestCount('POST /oauth2/token');
     t.clock.advance(10 * 60_000 + 1000);
-    const res = await followCallback(t, consent);
+    const res = await followCallback(t, consent, started.cookie);
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('This Discord link has expired');
     expect(await links()).toEqual([]);
@@ -174,9 +176,13 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
 
   it('a failed code exchange: the page says what Discord answered, nothing stored', async () => {
     const c = await customer('ivy');
-    const authorize = new URL(await startLink(t, c.link));
-    const callback = `/portal/discord/callback?code=not-a-code&state=${authorize.searchParams.get('state')}`;
-    const res = await t.app.inject({ method: 'GET', url: callback });
+    const started = await startLink(t, c.link);
+    const state = new URL(started.authorize).searchParams.get('state');
+    const res = await followCallback(
+      t,
+      `/portal/discord/callback?code=not-a-code&state=${state}`,
+      started.cookie,
+    );
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Discord did not confirm who you are');
     expect(res.body).toContain('Invalid &quot;code&quot; in request.');
@@ -187,6 +193,16 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
     const down = await linkDiscord(t, fake, c.link, ann.id);
     expect(down.statusCode).toBe(400);
     expect(down.body).toContain('401: Unauthorized');
+    expect(await links()).toEqual([]);
+  });
+
+  it('a consent URL finished in another browser (without its state cookie) links nothing', async () => {
+    const c = await customer('lee');
+    const { authorize } = await startLink(t, c.link);
+    fake.signInAs(bo.id);
+    const res = await followCallback(t, await fake.consent(authorize));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('This Discord link was started in another browser');
     expect(await links()).toEqual([]);
   });
 

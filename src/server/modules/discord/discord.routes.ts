@@ -116,6 +116,15 @@ export function registerDiscordRoutes(app: Api, ctx: AppContext) {
         });
       }
       const returnTo = taken.returnTo ?? `/portal/${taken.accountId}`;
+      const sameBrowser = request.cookies[discord.DISCORD_STATE_COOKIE] === q.state;
+      reply.clearCookie(discord.DISCORD_STATE_COOKIE, { path: '/' });
+      if (!sameBrowser) {
+        return refuse(400, {
+          title: 'This Discord link was started in another browser',
+          message: 'Finish linking in the browser where you chose "Link Discord".',
+          returnTo,
+        });
+      }
       if (taken.expired) {
         return refuse(400, {
           title: 'This Discord link has expired',

@@ -15,6 +15,11 @@ import { discordRest, discordRestAnonymous, forgetDiscordClient } from './discor
 
 /** How long a "Link Discord" may take between leaving the portal and coming back. */
 export const OAUTH_STATE_MINUTES = 10;
+/**
+ * The state again, in a cookie of the browser that started the link: a consent URL sent to someone
+ * else comes back without it, so nobody can link their Discord to another customer's tickets.
+ */
+export const DISCORD_STATE_COOKIE = 'clearline_discord_state';
 
 const botTokenContext = (accountId: string) => `discord.bot_token:${accountId}`;
 const clientSecretContext = (accountId: string) => `discord.client_secret:${accountId}`;
@@ -257,6 +262,7 @@ export async function startDiscordLink(
   const app = await repo.findApp(scope.tx, input.accountId);
   if (!app) throw new AppError('NOT_FOUND', 'Discord is not set up for this account.');
   const now = scope.clock.now();
+  const expiresAt = new Date(now.getTime() + OAUTH_STATE_MINUTES * 60_000);
   const state = generateSecret();
   const stateHash = hashSecret(state);
   await repo.deleteExpiredStates(scope.tx, input.customerId, now);
@@ -266,7 +272,7 @@ export async function startDiscordLink(
     customerId: input.customerId,
     returnToSealed: secrets.seal(input.returnTo, returnToContext(stateHash)),
     createdAt: now,
-    expiresAt: new Date(now.getTime() + OAUTH_STATE_MINUTES * 60_000),
+    expiresAt,
   });
   const url = new URL(config.discordAuthorizeUrl);
   url.search = new URLSearchParams({
@@ -276,7 +282,7 @@ export async function startDiscordLink(
     redirect_uri: redirectUrlOf(config),
     state,
   }).toString();
-  return url.toString();
+  return { url: url.toString(), state, expiresAt };
 }
 
 export const unlinkDiscord = (tx: Tx, accountId: string, customerId: string) =>

@@ -1,6 +1,7 @@
 export { registerDiscordRoutes } from './discord.routes.js';
 export {
   type DeliveryMode,
+  DISCORD_STATE_COOKIE,
   describeDiscordError,
   findCustomerIdByDiscordUser,
   getDiscordApp,

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
+import { setSessionCookie } from '../../lib/http.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { assertNotStaffOf, assertSameOrigin } from '../auth/index.js';
 import { submitSurvey } from '../csat/index.js';
-import { startDiscordLink, unlinkDiscord } from '../discord/index.js';
+import { DISCORD_STATE_COOKIE, startDiscordLink, unlinkDiscord } from '../discord/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { assertAcceptsReplies, postRequesterMessage, statusAfterRequesterReply } from '../tickets/index.js';
 import { closeAsRequester, getAnswerableSurvey, type PortalTicket } from './portal.service.js';
@@ -96,13 +97,19 @@ export async function closePortalTicket(ctx: AppContext, request: FastifyRequest
 export async function linkDiscordFromPortal(
   ctx: AppContext,
   request: FastifyRequest,
+  reply: FastifyReply,
   who: { accountId: string; customerId: string },
   returnTo: string,
 ) {
   await assertNotStaffOf(ctx, request, who.accountId);
-  return inTransaction(ctx.db, (tx) =>
+  const started = await inTransaction(ctx.db, (tx) =>
     startDiscordLink(scopeOf(ctx, tx), ctx.config, ctx.secrets, { ...who, returnTo }),
   );
+  setSessionCookie(reply, request, DISCORD_STATE_COOKIE, {
+    token: started.state,
+    expiresAt: started.expiresAt,
+  });
+  return started.url;
 }
 
 export async function unlinkDiscordFromPortal(

@@ -99,7 +99,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
       const customer = await findPortalCustomer(ctx, request, request.params.accountId);
       if (!customer) return reply.redirect(home, 303);
       const who = { accountId: customer.accountId, customerId: customer.id };
-      return reply.redirect(await linkDiscordFromPortal(ctx, request, who, home), 303);
+      return reply.redirect(await linkDiscordFromPortal(ctx, request, reply, who, home), 303);
     },
   );
 

@@ -184,7 +184,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
       if (!target) return reply;
       let url: string;
       try {
-        url = await linkDiscordFromPortal(ctx, request, customerOf(target.row), target.base);
+        url = await linkDiscordFromPortal(ctx, request, reply, customerOf(target.row), target.base);
       } catch (err) {
         return refuse(request, reply, err, (error) => ({ error }));
       }
