@@ -22,6 +22,7 @@ import { registerAnalyticsRoutes } from './modules/analytics/index.js';
 import { registerAuthRoutes, registerPasswordRoutes, registerSessionRoutes } from './modules/auth/index.js';
 import { registerCsatRoutes } from './modules/csat/index.js';
 import { registerDiscordRoutes } from './modules/discord/index.js';
+import { registerInboundRoutes } from './modules/inbound/index.js';
 import { registerMailRoutes } from './modules/mail/index.js';
 import { registerMemberRoutes } from './modules/members/index.js';
 import { registerNotificationRoutes } from './modules/notifications/index.js';
@@ -110,6 +111,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: LogOptions }
     registerSpamRoutes(api, ctx);
     registerPortalRoutes(api, ctx);
     registerDiscordRoutes(api, ctx);
+    registerInboundRoutes(api, ctx);
   });
   registerAssets(app);
   registerStaffApp(app);

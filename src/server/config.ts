@@ -63,6 +63,19 @@ const envSchema = z.object({
   DELIVERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(100).default(100),
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
   DISCORD_AUTHORIZE_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/oauth2/authorize'),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+  INBOUND_SMTP_TLS_CERT: z.string().optional(),
+  INBOUND_SMTP_TLS_KEY: z.string().optional(),
+  INBOUND_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
+  MAIL_INBOUND_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'MAIL_INBOUND_DOMAIN must be a domain name')
+    .optional(),
   RUN_WORKERS: z
     .enum(['true', 'false'])
     .default('true')
@@ -110,6 +123,12 @@ export type Config = {
   discordApiUrl: string;
   /** Discord's OAuth2 authorization page, where "Link Discord" sends the customer. */
   discordAuthorizeUrl: string;
+  /** The built-in SMTP listener for incoming mail: off unless a port is set. */
+  inboundSmtp: { port: number; host: string; tls: { cert: string; key: string } | null } | null;
+  /** The largest incoming mail accepted (declared SIZE and DATA); 552 past it. */
+  inboundMaxBytes: number;
+  /** The domain of reply+{token}@ addresses our mails carry in Reply-To. Unset: no Reply-To. */
+  mailInboundDomain: string | undefined;
   /**
    * scrypt parameters of new password hashes. Always PASSWORD_COST from the environment; only the
    * test harness sets a cheaper one, so the suite stays fast.
@@ -147,6 +166,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryTimeoutSeconds: e.DELIVERY_TIMEOUT_SECONDS,
     discordApiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
     discordAuthorizeUrl: e.DISCORD_AUTHORIZE_URL,
+    inboundSmtp:
+      e.INBOUND_SMTP_PORT === undefined
+        ? null
+        : {
+            port: e.INBOUND_SMTP_PORT,
+            host: e.INBOUND_SMTP_HOST,
+            tls:
+              e.INBOUND_SMTP_TLS_CERT && e.INBOUND_SMTP_TLS_KEY
+                ? { cert: e.INBOUND_SMTP_TLS_CERT, key: e.INBOUND_SMTP_TLS_KEY }
+                : null,
+          },
+    inboundMaxBytes: e.INBOUND_MAX_BYTES,
+    mailInboundDomain: e.MAIL_INBOUND_DOMAIN?.toLowerCase(),
     passwordCost: PASSWORD_COST,
   };
 }

@@ -22,6 +22,7 @@ import { systemClock } from './lib/clock.js';
 import { EventBus } from './lib/events.js';
 import { LinkTokens } from './lib/link-tokens.js';
 import { SecretBox } from './lib/secret-box.js';
+import { startInboundSmtp } from './modules/inbound/index.js';
 import { requeueScheduledClosures } from './modules/tickets/index.js';
 import { subscribeAll } from './subscribers.js';
 
@@ -136,7 +137,11 @@ async function start(config: Config) {
   await rt.boss.start();
   const app = await buildApp(rt.ctx, { logger: { level: config.logLevel } });
   if (config.runWorkers) await rt.ctx.jobs.work(rt.ctx, allJobs, app.log);
+  // The listener runs beside the web server, not in `clearline worker`: it binds a port as HTTP does,
+  // and it needs no job (a mail is committed before its 250), so workers can scale without it.
+  const smtp = config.inboundSmtp ? await startInboundSmtp(rt.ctx, config.inboundSmtp, app.log) : null;
   onSignals(async () => {
+    await smtp?.close();
     await app.close();
     await close(rt);
   });
@@ -146,6 +151,7 @@ async function start(config: Config) {
   const where = rt.bundled
     ? `bundled PostgreSQL, data in ${config.dataDir}`
     : 'external PostgreSQL (DATABASE_URL)';
+  if (smtp) console.log(`Inbound SMTP listener on port ${smtp.port}.`);
   console.log(
     `Clearline is ready on http://localhost:${port} (${where}); started in ${Math.round(performance.now() - began)} ms.`,
   );

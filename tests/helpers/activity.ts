@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { ingestInboundMail } from '../../src/server/modules/inbound/index.js';
 import { portalPath } from '../../src/server/modules/tickets/index.js';
 import type { TestApp } from './app.js';
 import { linkDiscord, setUpDiscord, startLink } from './discord.js';
@@ -11,8 +12,8 @@ import { signInCustomer, solveCaptcha } from './portal.js';
  * custom role, a staff sign-in and password reset request, a watched and assigned ticket with a reply, a note and the
  * requester's answer on the portal, CSAT settings, a resolution whose survey the customer answers,
  * and a customer signed in to the portal home; with a fake Discord, Discord set up with a project's
- * delivery chosen, the customer's Discord linked and a second link left half-way. Returns the
- * ticket and the member.
+ * delivery chosen, the customer's Discord linked and a second link left half-way; and a mail
+ * to the project's inbound address. Returns the ticket and the member.
  */
 export async function recordActivity(t: TestApp, tenant: Tenant, discord?: FakeDiscord) {
   const send = async (method: 'POST' | 'PATCH' | 'PUT', url: string, payload: object, status: number) => {
@@ -75,5 +76,19 @@ export async function recordActivity(t: TestApp, tenant: Tenant, discord?: FakeD
     expect(linked.statusCode, linked.body).toBe(303);
     await startLink(t, home, session);
   }
+  const inbound = `support-${tenant.projectId.slice(0, 8)}@in.example.com`;
+  await send(
+    'PUT',
+    `/api/v1/projects/${tenant.projectId}/inbound/settings`,
+    { address: inbound, newTicketsPerSenderHour: 20 },
+    200,
+  );
+  const mail = `From: ${requester.email}\r\nTo: ${inbound}\r\nSubject: [${ticket.reference}] By mail\r\nMessage-ID: <activity-${tenant.projectId}@example.com>\r\n\r\nHello by mail.\r\n`;
+  const received = await ingestInboundMail(t.ctx, {
+    raw: Buffer.from(mail),
+    envelopeTo: [inbound],
+    source: 'smtp',
+  });
+  expect(received.outcome).toBe('reply');
   return { ticket, agent };
 }

@@ -145,3 +145,29 @@ export async function listAccountDeliveries(
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
     .limit(f.limit + 1);
 }
+
+/** A sent mail's row, by the id its Message-ID carries. */
+export async function findDelivery(db: Queryable, deliveryId: string) {
+  const [row] = await db
+    .select({
+      id: deliveries.id,
+      accountId: deliveries.accountId,
+      ticketId: deliveries.ticketId,
+      status: deliveries.status,
+    })
+    .from(deliveries)
+    .where(eq(deliveries.id, deliveryId));
+  return row ?? null;
+}
+
+/** A DSN reported a sent delivery undeliverable. */
+export async function markBounced(tx: Tx, deliveryId: string, accountId: string, error: string) {
+  const rows = await tx
+    .update(deliveries)
+    .set({ status: 'bounced', lastError: error })
+    .where(
+      and(eq(deliveries.id, deliveryId), eq(deliveries.accountId, accountId), eq(deliveries.status, 'sent')),
+    )
+    .returning({ id: deliveries.id });
+  return rows.length > 0;
+}

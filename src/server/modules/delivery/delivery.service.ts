@@ -185,3 +185,10 @@ export function listDeliveriesByCause(
 export function listAccountDeliveries(db: Queryable, f: Parameters<typeof repo.listAccountDeliveries>[1]) {
   return repo.listAccountDeliveries(db, f);
 }
+
+/** The delivery a Message-ID of ours names (its id), for threading replies and matching bounces. */
+export const findDeliveryById = (db: Queryable, deliveryId: string) => repo.findDelivery(db, deliveryId);
+
+/** Marks a sent delivery of this account bounced; false when there is none (or it was not sent). */
+export const markDeliveryBounced = (s: Scope, accountId: string, deliveryId: string, error: string) =>
+  repo.markBounced(s.tx, deliveryId, accountId, error.slice(0, 500));

@@ -1,8 +1,10 @@
 export type { DeliveryChannelName, DeliveryRow, DeliveryStatus } from './delivery.repo.js';
 export {
+  findDeliveryById,
   listAccountDeliveries,
   listDeliveriesByCause,
   listTicketDeliveries,
+  markDeliveryBounced,
   type NewDelivery,
   queueDelivery,
 } from './delivery.service.js';

@@ -7,6 +7,7 @@ import { findAccountBrand, getUser } from '../accounts/index.js';
 import { findPasswordResetForMail, passwordResetPath } from '../auth/index.js';
 import { findSurveyInvitation, surveyPath } from '../csat/index.js';
 import type { DeliveryRow } from '../delivery/index.js';
+import { REPLY_MARKER, replyAddress } from '../inbound/index.js';
 import { findStaffNotification } from '../notifications/index.js';
 import { findSignInLink, signInPath } from '../portal/index.js';
 import {
@@ -20,7 +21,7 @@ import type { MailCause } from './mail.schemas.js';
 
 /** What rendering needs besides the database: links are signed again at each rendering. */
 export interface RenderEnv {
-  config: Pick<Config, 'publicUrl'>;
+  config: Pick<Config, 'publicUrl' | 'mailInboundDomain'>;
   links: LinkTokens;
   now: Date;
 }
@@ -35,7 +36,7 @@ export interface RenderedMail {
   /** Its body alone, for showing inside another page. */
   bodyHtml: string;
   /** Threading: every mail of a ticket refers to the same root id, so mail clients group them. */
-  headers: { messageId: string; inReplyTo?: string; references?: string };
+  headers: { messageId: string; inReplyTo?: string; references?: string; replyTo?: string };
   /** Why it should no longer go out (the survey was answered, the link used…); null when it may. */
   obsolete: string | null;
 }
@@ -82,7 +83,15 @@ export async function renderMail(
   if ('gone' in content) return content;
   const messageId = `<${mail.id}@${hostOf(env)}>`;
   const thread = ticket ? ticketThreadId(env, ticket.id) : null;
+  // A requester's mail about their ticket can be answered by mail: its Reply-To names the ticket,
+  // and the marker tells the inbound side where the customer's words end. Staff answer in the app.
+  const replyTo =
+    ticket && cause.kind !== 'staff_notification'
+      ? replyAddress(env.links, env.config.mailInboundDomain, ticket)
+      : null;
+  const marker = replyTo ? `${REPLY_MARKER}\n\n` : '';
   const bodyHtml = html`<div style="font-family:system-ui,sans-serif;line-height:1.5;max-width:36rem">
+${replyTo ? html`<p style="color:#999;font-size:.8em">${REPLY_MARKER}</p>` : ''}
 <p style="display:flex;align-items:center;gap:.75rem;font-weight:600;font-size:1.1em">${
     brand.logoUrl ? html`<img src="${brand.logoUrl}" alt="" style="max-height:40px;max-width:160px">` : ''
   }<span>${brand.name}</span></p>
@@ -94,12 +103,16 @@ ${content.html}
     mail: {
       subject: content.subject,
       fromName: brand.name,
-      text: `${brand.name}\n\n${content.text.trim()}\n\n-- \n${content.footer}\n`,
+      text: `${marker}${brand.name}\n\n${content.text.trim()}\n\n-- \n${content.footer}\n`,
       html: html`<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${content.subject}</title></head>
 <body style="margin:0;padding:1rem;color:#222">${raw(bodyHtml)}</body></html>`.value,
       bodyHtml,
-      headers: thread ? { messageId, inReplyTo: thread, references: thread } : { messageId },
+      headers: {
+        messageId,
+        ...(thread && { inReplyTo: thread, references: thread }),
+        ...(replyTo && { replyTo }),
+      },
       obsolete: content.obsolete ?? null,
     },
   };

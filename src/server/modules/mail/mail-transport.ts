@@ -35,6 +35,7 @@ export async function sendThroughSmtp(
     messageId: mail.headers.messageId,
     ...(mail.headers.inReplyTo && { inReplyTo: mail.headers.inReplyTo }),
     ...(mail.headers.references && { references: mail.headers.references }),
+    ...(mail.headers.replyTo && { replyTo: mail.headers.replyTo }),
     // RFC 3834: machine-sent, so auto-responders do not answer it.
     headers: { 'Auto-Submitted': 'auto-generated' },
     signal,

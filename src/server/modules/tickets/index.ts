@@ -2,12 +2,14 @@ export { closeScheduledTicketJob } from './ticket-closure.job.js';
 export {
   assertAcceptsReplies,
   postRequesterMessage,
+  replyOrFollowUp,
   statusAfterRequesterReply,
 } from './ticket-messages.service.js';
 export { changeStatus, requeueScheduledClosures, type StatusChangeBy } from './ticket-status.service.js';
 export {
   findFirstPublicMessageId,
   findMessageSummary,
+  findTicketIdByReference,
   findTicketSummary,
   type TicketSummary,
 } from './ticket-summary.service.js';

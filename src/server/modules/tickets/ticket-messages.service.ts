@@ -8,7 +8,7 @@ import { changeStatus } from './ticket-status.service.js';
 import { AuditEventType } from './tickets.events.js';
 import { canDeleteMessage, canEditMessage } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
-import { getTicketAccess, getTicketForUpdate } from './tickets.service.js';
+import { getTicketAccess, getTicketForUpdate, openTicket, reference } from './tickets.service.js';
 
 /** A staff reply (public) or internal note on the ticket's thread. */
 export async function postStaffMessage(
@@ -142,6 +142,51 @@ export async function deleteStaffMessage(s: Scope, actor: StaffActor, ticketId: 
     actorUserId: actor.userId,
     type: AuditEventType.MessageDeleted,
     data: { messageId, kind: message.kind },
+    createdAt: s.clock.now(),
+  });
+}
+
+/**
+ * A requester's reply from outside the portal's form (mail): the portal's rule on an open, pending
+ * or resolved ticket (postRequesterMessage); on a closed one a follow-up ticket for the same
+ * requester and project, each thread naming the other in a system message.
+ */
+export async function replyOrFollowUp(s: Scope, ticketId: string, body: string) {
+  const ticket = await getTicketForUpdate(s.tx, ticketId);
+  if (ticket.status !== 'closed') {
+    const message = await postRequesterMessage(s, ticketId, body);
+    return { ticketId, messageId: message.id, followUpOf: null };
+  }
+  const details = await repo.findTicketDetails(s.tx, ticketId);
+  if (!details) throw notFound('Ticket');
+  const followUp = await openTicket(
+    s,
+    { projectId: ticket.projectId, accountId: ticket.accountId },
+    { subject: ticket.subject, body, requester: details.requester },
+    { type: 'requester', customerId: ticket.requesterId },
+  );
+  const closedRef = reference(details.projectKey, ticket.number);
+  const followUpRef = reference(details.projectKey, followUp.number);
+  await systemMessage(
+    s,
+    followUp,
+    `Follow-up of ${closedRef}, which was closed when the requester wrote again.`,
+  );
+  await systemMessage(
+    s,
+    ticket,
+    `The requester wrote again after this ticket was closed: follow-up ${followUpRef}.`,
+  );
+  return { ticketId: followUp.id, messageId: null, followUpOf: ticketId };
+}
+
+async function systemMessage(s: Scope, ticket: { id: string; accountId: string }, text: string) {
+  await repo.insertMessage(s.tx, {
+    accountId: ticket.accountId,
+    ticketId: ticket.id,
+    kind: 'system',
+    body: text,
+    bodyHtml: renderMarkdown(text),
     createdAt: s.clock.now(),
   });
 }

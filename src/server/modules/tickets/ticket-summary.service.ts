@@ -33,3 +33,7 @@ export const findMessageSummary = (db: Queryable, messageId: string) =>
 /** The requester's first public message, which says what a new ticket is about. */
 export const findFirstPublicMessageId = (db: Queryable, ticketId: string) =>
   repo.findFirstPublicMessageId(db, ticketId);
+
+/** The id of the ticket `KEY-number` of the project, or null. */
+export const findTicketIdByReference = (db: Queryable, projectId: string, key: string, number: number) =>
+  repo.findTicketIdByNumber(db, projectId, key, number);

@@ -30,4 +30,6 @@ export const AuditEventType = {
   InvitationResent: 'csat.invitation_resent',
   /** The project's CSAT settings changed (no ticket); data: { from, to }. */
   CsatSettingsChanged: 'csat.settings_changed',
+  /** The project's mail intake settings changed (no ticket); data: { from, to }. */
+  InboundSettingsChanged: 'inbound.settings_changed',
 } as const;

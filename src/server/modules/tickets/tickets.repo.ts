@@ -336,3 +336,20 @@ export const requestersOutside = (accountId: string, projectIds: string[]): SQL 
     eq(tickets.accountId, accountId),
     projectIds.length ? notInArray(tickets.projectId, projectIds) : undefined,
   )})`;
+
+/** The ticket a reference names in a project (`[SUP-42]` in a mail's subject). */
+export async function findTicketIdByNumber(db: Queryable, projectId: string, key: string, number: number) {
+  const [row] = await db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .innerJoin(projects, eq(projects.id, tickets.projectId))
+    .where(
+      and(
+        eq(tickets.projectId, projectId),
+        eq(projects.key, key),
+        eq(tickets.number, number),
+        isNull(tickets.deletedAt),
+      ),
+    );
+  return row?.id ?? null;
+}

@@ -109,14 +109,15 @@ export async function createTicket(s: Scope, member: Member, input: CreateTicket
 }
 
 /**
- * A new ticket, whoever opens it (staff, or the requester on the portal): its body is the
- * requester's first message. Callers check permissions; this publishes ticket.created.
+ * A new ticket, whoever opens it (staff, or the requester on the portal or by mail): its body is the
+ * requester's first message. Callers check permissions; this publishes ticket.created. `'requester'`
+ * names the requester as the actor when the caller does not know them yet (a mail from a new address).
  */
 export async function openTicket(
   s: Scope,
   where: { projectId: string; accountId: string },
   input: CreateTicketInput,
-  actor: EventActor,
+  by: EventActor | 'requester',
 ) {
   const now = s.clock.now();
   const number = await takeTicketNumber(s.tx, where.projectId);
@@ -127,6 +128,7 @@ export async function openTicket(
     input.requester.name,
     now,
   );
+  const actor: EventActor = by === 'requester' ? { type: 'requester', customerId: requesterId } : by;
   const ticket = await repo.insertTicket(s.tx, {
     accountId: where.accountId,
     projectId: where.projectId,

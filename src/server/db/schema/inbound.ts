@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { accounts, bytea, projects, timestamptz } from './accounts.js';
+import { tickets } from './tickets.js';
+
+/** A project's mail intake: the address mail for it arrives at, and how many new tickets one sender may open per hour. */
+export const inboundSettings = pgTable(
+  'inbound_settings',
+  {
+    projectId: uuid()
+      .primaryKey()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    address: text(),
+    newTicketsPerSenderHour: integer().notNull().default(20),
+    updatedAt: timestamptz().notNull(),
+  },
+  // An address names one project on the whole instance: the listener routes by it alone.
+  (t) => [uniqueIndex('inbound_settings_address_key').on(sql`lower(${t.address})`)],
+);
+
+/**
+ * Every mail that came in, as received (`raw`, for staff to download) and what became of it:
+ * ticket (opened one), reply (added to one), held (flood or malformed: for review), auto (an
+ * auto-reply, a list or our own mail: kept, nothing answered), bounce (marked our delivery),
+ * discarded (by staff). The unique (project, Message-ID) makes a second delivery of one mail a no-op.
+ */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    messageIdHeader: text().notNull(),
+    source: text({ enum: ['smtp', 'imap'] }).notNull(),
+    fromAddress: text().notNull(),
+    subject: text().notNull(),
+    status: text({ enum: ['ticket', 'reply', 'held', 'auto', 'bounce', 'discarded'] }).notNull(),
+    reason: text(),
+    ticketId: uuid().references(() => tickets.id, { onDelete: 'set null' }),
+    raw: bytea().notNull(),
+    receivedAt: timestamptz().notNull(),
+  },
+  (t) => [
+    unique().on(t.projectId, t.messageIdHeader),
+    index().on(t.projectId, t.fromAddress, t.receivedAt),
+    index().on(t.projectId, t.status, t.receivedAt),
+  ],
+);

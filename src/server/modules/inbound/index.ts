@@ -1,0 +1,11 @@
+export { registerInboundRoutes } from './inbound.routes.js';
+export {
+  type InboundMail,
+  type IngestOutcome,
+  ingestInboundMail,
+  REPLY_TOKEN_PURPOSE,
+  replyAddress,
+  resolveRecipient,
+} from './inbound.service.js';
+export { REPLY_MARKER } from './inbound-parse.js';
+export { startInboundSmtp } from './inbound-smtp.js';
