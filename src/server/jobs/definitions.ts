@@ -1,6 +1,7 @@
 import { purgeExpiredSignInsJob } from '../modules/auth/index.js';
 import { expireSurveysJob } from '../modules/csat/index.js';
 import { requeueDeliveriesJob, sendDeliveryJob } from '../modules/delivery/index.js';
+import { purgeExpiredDiscordStatesJob } from '../modules/discord/index.js';
 import { purgeExpiredPortalAccessJob } from '../modules/portal/index.js';
 import { purgeCaptchaUsesJob } from '../modules/spam/index.js';
 import { closeScheduledTicketJob, purgeTrashJob } from '../modules/tickets/index.js';
@@ -16,4 +17,5 @@ export const allJobs = [
   purgeExpiredSignInsJob,
   purgeExpiredPortalAccessJob,
   purgeTrashJob,
+  purgeExpiredDiscordStatesJob,
 ] satisfies readonly JobDefinition<unknown>[];

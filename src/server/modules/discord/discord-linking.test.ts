@@ -10,6 +10,7 @@ import {
 } from '../../../../tests/helpers/factories.js';
 import { type FakeDiscord, type FakeUser, startFakeDiscord } from '../../../../tests/helpers/fake-discord.js';
 import { portalLinkOf, signInCustomer } from '../../../../tests/helpers/portal.js';
+import { purgeExpiredDiscordStatesJob } from './index.js';
 
 let t: TestApp;
 let fake: FakeDiscord;
@@ -228,6 +229,19 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
     expect((await read()).json()).toEqual({ linked: true, username: 'ann' });
     const other = await buildAccount(t);
     expect((await read(other.owner.headers)).statusCode).toBe(404);
+    await t.app.inject({ method: 'POST', url: `${c.link}/discord/unlink` });
+  });
+
+  it('abandoned "Link Discord" states are purged hourly once expired; live ones stay', async () => {
+    const c = await customer('mo');
+    await startLink(t, c.link);
+    t.clock.advance(11 * 60_000);
+    const live = await startLink(t, c.link);
+    await purgeExpiredDiscordStatesJob.handle(t.ctx, {});
+    expect(await stateCount()).toBe(1);
+    fake.signInAs(ann.id);
+    const res = await followCallback(t, await fake.consent(live.authorize), live.cookie);
+    expect(res.statusCode, res.body).toBe(303);
     await t.app.inject({ method: 'POST', url: `${c.link}/discord/unlink` });
   });
 

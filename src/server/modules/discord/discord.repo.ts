@@ -140,10 +140,8 @@ export async function insertState(tx: Tx, values: typeof discordOauthStates.$inf
   await tx.insert(discordOauthStates).values(values);
 }
 
-export async function deleteExpiredStates(tx: Tx, customerId: string, now: Date) {
-  await tx
-    .delete(discordOauthStates)
-    .where(and(eq(discordOauthStates.customerId, customerId), lt(discordOauthStates.expiresAt, now)));
+export async function deleteExpiredStates(db: Queryable, now: Date) {
+  await db.delete(discordOauthStates).where(lt(discordOauthStates.expiresAt, now));
 }
 
 /** Takes the state out (single use): the row, or null when unknown or already used. */

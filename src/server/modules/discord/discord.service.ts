@@ -265,7 +265,6 @@ export async function startDiscordLink(
   const expiresAt = new Date(now.getTime() + OAUTH_STATE_MINUTES * 60_000);
   const state = generateSecret();
   const stateHash = hashSecret(state);
-  await repo.deleteExpiredStates(scope.tx, input.customerId, now);
   await repo.insertState(scope.tx, {
     stateHash,
     accountId: input.accountId,

@@ -15,4 +15,5 @@ export {
   startDiscordLink,
   unlinkDiscord,
 } from './discord.service.js';
+export { purgeExpiredDiscordStatesJob } from './discord-purge.job.js';
 export { discordRest } from './discord-rest.js';
