@@ -10,7 +10,8 @@ import {
 } from '../../../../tests/helpers/factories.js';
 import { type FakeDiscord, type FakeUser, startFakeDiscord } from '../../../../tests/helpers/fake-discord.js';
 import { portalLinkOf, signInCustomer } from '../../../../tests/helpers/portal.js';
-import { purgeExpiredDiscordStatesJob } from './index.js';
+import { inTransaction } from '../../db/client.js';
+import { getDiscordLink, markDmUndeliverable, purgeExpiredDiscordStatesJob } from './index.js';
 
 let t: TestApp;
 let fake: FakeDiscord;
@@ -242,6 +243,28 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
     fake.signInAs(ann.id);
     const res = await followCallback(t, await fake.consent(live.authorize), live.cookie);
     expect(res.statusCode, res.body).toBe(303);
+    await t.app.inject({ method: 'POST', url: `${c.link}/discord/unlink` });
+  });
+
+  it('a customer whose DMs Discord refused for good sees it on the portal, with what to do; linking again clears it', async () => {
+    const c = await customer('nia');
+    await linkDiscord(t, fake, c.link, ann.id);
+    const rows = await t.db.execute<{ id: string }>(
+      sql`SELECT requester_id AS id FROM tickets WHERE id = ${c.ticket.id}`,
+    );
+    const customerId = rows.rows[0]?.id ?? '';
+    const link = await getDiscordLink(t.db, tenant.accountId, customerId);
+    expect(link).toMatchObject({ discordUsername: 'ann', dmUndeliverableAt: null });
+    await inTransaction(t.db, (tx) =>
+      markDmUndeliverable(tx, t.clock, tenant.accountId, customerId, 'Cannot send messages to this user'),
+    );
+    const page = await t.app.inject({ method: 'GET', url: c.link });
+    expect(page.body).toContain('id="discord-undeliverable"');
+    expect(page.body).toContain('(Cannot send messages to this user)');
+    expect(page.body).toContain("join our team's Discord server");
+    await linkDiscord(t, fake, c.link, ann.id);
+    const again = await t.app.inject({ method: 'GET', url: c.link });
+    expect(again.body).not.toContain('id="discord-undeliverable"');
     await t.app.inject({ method: 'POST', url: `${c.link}/discord/unlink` });
   });
 
