@@ -22,6 +22,8 @@ export const accounts = pgTable('accounts', {
   id: uuid().primaryKey().defaultRandom(),
   name: text().notNull(),
   timezone: text().notNull().default('UTC'),
+  /** The language of customers whose own is not known yet (see src/shared/i18n). */
+  defaultLanguage: text().notNull().default('en'),
   logo: bytea(),
   logoContentType: text(),
   createdAt: timestamptz().notNull(),

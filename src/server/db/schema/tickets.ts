@@ -29,6 +29,8 @@ export const customers = pgTable(
       .references(() => accounts.id, { onDelete: 'cascade' }),
     email: text().notNull(),
     name: text().notNull(),
+    /** Their chosen or first-seen language; null until known (the account's default applies). */
+    language: text(),
     createdAt: timestamptz().notNull(),
   },
   (t) => [uniqueIndex('customers_account_email_key').on(t.accountId, sql`lower(${t.email})`)],

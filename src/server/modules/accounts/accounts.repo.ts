@@ -33,7 +33,13 @@ export async function findAccount(db: Queryable, accountId: string) {
 
 export async function findAccountBrand(db: Queryable, accountId: string) {
   const [row] = await db
-    .select({ id: accounts.id, name: accounts.name, hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL` })
+    .select({
+      id: accounts.id,
+      name: accounts.name,
+      timezone: accounts.timezone,
+      defaultLanguage: accounts.defaultLanguage,
+      hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
+    })
     .from(accounts)
     .where(eq(accounts.id, accountId));
   return row ?? null;

@@ -1,3 +1,4 @@
+import { asLanguage } from '../../../shared/i18n/index.js';
 import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
@@ -166,10 +167,21 @@ export async function setAccountLogo(tx: Tx, actor: StaffActor, data: Buffer | n
 export const logoPathOf = (account: { id: string; hasLogo: boolean }) =>
   account.hasLogo ? `/api/v1/accounts/${account.id}/logo` : null;
 
-/** What public pages and mails show of an account: its name and logo; null for an unknown account. */
+/**
+ * What public pages and mails show of an account: its name and logo, and the time zone and language
+ * they are written in when the customer's own is unknown; null for an unknown account.
+ */
 export async function findAccountBrand(db: Queryable, accountId: string) {
   const account = await repo.findAccountBrand(db, accountId);
-  return account ? { id: account.id, name: account.name, logoPath: logoPathOf(account) } : null;
+  return account
+    ? {
+        id: account.id,
+        name: account.name,
+        logoPath: logoPathOf(account),
+        timezone: account.timezone,
+        defaultLanguage: asLanguage(account.defaultLanguage),
+      }
+    : null;
 }
 
 export const getAccountLogo = (db: Queryable, accountId: string) => repo.findAccountLogo(db, accountId);

@@ -6,6 +6,7 @@ import {
   csatEvents,
   csatSettings,
   csatSurveys,
+  customers,
   messages,
   projects,
   tickets,
@@ -123,9 +124,14 @@ export async function findSurveyPage(db: Queryable, surveyId: string) {
       accountId: accounts.id,
       accountName: accounts.name,
       hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
+      timezone: accounts.timezone,
+      defaultLanguage: accounts.defaultLanguage,
+      requesterId: customers.id,
+      requesterLanguage: customers.language,
     })
     .from(csatSurveys)
     .innerJoin(tickets, eq(tickets.id, csatSurveys.ticketId))
+    .innerJoin(customers, eq(customers.id, tickets.requesterId))
     .innerJoin(projects, eq(projects.id, csatSurveys.projectId))
     .innerJoin(accounts, eq(accounts.id, projects.accountId))
     .where(eq(csatSurveys.id, surveyId));

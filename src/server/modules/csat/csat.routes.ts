@@ -1,15 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { asLanguage, DEFAULT_LANGUAGE } from '../../../shared/i18n/index.js';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, errorResponse, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
+import { chooseLanguage, languageBody, setLanguageCookie } from '../../lib/language.js';
 import { logoPathOf } from '../accounts/index.js';
 import { assertNotStaffOf, authenticate } from '../auth/index.js';
 import { getMember } from '../members/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
-import { portalPath, reference } from '../tickets/index.js';
+import { portalPath, reference, rememberCustomerLanguage, setCustomerLanguage } from '../tickets/index.js';
 import type { CsatChannel } from './csat.repo.js';
 import {
   publicSurveySchema,
@@ -21,6 +23,8 @@ import {
 } from './csat.schemas.js';
 import * as csat from './csat.service.js';
 import {
+  type PageLocale,
+  pageLocale,
   renderSurveyAnswered,
   renderSurveyExpired,
   renderSurveyForm,
@@ -36,7 +40,11 @@ const tokenParams = z.object({ token: text().min(1).max(200) });
 const surveyFormBody = surveyAnswerBody.extend({ via: surveyLinkChannel });
 const publicRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 
-const pageData = (row: SurveyPage): SurveyPageData => ({
+const pageData = (
+  row: SurveyPage,
+  locale: PageLocale = pageLocale(DEFAULT_LANGUAGE, ''),
+): SurveyPageData => ({
+  locale,
   accountName: row.accountName,
   logoUrl: logoPathOf({ id: row.accountId, hasLogo: row.hasLogo }),
   reference: reference(row.projectKey, row.number),
@@ -204,8 +212,8 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
     },
     async (request, reply) => {
       const row = await findPage(ctx, request.params.token);
-      if (!row || row === 'withdrawn') return sendMissing(reply, row);
-      const d = pageData(row);
+      if (!row || row === 'withdrawn') return sendMissing(request, reply, request.params.token, row);
+      const d = pageData(row, await surveyLocale(ctx, request, request.params.token, row, true));
       const state = csat.surveyState(row.survey, ctx.clock.now());
       const answer = answerOf(row.survey);
       if (answer) return sendHtml(reply, 200, renderSurveyAnswered(d, answer));
@@ -228,8 +236,8 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
     { config: publicRateLimit, schema: { hide: true, params: tokenParams } },
     async (request, reply) => {
       const row = await findPage(ctx, request.params.token);
-      if (!row || row === 'withdrawn') return sendMissing(reply, row);
-      const d = pageData(row);
+      if (!row || row === 'withdrawn') return sendMissing(request, reply, request.params.token, row);
+      const d = pageData(row, await surveyLocale(ctx, request, request.params.token, row, false));
       const parsed = surveyFormBody.safeParse(request.body ?? {});
       const rating = ratingSchema.safeParse(typedText(request.body, 'rating'));
       const comment = typedText(request.body, 'comment');
@@ -264,12 +272,50 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
           if (previous) return sendHtml(reply, 409, renderSurveyAnswered(d, previous));
         }
         if (err.code === 'SURVEY_EXPIRED') return sendHtml(reply, 410, renderSurveyExpired(d));
-        if (err.code === 'NOT_FOUND') return sendHtml(reply, 404, renderSurveyNotFound());
-        if (err.code === 'SURVEY_WITHDRAWN') return sendMissing(reply, 'withdrawn');
+        if (err.code === 'NOT_FOUND') return sendHtml(reply, 404, renderSurveyNotFound(d.locale));
+        if (err.code === 'SURVEY_WITHDRAWN') return sendHtml(reply, 410, renderSurveyWithdrawn(d.locale));
         return again(err.statusCode, err.message);
       }
     },
   );
+
+  // The switcher: stored on the requester when the link is good, else kept in a cookie.
+  app.post(
+    '/s/:token/language',
+    { config: publicRateLimit, schema: { hide: true, params: tokenParams, body: languageBody } },
+    async (request, reply) => {
+      const row = await findPage(ctx, request.params.token);
+      const { language } = request.body;
+      if (row && row !== 'withdrawn') {
+        await inTransaction(ctx.db, (tx) => setCustomerLanguage(tx, row.requesterId, language));
+      } else {
+        setLanguageCookie(reply, language);
+      }
+      return reply.redirect(`/s/${encodeURIComponent(request.params.token)}`, 303);
+    },
+  );
+}
+
+/**
+ * The survey page's language, the requester's (see chooseLanguage). On first contact (`remember`,
+ * the page's GET) the browser's language is stored on the requester.
+ */
+async function surveyLocale(
+  ctx: AppContext,
+  request: FastifyRequest,
+  token: string,
+  row: SurveyPage,
+  remember: boolean,
+) {
+  const { language, learned } = chooseLanguage(
+    request,
+    row.requesterLanguage,
+    asLanguage(row.defaultLanguage),
+  );
+  if (remember && learned) {
+    await inTransaction(ctx.db, (tx) => rememberCustomerLanguage(tx, row.requesterId, learned));
+  }
+  return pageLocale(language, switchPath(token));
 }
 
 /** The survey behind a page's link: its row, 'withdrawn' (the link was good), or null (unknown or forged). */
@@ -283,7 +329,13 @@ async function findPage(ctx: AppContext, token: string): Promise<SurveyPage | 'w
   }
 }
 
-const sendMissing = (reply: FastifyReply, found: 'withdrawn' | null) =>
-  found === 'withdrawn'
-    ? sendHtml(reply, 410, renderSurveyWithdrawn(csat.surveyWithdrawn().message))
-    : sendHtml(reply, 404, renderSurveyNotFound());
+const switchPath = (token: string) => `/s/${encodeURIComponent(token)}/language`;
+
+/** Without a survey row no customer is known: the visitor's cookie or browser decides the language. */
+function sendMissing(request: FastifyRequest, reply: FastifyReply, token: string, found: 'withdrawn' | null) {
+  const { language } = chooseLanguage(request, null, DEFAULT_LANGUAGE);
+  const locale = pageLocale(language, switchPath(token));
+  return found === 'withdrawn'
+    ? sendHtml(reply, 410, renderSurveyWithdrawn(locale))
+    : sendHtml(reply, 404, renderSurveyNotFound(locale));
+}

@@ -1,3 +1,4 @@
+import { en } from '../../../shared/i18n/en.js';
 import { isActiveStatus, isEligibleStatus, type TicketStatus } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
 import type { Queryable, Tx } from '../../db/client.js';
@@ -22,7 +23,8 @@ export const SURVEY_LINK_PURPOSE = 'csat-survey';
 export const DEFAULT_SETTINGS = {
   enabled: true,
   expiryDays: 7,
-  invitationText: 'How did we do? Rate your experience in one click.',
+  /** The English catalogue's; invitations left at the default are sent in the customer's language. */
+  invitationText: en['mail.invitation.intro'] as string,
 };
 
 export type SurveyState = 'pending' | 'submitted' | 'expired';

@@ -85,7 +85,7 @@ describe('the survey form, accepted', () => {
     const again = await t.app.inject({ method: 'GET', url: path });
     expect(again.body).toContain('You already answered this survey');
     expect(again.body).toContain('aria-label="5 stars"');
-    expect(again.body).not.toContain('<form');
+    expect(again.body).not.toContain('id="survey-form"');
   });
 
   it('answers a honeypot submission with the same thanks, and stores nothing', async () => {
@@ -152,7 +152,7 @@ describe('a withdrawn survey', () => {
     const pageRes = await t.app.inject({ method: 'GET', url: path });
     expect(pageRes.statusCode).toBe(410);
     expect(pageRes.body).toContain(explanation);
-    expect(pageRes.body).not.toContain('<form');
+    expect(pageRes.body).not.toContain('id="survey-form"');
     const posted = await postForm(t, path, { rating: '5', altcha: await solveCaptcha(t) });
     expect(posted.statusCode).toBe(410);
     expect(posted.body).toContain(explanation);
@@ -177,10 +177,12 @@ describe('a withdrawn survey', () => {
     });
     const last = path.at(-1) === 'A' ? 'B' : 'A';
     const mangled = path.slice(0, -1) + last;
-    const unknown = await t.app.inject({ method: 'GET', url: `/s/${'A'.repeat(65)}` });
+    const unknownPath = `/s/${'A'.repeat(65)}`;
+    const unknown = await t.app.inject({ method: 'GET', url: unknownPath });
     const res = await t.app.inject({ method: 'GET', url: mangled });
     expect(res.statusCode).toBe(404);
-    expect(res.body).toBe(unknown.body);
+    // The same page but for the link itself, which the language switcher posts back to.
+    expect(res.body.replaceAll(mangled, '')).toBe(unknown.body.replaceAll(unknownPath, ''));
     const api = await t.app.inject({ method: 'GET', url: mangled.replace('/s/', '/api/v1/surveys/') });
     expectError(api, 404, 'NOT_FOUND');
   });

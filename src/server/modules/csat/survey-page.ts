@@ -1,7 +1,23 @@
+import { type Language, type Translate, translator } from '../../../shared/i18n/index.js';
 import { html, type RawHtml, renderPage } from '../../lib/html.js';
+import { renderLanguageSwitcher } from '../../lib/language.js';
 import { MAX_COMMENT_LENGTH } from './csat.schemas.js';
 
+/** The language a customer page is written in, and where its switcher posts. */
+export interface PageLocale {
+  language: Language;
+  t: Translate;
+  switchAction: string;
+}
+
+export const pageLocale = (language: Language, switchAction: string): PageLocale => ({
+  language,
+  t: translator(language),
+  switchAction,
+});
+
 export interface SurveyPageData {
+  locale: PageLocale;
   accountName: string;
   logoUrl: string | null;
   reference: string;
@@ -31,13 +47,18 @@ function header(d: SurveyPageData): RawHtml {
 <p class="muted">${d.reference} · ${d.subject}</p>`;
 }
 
-const page = (title: string, d: SurveyPageData, body: RawHtml, scripts?: string[]) =>
-  renderPage(title, html`<main>${header(d)}${body}</main>`, {
-    style: SURVEY_STYLE,
-    ...(scripts && { scripts }),
-  });
+const localePage = (title: string, locale: PageLocale, body: RawHtml, scripts?: string[]) =>
+  renderPage(
+    title,
+    html`<main>${body}</main>
+<footer>${renderLanguageSwitcher(locale.t, locale.language, locale.switchAction)}</footer>`,
+    { style: SURVEY_STYLE, lang: locale.language, ...(scripts && { scripts }) },
+  );
 
-const starText = (n: number) => `${n} star${n === 1 ? '' : 's'}`;
+const page = (title: string, d: SurveyPageData, body: RawHtml, scripts?: string[]) =>
+  localePage(title, d.locale, html`${header(d)}${body}`, scripts);
+
+const starText = (t: Translate, n: number) => t('survey.stars', { count: n });
 
 export interface SurveyFormState {
   action: string;
@@ -53,34 +74,35 @@ export interface SurveyFormState {
  * submit. The survey page wraps it in a page; the portal embeds it in the ticket page (it then needs
  * SURVEY_STYLE and the scripts /assets/altcha.js and /assets/survey.js).
  */
-export function renderSurveyFormFields(form: SurveyFormState): RawHtml {
+export function renderSurveyFormFields(t: Translate, form: SurveyFormState): RawHtml {
   const stars = [1, 2, 3, 4, 5].map(
     (n) =>
-      html`<input type="radio" id="rating-${n}" name="rating" value="${n}" required${form.rating === n ? html` checked` : ''}><label for="rating-${n}" title="${starText(n)}"><span aria-hidden="true">★</span><span class="sr">${starText(n)}</span></label>`,
+      html`<input type="radio" id="rating-${n}" name="rating" value="${n}" required${form.rating === n ? html` checked` : ''}><label for="rating-${n}" title="${starText(t, n)}"><span aria-hidden="true">★</span><span class="sr">${starText(t, n)}</span></label>`,
   );
   return html`${form.error ? html`<p class="error" role="alert" id="form-error">${form.error}</p>` : ''}
 <form method="post" action="${form.action}" id="survey-form">
   <fieldset class="stars">
-    <legend>Your rating</legend>
+    <legend>${t('survey.rating')}</legend>
     <div class="row">${stars}</div>
   </fieldset>
-  <label for="comment">Anything to add? <span class="muted">(optional)</span></label>
+  <label for="comment">${t('survey.comment')} <span class="muted">${t('survey.optional')}</span></label>
   <textarea id="comment" name="comment" rows="4" maxlength="${MAX_COMMENT_LENGTH}" aria-describedby="comment-count">${form.comment ?? ''}</textarea>
   <p class="counter muted" id="comment-count" aria-live="polite" data-max="${MAX_COMMENT_LENGTH}">${form.comment?.length ?? 0} / ${MAX_COMMENT_LENGTH}</p>
-  <div class="hp" aria-hidden="true"><label for="website">Website</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+  <div class="hp" aria-hidden="true"><label for="website">${t('survey.spamField')}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
   ${form.via ? html`<input type="hidden" name="via" value="${form.via}">` : ''}
   <altcha-widget challenge="/api/v1/captcha/challenge" name="altcha" auto="onload"></altcha-widget>
-  <noscript><p>The spam check needs JavaScript; please enable it to send your rating.</p></noscript>
-  <button type="submit">Send rating</button>
+  <noscript><p>${t('survey.noscript')}</p></noscript>
+  <button type="submit">${t('survey.submit')}</button>
 </form>`;
 }
 
 export function renderSurveyForm(d: SurveyPageData, form: SurveyFormState & { via: string }): string {
+  const { t } = d.locale;
   return page(
-    'How did we do?',
+    t('survey.title'),
     d,
-    html`<h1>How did we do?</h1>
-${renderSurveyFormFields(form)}`,
+    html`<h1>${t('survey.title')}</h1>
+${renderSurveyFormFields(t, form)}`,
     ['/assets/altcha.js', '/assets/survey.js'],
   );
 }
@@ -91,12 +113,14 @@ export function renderSurveyThanks(
   answer: { rating: number; comment: string | null },
   ticketUrl: string,
 ): string {
+  const { t } = d.locale;
+  const [before = '', after = ''] = t('survey.thanksRating').split('{rating}');
   return page(
-    'Thank you',
+    t('survey.thanksTitle'),
     d,
-    html`<h1>Thank you!</h1><p>We received your rating of <strong>${starText(answer.rating)}</strong>.</p>
+    html`<h1>${t('survey.thanksHeading')}</h1><p>${before}<strong>${starText(t, answer.rating)}</strong>${after}</p>
 ${answer.comment ? html`<blockquote id="submitted-comment">${answer.comment}</blockquote>` : ''}
-<p><a href="${ticketUrl}" id="ticket-link">Back to your ticket ${d.reference}</a></p>`,
+<p><a href="${ticketUrl}" id="ticket-link">${t('survey.backToTicket', { reference: d.reference })}</a></p>`,
   );
 }
 
@@ -104,35 +128,39 @@ export function renderSurveyAnswered(
   d: SurveyPageData,
   answer: { rating: number; comment: string | null },
 ): string {
+  const { t } = d.locale;
   return page(
-    'Already answered',
+    t('survey.answeredTitle'),
     d,
-    html`<h1>You already answered this survey</h1>
-<p>Your rating: <span class="given" role="img" aria-label="${starText(answer.rating)}">${'★'.repeat(answer.rating)}${'☆'.repeat(5 - answer.rating)}</span></p>
+    html`<h1>${t('survey.answeredHeading')}</h1>
+<p>${t('survey.answeredRating')} <span class="given" role="img" aria-label="${starText(t, answer.rating)}">${'★'.repeat(answer.rating)}${'☆'.repeat(5 - answer.rating)}</span></p>
 ${answer.comment ? html`<blockquote id="previous-comment">${answer.comment}</blockquote>` : ''}`,
   );
 }
 
 export function renderSurveyExpired(d: SurveyPageData): string {
+  const { t } = d.locale;
   return page(
-    'Survey expired',
+    t('survey.expiredTitle'),
     d,
-    html`<h1>This survey has expired</h1><p>Thank you for your interest; it can no longer be answered.</p>`,
+    html`<h1>${t('survey.expiredHeading')}</h1><p>${t('survey.expiredText')}</p>`,
   );
 }
 
-export function renderSurveyWithdrawn(explanation: string): string {
-  return renderPage(
-    'Survey withdrawn',
-    html`<main><h1>This survey was withdrawn</h1><p id="withdrawn">${explanation}</p></main>`,
-    { style: SURVEY_STYLE },
+export function renderSurveyWithdrawn(locale: PageLocale): string {
+  const { t } = locale;
+  return localePage(
+    t('survey.withdrawnTitle'),
+    locale,
+    html`<h1>${t('survey.withdrawnHeading')}</h1><p id="withdrawn">${t('survey.withdrawnText')}</p>`,
   );
 }
 
-export function renderSurveyNotFound(): string {
-  return renderPage(
-    'Not found',
-    html`<main><h1>This link is not valid</h1><p>Check that you copied the whole link from your email.</p></main>`,
-    { style: SURVEY_STYLE },
+export function renderSurveyNotFound(locale: PageLocale): string {
+  const { t } = locale;
+  return localePage(
+    t('survey.notFoundTitle'),
+    locale,
+    html`<h1>${t('survey.notFoundHeading')}</h1><p>${t('survey.notFoundText')}</p>`,
   );
 }

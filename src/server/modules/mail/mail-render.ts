@@ -1,3 +1,10 @@
+import {
+  formatDateTime,
+  isLanguage,
+  type Language,
+  type Translate,
+  translator,
+} from '../../../shared/i18n/index.js';
 import type { Config } from '../../config.js';
 import type { Queryable } from '../../db/client.js';
 import { formatUtc } from '../../lib/clock.js';
@@ -47,7 +54,25 @@ export type RenderResult = { mail: RenderedMail } | { gone: string };
 interface Brand {
   name: string;
   logoUrl: string | null;
+  timezone: string;
+  defaultLanguage: Language;
 }
+
+/** A customer mail's language: the customer's, else the account's default. */
+interface Locale {
+  language: Language;
+  t: Translate;
+  date: (d: Date) => string;
+}
+
+const customerLocale = (brand: Brand, ticket: TicketSummary): Locale => {
+  const language = isLanguage(ticket.requester.language) ? ticket.requester.language : brand.defaultLanguage;
+  return {
+    language,
+    t: translator(language),
+    date: (d) => formatDateTime(language, brand.timezone, d),
+  };
+};
 
 interface Content {
   subject: string;
@@ -75,7 +100,12 @@ export async function renderMail(
 ): Promise<RenderResult> {
   const account = await findAccountBrand(db, mail.accountId);
   if (!account) return { gone: 'The account no longer exists.' };
-  const brand: Brand = { name: account.name, logoUrl: account.logoPath ? url(env, account.logoPath) : null };
+  const brand: Brand = {
+    name: account.name,
+    logoUrl: account.logoPath ? url(env, account.logoPath) : null,
+    timezone: account.timezone,
+    defaultLanguage: account.defaultLanguage,
+  };
   const ticket = mail.ticketId ? await findTicketSummary(db, mail.ticketId) : null;
   if (mail.ticketId && !ticket) return { gone: 'The ticket no longer exists.' };
   const cause = { kind: mail.kind, ...(mail.cause as object) } as MailCause;
@@ -129,7 +159,9 @@ async function renderContent(
     case 'agent_reply':
       return ticket ? renderAgentReply(db, env, cause.messageId, ticket) : { gone: 'No ticket.' };
     case 'survey_invitation':
-      return ticket ? renderSurveyInvitation(db, env, cause.surveyId, ticket) : { gone: 'No ticket.' };
+      return ticket
+        ? renderSurveyInvitation(db, env, cause.surveyId, ticket, customerLocale(brand, ticket))
+        : { gone: 'No ticket.' };
     case 'sign_in':
       return renderSignIn(db, env, cause.tokenId, brand);
     case 'staff_notification':
@@ -180,36 +212,38 @@ async function renderSurveyInvitation(
   env: RenderEnv,
   surveyId: string,
   ticket: TicketSummary,
+  { t, date }: Locale,
 ) {
   const row = await findSurveyInvitation(db, surveyId);
   if (!row) return { gone: 'The survey was withdrawn (the ticket was reopened).' };
-  const { survey, invitationText: invitation } = row;
+  const { survey } = row;
+  const invitation = row.invitationText ?? t('mail.invitation.intro');
   const link = url(env, surveyPath(env.links, survey));
   const starLink = (n: number) => `${link}?rating=${n}&via=email`;
-  const ref = ticket.reference;
+  const reference = ticket.reference;
   const ratings = [1, 2, 3, 4, 5];
   const obsolete = survey.submittedAt
     ? 'The survey was answered before its invitation went out.'
     : survey.expiresAt.getTime() <= env.now.getTime()
       ? 'The survey expired before its invitation went out.'
       : null;
+  const [before = '', after = ''] = t('mail.invitation.resolved', { reference }).split('{subject}');
+  const until = t('mail.invitation.until', { date: date(survey.expiresAt) });
   return {
     subject: ticketSubject(ticket),
     html: html`<p>${invitation}</p>
-<p>Your request <strong>${ticket.subject}</strong> (${ref}) was resolved. How satisfied are you with the help you got?</p>
+<p>${before}<strong>${ticket.subject}</strong>${after}</p>
 <p style="font-size:1.6em;margin:1.5rem 0">${ratings.map(
       (n) =>
-        html`<a href="${starLink(n)}" title="${n} of 5 stars" aria-label="${n} of 5 stars" style="text-decoration:none;color:#e0a800;padding:0 .15em">${'★'.repeat(n)}</a> `,
+        html`<a href="${starLink(n)}" title="${t('mail.invitation.star', { count: n })}" aria-label="${t('mail.invitation.star', { count: n })}" style="text-decoration:none;color:#e0a800;padding:0 .15em">${'★'.repeat(n)}</a> `,
     )}</p>
-<p style="color:#666;font-size:.9em">One click opens the survey with your rating chosen; add a comment there if you like.</p>
-${button(`${link}?via=email`, 'Open the survey')}
-<p style="color:#666;font-size:.9em">The survey is open until ${formatUtc(survey.expiresAt)}.</p>`,
-    text: `${invitation}\n\nYour request "${ticket.subject}" (${ref}) was resolved. How satisfied are you with the help you got?\n\n${ratings
-      .map((n) => `${n} of 5 stars: ${starLink(n)}`)
-      .join(
-        '\n',
-      )}\n\nOr open the survey: ${link}?via=email\n\nThe survey is open until ${formatUtc(survey.expiresAt)}.`,
-    footer: `You get this mail because we resolved your request ${ref}.`,
+<p style="color:#666;font-size:.9em">${t('mail.invitation.oneClick')}</p>
+${button(`${link}?via=email`, t('mail.invitation.open'))}
+<p style="color:#666;font-size:.9em">${until}</p>`,
+    text: `${invitation}\n\n${t('mail.invitation.resolved', { reference, subject: `"${ticket.subject}"` })}\n\n${ratings
+      .map((n) => `${t('mail.invitation.star', { count: n })}: ${starLink(n)}`)
+      .join('\n')}\n\n${t('mail.invitation.openText')} ${link}?via=email\n\n${until}`,
+    footer: t('mail.invitation.footer', { reference }),
     obsolete,
   };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE, translator } from '../../../shared/i18n/index.js';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
 import { renderSurveyFormFields, SURVEY_STYLE } from '../csat/index.js';
@@ -138,7 +139,7 @@ function renderSurvey(view: PortalTicketView, o: TicketPageOptions): RawHtml {
     return html`<section id="survey"><h2>How did we do?</h2><p class="muted">The requester sees the survey form here.</p></section>`;
   }
   return html`<section id="survey" aria-labelledby="survey-title"><h2 id="survey-title">How did we do?</h2>
-${renderSurveyFormFields({ action: `${o.base}/survey`, ...o.survey })}</section>`;
+${renderSurveyFormFields(translator(DEFAULT_LANGUAGE), { action: `${o.base}/survey`, ...o.survey })}</section>`;
 }
 
 /** The ticket page: brand, subject, reference, status, priority, survey, thread, reply form, closing. */

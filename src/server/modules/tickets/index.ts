@@ -11,6 +11,8 @@ export {
   findMessageSummary,
   findTicketIdByReference,
   findTicketSummary,
+  rememberCustomerLanguage,
+  setCustomerLanguage,
   type TicketSummary,
 } from './ticket-summary.service.js';
 export { purgeTrashJob } from './ticket-trash.job.js';

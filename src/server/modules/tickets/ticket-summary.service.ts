@@ -1,4 +1,5 @@
-import type { Queryable } from '../../db/client.js';
+import type { Language } from '../../../shared/i18n/index.js';
+import type { Queryable, Tx } from '../../db/client.js';
 import * as repo from './tickets.repo.js';
 import { reference } from './tickets.service.js';
 
@@ -20,9 +21,22 @@ export async function findTicketSummary(db: Queryable, ticketId: string) {
     reference: reference(projectKey, ticket.number),
     /** The requester's account is the ticket's. */
     accountId: requester.accountId,
-    requester: { name: requester.name, email: requester.email },
+    requester: {
+      id: requester.id,
+      name: requester.name,
+      email: requester.email,
+      language: requester.language,
+    },
   };
 }
+
+/** The customer's own choice (the switcher) replaces what they had. */
+export const setCustomerLanguage = (tx: Tx, customerId: string, language: Language) =>
+  repo.updateCustomerLanguage(tx, customerId, language, false);
+
+/** What their browser asked for on first contact; a language already known is kept. */
+export const rememberCustomerLanguage = (tx: Tx, customerId: string, language: Language) =>
+  repo.updateCustomerLanguage(tx, customerId, language, true);
 
 export type TicketSummary = NonNullable<Awaited<ReturnType<typeof findTicketSummary>>>;
 

@@ -45,6 +45,19 @@ export async function upsertCustomer(tx: Tx, accountId: string, email: string, n
   return id;
 }
 
+/** Stores a customer's language; `onlyIfUnknown` keeps an earlier choice (first contact only). */
+export async function updateCustomerLanguage(
+  tx: Tx,
+  customerId: string,
+  language: string,
+  onlyIfUnknown: boolean,
+) {
+  await tx
+    .update(customers)
+    .set({ language })
+    .where(and(eq(customers.id, customerId), onlyIfUnknown ? isNull(customers.language) : undefined));
+}
+
 export async function insertTicket(tx: Tx, values: typeof tickets.$inferInsert) {
   const [row] = await tx.insert(tickets).values(values).returning();
   if (!row) throw new Error('insert returned nothing');
@@ -137,6 +150,7 @@ const ticketSummary = {
     accountId: customers.accountId,
     email: customers.email,
     name: customers.name,
+    language: customers.language,
   },
   assigneeName: assignees.name,
 };

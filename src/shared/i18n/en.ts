@@ -1,0 +1,51 @@
+/**
+ * The English catalogue: the reference every other language must match key for key (their type is
+ * `Catalogue`, derived from this one, so a missing or extra key fails typecheck). `{name}` is a
+ * placeholder; an object is a plural, chosen with Intl.PluralRules on `count`.
+ */
+export const en = {
+  'language.label': 'Language',
+  'language.submit': 'Change',
+
+  'survey.title': 'How did we do?',
+  'survey.rating': 'Your rating',
+  'survey.stars': { one: '{count} star', other: '{count} stars' },
+  'survey.comment': 'Anything to add?',
+  'survey.optional': '(optional)',
+  'survey.spamField': 'Website',
+  'survey.noscript': 'The spam check needs JavaScript; please enable it to send your rating.',
+  'survey.submit': 'Send rating',
+  'survey.thanksTitle': 'Thank you',
+  'survey.thanksHeading': 'Thank you!',
+  'survey.thanksRating': 'We received your rating of {rating}.',
+  'survey.backToTicket': 'Back to your ticket {reference}',
+  'survey.answeredTitle': 'Already answered',
+  'survey.answeredHeading': 'You already answered this survey',
+  'survey.answeredRating': 'Your rating:',
+  'survey.expiredTitle': 'Survey expired',
+  'survey.expiredHeading': 'This survey has expired',
+  'survey.expiredText': 'Thank you for your interest; it can no longer be answered.',
+  'survey.withdrawnTitle': 'Survey withdrawn',
+  'survey.withdrawnHeading': 'This survey was withdrawn',
+  'survey.withdrawnText':
+    'This survey was withdrawn because your ticket was reopened — you will get a new one when it is resolved.',
+  'survey.notFoundTitle': 'Not found',
+  'survey.notFoundHeading': 'This link is not valid',
+  'survey.notFoundText': 'Check that you copied the whole link from your email.',
+
+  'mail.orOpen': 'Or open this link:',
+  'mail.invitation.intro': 'How did we do? Rate your experience in one click.',
+  'mail.invitation.resolved':
+    'Your request {subject} ({reference}) was resolved. How satisfied are you with the help you got?',
+  'mail.invitation.star': '{count} of 5 stars',
+  'mail.invitation.oneClick':
+    'One click opens the survey with your rating chosen; add a comment there if you like.',
+  'mail.invitation.open': 'Open the survey',
+  'mail.invitation.openText': 'Or open the survey:',
+  'mail.invitation.until': 'The survey is open until {date}.',
+  'mail.invitation.footer': 'You get this mail because we resolved your request {reference}.',
+} as const;
+
+type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
+export type MessageKey = keyof typeof en;
+export type Catalogue = { readonly [K in MessageKey]: (typeof en)[K] extends string ? string : Plural };

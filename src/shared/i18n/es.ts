@@ -1,0 +1,43 @@
+import type { Catalogue } from './en.js';
+
+export const es: Catalogue = {
+  'language.label': 'Idioma',
+  'language.submit': 'Cambiar',
+
+  'survey.title': '¿Qué tal lo hicimos?',
+  'survey.rating': 'Su valoración',
+  'survey.stars': { one: '{count} estrella', other: '{count} estrellas' },
+  'survey.comment': '¿Algo que añadir?',
+  'survey.optional': '(opcional)',
+  'survey.spamField': 'Sitio web',
+  'survey.noscript': 'La comprobación antispam necesita JavaScript; actívelo para enviar su valoración.',
+  'survey.submit': 'Enviar valoración',
+  'survey.thanksTitle': 'Gracias',
+  'survey.thanksHeading': '¡Gracias!',
+  'survey.thanksRating': 'Hemos recibido su valoración de {rating}.',
+  'survey.backToTicket': 'Volver a su solicitud {reference}',
+  'survey.answeredTitle': 'Ya respondida',
+  'survey.answeredHeading': 'Ya respondió a esta encuesta',
+  'survey.answeredRating': 'Su valoración:',
+  'survey.expiredTitle': 'Encuesta caducada',
+  'survey.expiredHeading': 'Esta encuesta ha caducado',
+  'survey.expiredText': 'Gracias por su interés; ya no se puede responder.',
+  'survey.withdrawnTitle': 'Encuesta retirada',
+  'survey.withdrawnHeading': 'Esta encuesta se ha retirado',
+  'survey.withdrawnText': 'La solicitud se volvió a abrir, así que esta encuesta ya no es válida.',
+  'survey.notFoundTitle': 'No encontrado',
+  'survey.notFoundHeading': 'Este enlace no es válido',
+  'survey.notFoundText': 'Compruebe que copió el enlace completo de su correo.',
+
+  'mail.orOpen': 'O abra este enlace:',
+  'mail.invitation.intro': '¿Qué tal lo hicimos? Valore su experiencia con un clic.',
+  'mail.invitation.resolved':
+    'Su solicitud {subject} ({reference}) se ha resuelto. ¿Qué tan satisfecho está con la ayuda recibida?',
+  'mail.invitation.star': '{count} de 5 estrellas',
+  'mail.invitation.oneClick':
+    'Un clic abre la encuesta con su valoración elegida; allí puede añadir un comentario si lo desea.',
+  'mail.invitation.open': 'Abrir la encuesta',
+  'mail.invitation.openText': 'O abra la encuesta:',
+  'mail.invitation.until': 'La encuesta está abierta hasta el {date}.',
+  'mail.invitation.footer': 'Recibe este correo porque resolvimos su solicitud {reference}.',
+};

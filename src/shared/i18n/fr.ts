@@ -1,0 +1,43 @@
+import type { Catalogue } from './en.js';
+
+export const fr: Catalogue = {
+  'language.label': 'Langue',
+  'language.submit': 'Changer',
+
+  'survey.title': 'Comment avons-nous fait ?',
+  'survey.rating': 'Votre note',
+  'survey.stars': { one: '{count} étoile', other: '{count} étoiles' },
+  'survey.comment': 'Quelque chose à ajouter ?',
+  'survey.optional': '(facultatif)',
+  'survey.spamField': 'Site web',
+  'survey.noscript': 'La vérification anti-spam a besoin de JavaScript ; activez-le pour envoyer votre note.',
+  'survey.submit': 'Envoyer la note',
+  'survey.thanksTitle': 'Merci',
+  'survey.thanksHeading': 'Merci !',
+  'survey.thanksRating': 'Nous avons bien reçu votre note de {rating}.',
+  'survey.backToTicket': 'Retour à votre demande {reference}',
+  'survey.answeredTitle': 'Déjà répondu',
+  'survey.answeredHeading': 'Vous avez déjà répondu à cette enquête',
+  'survey.answeredRating': 'Votre note :',
+  'survey.expiredTitle': 'Enquête expirée',
+  'survey.expiredHeading': 'Cette enquête a expiré',
+  'survey.expiredText': 'Merci de votre intérêt ; il n’est plus possible d’y répondre.',
+  'survey.withdrawnTitle': 'Enquête retirée',
+  'survey.withdrawnHeading': 'Cette enquête a été retirée',
+  'survey.withdrawnText': 'La demande a été rouverte, cette enquête ne s’applique donc plus.',
+  'survey.notFoundTitle': 'Introuvable',
+  'survey.notFoundHeading': 'Ce lien n’est pas valide',
+  'survey.notFoundText': 'Vérifiez que vous avez copié le lien entier de votre e-mail.',
+
+  'mail.orOpen': 'Ou ouvrez ce lien :',
+  'mail.invitation.intro': 'Comment avons-nous fait ? Donnez votre avis en un clic.',
+  'mail.invitation.resolved':
+    'Votre demande {subject} ({reference}) a été résolue. Êtes-vous satisfait de l’aide reçue ?',
+  'mail.invitation.star': '{count} étoiles sur 5',
+  'mail.invitation.oneClick':
+    'Un clic ouvre l’enquête avec votre note déjà choisie ; vous pourrez y ajouter un commentaire.',
+  'mail.invitation.open': 'Ouvrir l’enquête',
+  'mail.invitation.openText': 'Ou ouvrez l’enquête :',
+  'mail.invitation.until': 'L’enquête reste ouverte jusqu’au {date}.',
+  'mail.invitation.footer': 'Vous recevez cet e-mail car nous avons résolu votre demande {reference}.',
+};

@@ -1,0 +1,43 @@
+import type { Catalogue } from './en.js';
+
+export const ptBR: Catalogue = {
+  'language.label': 'Idioma',
+  'language.submit': 'Trocar',
+
+  'survey.title': 'Como nos saímos?',
+  'survey.rating': 'Sua avaliação',
+  'survey.stars': { one: '{count} estrela', other: '{count} estrelas' },
+  'survey.comment': 'Algo a acrescentar?',
+  'survey.optional': '(opcional)',
+  'survey.spamField': 'Endereço do site',
+  'survey.noscript': 'A verificação antispam precisa de JavaScript; ative-o para enviar sua avaliação.',
+  'survey.submit': 'Enviar avaliação',
+  'survey.thanksTitle': 'Obrigado',
+  'survey.thanksHeading': 'Obrigado!',
+  'survey.thanksRating': 'Recebemos sua avaliação de {rating}.',
+  'survey.backToTicket': 'Voltar para sua solicitação {reference}',
+  'survey.answeredTitle': 'Já respondida',
+  'survey.answeredHeading': 'Você já respondeu a esta pesquisa',
+  'survey.answeredRating': 'Sua avaliação:',
+  'survey.expiredTitle': 'Pesquisa expirada',
+  'survey.expiredHeading': 'Esta pesquisa expirou',
+  'survey.expiredText': 'Obrigado pelo interesse; ela não pode mais ser respondida.',
+  'survey.withdrawnTitle': 'Pesquisa retirada',
+  'survey.withdrawnHeading': 'Esta pesquisa foi retirada',
+  'survey.withdrawnText': 'A solicitação foi reaberta, então esta pesquisa não vale mais.',
+  'survey.notFoundTitle': 'Não encontrado',
+  'survey.notFoundHeading': 'Este link não é válido',
+  'survey.notFoundText': 'Confira se você copiou o link inteiro do seu e-mail.',
+
+  'mail.orOpen': 'Ou abra este link:',
+  'mail.invitation.intro': 'Como nos saímos? Avalie sua experiência com um clique.',
+  'mail.invitation.resolved':
+    'Sua solicitação {subject} ({reference}) foi resolvida. Quão satisfeito você está com a ajuda recebida?',
+  'mail.invitation.star': '{count} de 5 estrelas',
+  'mail.invitation.oneClick':
+    'Um clique abre a pesquisa com sua nota escolhida; lá você pode acrescentar um comentário, se quiser.',
+  'mail.invitation.open': 'Abrir a pesquisa',
+  'mail.invitation.openText': 'Ou abra a pesquisa:',
+  'mail.invitation.until': 'A pesquisa fica aberta até {date}.',
+  'mail.invitation.footer': 'Você recebe este e-mail porque resolvemos sua solicitação {reference}.',
+};
