@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ingestInboundMail } from '../../src/server/modules/inbound/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { bearer, buildAccount, type Tenant } from '../helpers/factories.js';
@@ -108,5 +109,29 @@ describe('the settings screens', () => {
     await expect.poll(() => page.locator('.form-success').innerText()).toBe('Saved.');
     const settings = await getJson(`/api/v1/projects/${tenant.projectId}/csat/settings`);
     expect(settings).toMatchObject({ expiryDays: 14, invitationText: 'Tell us how we did.' });
+  });
+
+  it('Email in: the inbound address is saved, and a held mail is listed and released into a ticket', async () => {
+    await page.goto(`${base}/app/p/${tenant.projectId}/settings/email-in`);
+    await page.fill('#inbound-address', 'help@acme.example');
+    await page.fill('#inbound-limit', '1');
+    await page.click('form[aria-labelledby=inbound-title] button[type=submit]');
+    await expect.poll(() => page.locator('form[aria-labelledby=inbound-title] .form-success').innerText()).toBe('Saved.');
+    expect(await getJson(`/api/v1/projects/${tenant.projectId}/inbound/settings`)).toEqual({
+      address: 'help@acme.example',
+      newTicketsPerSenderHour: 1,
+    });
+    for (const n of [1, 2]) {
+      const raw = Buffer.from(
+        `From: eager@example.org\r\nTo: help@acme.example\r\nSubject: Mail ${n}\r\nMessage-ID: <e2e-${n}@example.org>\r\n\r\nHello ${n}.\r\n`,
+      );
+      await ingestInboundMail(t.ctx, { raw, envelopeTo: ['help@acme.example'], source: 'smtp' });
+    }
+    await page.reload();
+    await page.waitForSelector('.held-mail li:has-text("Mail 2")');
+    await page.click('.held-mail li:has-text("Mail 2") button:has-text("Release")');
+    await page.waitForSelector('text=No mail is held.');
+    const list = await getJson(`/api/v1/projects/${tenant.projectId}/tickets`);
+    expect(list.tickets.map((x: { subject: string }) => x.subject)).toContain('Mail 2');
   });
 });

@@ -133,3 +133,56 @@ export function useDiscordMutations() {
     }),
   };
 }
+
+export interface InboundSettings {
+  address: string | null;
+  newTicketsPerSenderHour: number;
+}
+
+export interface InboundMail {
+  id: string;
+  messageId: string;
+  from: string;
+  subject: string;
+  status: 'ticket' | 'reply' | 'held' | 'auto' | 'bounce' | 'discarded';
+  reason: string | null;
+  ticketId: string | null;
+  size: number;
+  receivedAt: string;
+}
+
+const inboundKey = (projectId: string) => ['inbound-settings', projectId] as const;
+const heldKey = (projectId: string) => ['inbound-held', projectId] as const;
+
+export const useInboundSettings = (projectId: string) =>
+  useQuery({
+    queryKey: inboundKey(projectId),
+    queryFn: () => api<InboundSettings>(`/projects/${projectId}/inbound/settings`),
+  });
+
+export function useSaveInboundSettings(projectId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: InboundSettings) =>
+      api<InboundSettings>(`/projects/${projectId}/inbound/settings`, { method: 'PUT', json: input }),
+    onSuccess: (saved) => client.setQueryData(inboundKey(projectId), saved),
+  });
+}
+
+export const useHeldMail = (projectId: string) =>
+  useQuery({
+    queryKey: heldKey(projectId),
+    queryFn: () =>
+      api<{ messages: InboundMail[] }>(`/projects/${projectId}/inbound/messages`, {
+        query: { status: 'held' },
+      }),
+  });
+
+export function useReviewMail(projectId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action }: { id: string; action: 'release' | 'discard' }) =>
+      api<InboundMail>(`/inbound/messages/${id}/review`, { method: 'POST', json: { action } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: heldKey(projectId) }),
+  });
+}

@@ -7,6 +7,7 @@ import { NotAllowed } from '../NotAllowed';
 import { BrandingSettings } from './BrandingSettings';
 import { CsatSettingsForm } from './CsatSettingsForm';
 import { DiscordSettings } from './DiscordSettings';
+import { InboundSettings } from './InboundSettings';
 import { MembersSettings } from './MembersSettings';
 import { RolesSettings } from './RolesSettings';
 
@@ -39,6 +40,12 @@ const SECTIONS: { id: string; label: string; allowed: Allowed; render: () => Rea
     label: 'CSAT surveys',
     allowed: (p) => has(p, 'csat.manage'),
     render: () => <CsatSettingsForm />,
+  },
+  {
+    id: 'email-in',
+    label: 'Email in',
+    allowed: (p) => has(p, 'settings.manage'),
+    render: () => <InboundSettings />,
   },
 ];
 

@@ -1,0 +1,108 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { describeError } from '../../api/client';
+import {
+  type InboundSettings as Settings,
+  useHeldMail,
+  useInboundSettings,
+  useReviewMail,
+  useSaveInboundSettings,
+} from '../../api/settings';
+import { has } from '../../lib/permissions';
+import { useProject } from '../../lib/session';
+import { FormStatus } from '../FormStatus';
+
+/** The project's inbound address and flood limit, and the mail held for review. */
+export function InboundSettings() {
+  const project = useProject();
+  const query = useInboundSettings(project.id);
+  const save = useSaveInboundSettings(project.id);
+  const [draft, setDraft] = useState<Settings | null>(null);
+  useEffect(() => {
+    if (query.data) setDraft(query.data);
+  }, [query.data]);
+
+  if (query.isError)
+    return (
+      <p className="notice notice-error" role="alert">
+        {describeError(query.error)}
+      </p>
+    );
+  if (!draft) return <p role="status">Loading…</p>;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate({ ...draft, address: draft.address?.trim() || null });
+  };
+
+  return (
+    <>
+      <form className="card form" onSubmit={submit} aria-labelledby="inbound-title">
+        <h2 id="inbound-title">Email in</h2>
+        <label htmlFor="inbound-address">Inbound address (mail to it opens tickets here)</label>
+        <input
+          id="inbound-address"
+          type="email"
+          value={draft.address ?? ''}
+          onChange={(e) => setDraft({ ...draft, address: e.target.value })}
+        />
+        <label htmlFor="inbound-limit">New tickets one sender may open per hour; the rest are held</label>
+        <input
+          id="inbound-limit"
+          type="number"
+          min={1}
+          max={10000}
+          required
+          value={draft.newTicketsPerSenderHour}
+          onChange={(e) => setDraft({ ...draft, newTicketsPerSenderHour: Number(e.target.value) })}
+        />
+        <button type="submit" className="primary" disabled={save.isPending}>
+          Save
+        </button>
+        <FormStatus error={save.error} success={save.isSuccess && 'Saved.'} />
+      </form>
+      {has(project, 'tickets.view_all') && <HeldMail />}
+    </>
+  );
+}
+
+function HeldMail() {
+  const project = useProject();
+  const held = useHeldMail(project.id);
+  const review = useReviewMail(project.id);
+  const mails = held.data?.messages ?? [];
+  return (
+    <section className="card" aria-labelledby="held-title">
+      <h2 id="held-title">Held for review</h2>
+      {held.isError && (
+        <p className="notice notice-error" role="alert">
+          {describeError(held.error)}
+        </p>
+      )}
+      {mails.length === 0 ? (
+        <p>No mail is held.</p>
+      ) : (
+        <ul className="held-mail">
+          {mails.map((m) => (
+            <li key={m.id}>
+              <strong>{m.subject || '(no subject)'}</strong> from {m.from || 'an unknown sender'} — {m.reason}{' '}
+              <a href={`/api/v1/inbound/messages/${m.id}/raw`} download>
+                Download .eml
+              </a>{' '}
+              {has(project, 'tickets.create') && (
+                <>
+                  <button type="button" onClick={() => review.mutate({ id: m.id, action: 'release' })}>
+                    Release
+                  </button>{' '}
+                  <button type="button" onClick={() => review.mutate({ id: m.id, action: 'discard' })}>
+                    Discard
+                  </button>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <FormStatus error={review.error} success={review.isSuccess && 'Done.'} />
+    </section>
+  );
+}
