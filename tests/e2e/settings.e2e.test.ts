@@ -116,7 +116,9 @@ describe('the settings screens', () => {
     await page.fill('#inbound-address', 'help@acme.example');
     await page.fill('#inbound-limit', '1');
     await page.click('form[aria-labelledby=inbound-title] button[type=submit]');
-    await expect.poll(() => page.locator('form[aria-labelledby=inbound-title] .form-success').innerText()).toBe('Saved.');
+    await expect
+      .poll(() => page.locator('form[aria-labelledby=inbound-title] .form-success').innerText())
+      .toBe('Saved.');
     expect(await getJson(`/api/v1/projects/${tenant.projectId}/inbound/settings`)).toEqual({
       address: 'help@acme.example',
       newTicketsPerSenderHour: 1,

@@ -47,7 +47,10 @@ afterAll(async () => {
 const unique = () => randomBytes(4).toString('hex');
 
 /** A fixture of tests/fixtures/mail with its placeholders filled, byte for byte otherwise. */
-function fixture(name: string, fill: Partial<Record<'TO' | 'FROM' | 'SUBJECT' | 'REFERENCES', string>> = {}) {
+function fixture(
+  name: string,
+  fill: Partial<Record<'TO' | 'FROM' | 'SUBJECT' | 'REFERENCES' | 'ID', string>> = {},
+) {
   const text = fs.readFileSync(new URL(`../../../../tests/fixtures/mail/${name}`, import.meta.url), 'latin1');
   const values: Record<string, string> = {
     TO: support,
@@ -202,7 +205,10 @@ describe('inbound SMTP listener', () => {
   it('at most N new tickets per sender per hour; the rest are held, and staff can release one', async () => {
     const from = `flood-${unique()}@example.org`;
     for (let i = 0; i < 4; i++) await send(fixture('html-only.eml', { FROM: from, SUBJECT: `flood ${i}` }));
-    const rows = (await inbound()).filter((r) => r.subject.startsWith('flood '));
+    // The test clock stands still: the order is the subjects', which were sent in order.
+    const rows = (await inbound())
+      .filter((r) => r.subject.startsWith('flood '))
+      .sort((a, b) => a.subject.localeCompare(b.subject));
     expect(rows.map((r) => r.status)).toEqual(['ticket', 'ticket', 'ticket', 'held']);
     const list = await t.app.inject({
       method: 'GET',
@@ -323,8 +329,9 @@ describe('a requester answers an agent mail (end to end through the listener)', 
       });
       expect(res.statusCode).toBe(200);
     }
-    await send(fixture('apple-reply.eml', { FROM: email, TO: replyTo }), replyTo);
-    const row = (await inbound()).at(-1);
+    const id = `closed-${unique()}`;
+    await send(fixture('apple-reply.eml', { FROM: email, TO: replyTo, ID: id }), replyTo);
+    const row = await rowFor(id);
     expect(row?.reason).toBe('follow-up of a closed ticket');
     const followUp = await thread(row?.ticket_id as string);
     expect(followUp.messages.some((m) => m.kind === 'system' && m.body.includes(ticket.reference))).toBe(
