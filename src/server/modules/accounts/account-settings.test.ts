@@ -82,6 +82,22 @@ describe('account-wide settings', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ name: 'Acme Support', timezone: 'Europe/Paris' });
   });
+
+  it("customers' default language: the owner sets a supported one; another is refused and an admin of a project may not", async () => {
+    const patch = (as: { headers: Record<string, string> }, defaultLanguage: string) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/account',
+        headers: as.headers,
+        payload: { defaultLanguage },
+      });
+    expect((await me(tenant.owner)).account.defaultLanguage).toBe('en');
+    expectError(await patch(adminOfB, 'de'), 403, 'FORBIDDEN');
+    expectError(await patch(tenant.owner, 'klingon'), 400, 'VALIDATION_ERROR');
+    const res = await patch(tenant.owner, 'pt-BR');
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await me(tenant.owner)).account.defaultLanguage).toBe('pt-BR');
+  });
 });
 
 describe('logo uploads', () => {

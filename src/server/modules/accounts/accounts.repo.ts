@@ -24,6 +24,7 @@ export async function findAccount(db: Queryable, accountId: string) {
       id: accounts.id,
       name: accounts.name,
       timezone: accounts.timezone,
+      defaultLanguage: accounts.defaultLanguage,
       hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
     })
     .from(accounts)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ACCOUNT_ROLES } from '../../../shared/tickets.js';
 import { nonEmptyPatch, text } from '../../lib/http.js';
+import { languageSchema } from '../../lib/language.js';
 import { permissionSchema, roleKindSchema } from '../members/index.js';
 
 const timezone = text()
@@ -40,6 +41,7 @@ export const accountSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   timezone: z.string(),
+  defaultLanguage: languageSchema.describe("Customers' language while their own is not known."),
   hasLogo: z.boolean(),
   abilities: z
     .object({ update: z.boolean(), viewOutgoingMail: z.boolean() })
@@ -52,6 +54,7 @@ export const updateAccountBody = nonEmptyPatch(
   z.object({
     name: text().trim().min(1).max(200).optional(),
     timezone: timezone.optional(),
+    defaultLanguage: languageSchema.optional(),
   }),
 );
 

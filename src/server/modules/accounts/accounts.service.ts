@@ -1,4 +1,4 @@
-import { asLanguage } from '../../../shared/i18n/index.js';
+import { asLanguage, type Language } from '../../../shared/i18n/index.js';
 import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
@@ -119,18 +119,23 @@ export async function getAccount(db: Queryable, actor: StaffActor) {
   ]);
   if (!account) throw notFound('Account');
   const manage = member.permissions.has('account.manage');
-  return { ...account, abilities: { update: manage, viewOutgoingMail: manage } };
+  return {
+    ...account,
+    defaultLanguage: asLanguage(account.defaultLanguage),
+    abilities: { update: manage, viewOutgoingMail: manage },
+  };
 }
 
 export async function updateAccount(
   tx: Tx,
   actor: StaffActor,
-  input: { name?: string | undefined; timezone?: string | undefined },
+  input: { name?: string | undefined; timezone?: string | undefined; defaultLanguage?: Language | undefined },
 ) {
   await assertAccountManager(tx, actor);
   await repo.updateAccount(tx, actor.accountId, {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.timezone !== undefined && { timezone: input.timezone }),
+    ...(input.defaultLanguage !== undefined && { defaultLanguage: input.defaultLanguage }),
   });
   return getAccount(tx, actor);
 }

@@ -125,13 +125,21 @@ describe('which language a customer gets', () => {
     expect(later.body).toContain('<html lang="fr">');
   });
 
-  it("without record or a supported Accept-Language, the account's default applies and nothing is stored", async () => {
+  it("without record or a supported Accept-Language, the account's default applies to page and mail, and nothing is stored", async () => {
     const other = await buildAccount(t);
-    await t.db.execute(sql`UPDATE accounts SET default_language = 'nl' WHERE id = ${other.accountId}`);
+    const set = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/account',
+      headers: other.owner.headers,
+      payload: { defaultLanguage: 'nl' },
+    });
+    expect(set.statusCode, set.body).toBe(200);
     const { email, path } = await resolvedTicket(other);
     const res = await page(path, { 'accept-language': 'ja' });
     expect(res.body).toContain('<html lang="nl">');
     expect(await storedLanguage(email)).toBeNull();
+    await t.runJobs(sendDeliveryJob);
+    expect(smtp.to(email)[0]?.parsed.text).toContain('Of open de enquête:');
   });
 
   it('a bad link keeps the visitor’s choice in a cookie, as there is no customer to store it on', async () => {

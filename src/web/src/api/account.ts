@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Language } from '../../../shared/i18n';
 import { api } from './client';
 import type { Account, ApiToken, Me, Session } from './types';
 
@@ -32,7 +33,7 @@ export function useSignOut() {
 export function useUpdateAccount() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name?: string; timezone?: string }) =>
+    mutationFn: (input: { name?: string; timezone?: string; defaultLanguage?: Language }) =>
       api<Account>('/account', { method: 'PATCH', json: input }),
     onSuccess: () => client.invalidateQueries({ queryKey: meKey }),
   });

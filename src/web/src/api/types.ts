@@ -1,3 +1,4 @@
+import type { Language } from '../../../shared/i18n';
 import type { Permission, TicketPriority, TicketStatus } from '../../../shared/tickets';
 
 export type { Permission, TicketPriority, TicketStatus };
@@ -18,6 +19,7 @@ export interface Account {
   id: string;
   name: string;
   timezone: string;
+  defaultLanguage: Language;
   hasLogo: boolean;
   /** From the account-wide account.manage permission (the account owner), not from project roles. */
   abilities: { update: boolean; viewOutgoingMail: boolean };

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { isLanguage, LANGUAGE_NAMES, LANGUAGES } from '../../../../shared/i18n';
 import { useSetLogo, useUpdateAccount } from '../../api/account';
 import { useSession } from '../../lib/session';
 import { FormStatus } from '../FormStatus';
@@ -18,13 +19,14 @@ export function BrandingSettings() {
   const setLogo = useSetLogo();
   const [name, setName] = useState(me.account.name);
   const [timezone, setTimezone] = useState(me.account.timezone);
+  const [defaultLanguage, setDefaultLanguage] = useState(me.account.defaultLanguage);
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [logoVersion, setLogoVersion] = useState(0);
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ name, timezone });
+    update.mutate({ name, timezone, defaultLanguage });
   };
   const upload = (event: FormEvent) => {
     event.preventDefault();
@@ -53,6 +55,18 @@ export function BrandingSettings() {
         <select id="account-timezone" value={timezone} onChange={(e) => setTimezone(e.target.value)}>
           {timeZones(me.account.timezone).map((z) => (
             <option key={z}>{z}</option>
+          ))}
+        </select>
+        <label htmlFor="account-language">Customers' language (until they choose their own)</label>
+        <select
+          id="account-language"
+          value={defaultLanguage}
+          onChange={(e) => isLanguage(e.target.value) && setDefaultLanguage(e.target.value)}
+        >
+          {LANGUAGES.map((l) => (
+            <option key={l} value={l}>
+              {LANGUAGE_NAMES[l]}
+            </option>
           ))}
         </select>
         <button type="submit" className="primary" disabled={update.isPending}>
