@@ -31,6 +31,25 @@ export const de: Catalogue = {
   'survey.notFoundText': 'Prüfen Sie, ob Sie den ganzen Link aus Ihrer E-Mail kopiert haben.',
 
   'mail.orOpen': 'Oder öffnen Sie diesen Link:',
+  'mail.reply.intro': '{name} hat auf Ihre Anfrage {subject} ({reference}) geantwortet:',
+  'mail.reply.ourTeam': 'Unser Team',
+  'mail.reply.open': 'Unterhaltung ansehen und antworten',
+  'mail.reply.footer':
+    'Sie erhalten diese E-Mail, weil Sie uns um Hilfe gebeten haben ({reference}). Geben Sie den Link nicht weiter: Er öffnet Ihre Anfrage ohne Anmeldung.',
+  'mail.portal.intro':
+    'Hier ist der Link zu Ihrer Anfrage {subject} ({reference}). Er zeigt die Unterhaltung, und Sie können ohne Anmeldung antworten.',
+  'mail.portal.open': 'Anfrage öffnen',
+  'mail.portal.footer':
+    'Sie erhalten diese E-Mail, weil unser Team Ihnen den Link zu Ihrer Anfrage {reference} geschickt hat. Geben Sie ihn nicht weiter: Er öffnet Ihre Anfrage ohne Anmeldung.',
+  'mail.signIn.subject': 'Ihr Anmeldelink für {account}',
+  'mail.signIn.hello': 'Hallo {name},',
+  'mail.signIn.intro':
+    'Mit diesem Link melden Sie sich im Support-Portal von {account} an. Er funktioniert einmal und läuft am {date} ab.',
+  'mail.signIn.open': 'Anmelden',
+  'mail.signIn.ignore':
+    'Wenn Sie keine Anmeldung angefordert haben, ignorieren Sie diese E-Mail: Ohne den Link passiert nichts.',
+  'mail.signIn.footer':
+    'Sie erhalten diese E-Mail, weil jemand einen Anmeldelink für Ihre Adresse angefordert hat.',
   'mail.invitation.intro': 'Wie waren wir? Bewerten Sie uns mit einem Klick.',
   'mail.invitation.resolved':
     'Ihre Anfrage {subject} ({reference}) wurde gelöst. Wie zufrieden sind Sie mit der Hilfe, die Sie bekommen haben?',

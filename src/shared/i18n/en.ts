@@ -34,6 +34,23 @@ export const en = {
   'survey.notFoundText': 'Check that you copied the whole link from your email.',
 
   'mail.orOpen': 'Or open this link:',
+  'mail.reply.intro': '{name} replied to your request {subject} ({reference}):',
+  'mail.reply.ourTeam': 'Our team',
+  'mail.reply.open': 'View the conversation and reply',
+  'mail.reply.footer':
+    'You get this mail because you asked us for help ({reference}). Keep the link private: it opens your request without signing in.',
+  'mail.portal.intro':
+    'Here is the link to your request {subject} ({reference}). It shows the conversation and lets you reply without signing in.',
+  'mail.portal.open': 'Open your request',
+  'mail.portal.footer':
+    'You get this mail because our team sent you the link to your request {reference}. Keep it private: it opens your request without signing in.',
+  'mail.signIn.subject': 'Your sign-in link for {account}',
+  'mail.signIn.hello': 'Hello {name},',
+  'mail.signIn.intro':
+    'Use this link to sign in to the {account} support portal. It works once and expires at {date}.',
+  'mail.signIn.open': 'Sign in',
+  'mail.signIn.ignore': 'If you did not ask to sign in, ignore this mail: nothing happens without the link.',
+  'mail.signIn.footer': 'You get this mail because someone asked for a sign-in link with your address.',
   'mail.invitation.intro': 'How did we do? Rate your experience in one click.',
   'mail.invitation.resolved':
     'Your request {subject} ({reference}) was resolved. How satisfied are you with the help you got?',

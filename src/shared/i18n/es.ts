@@ -30,6 +30,23 @@ export const es: Catalogue = {
   'survey.notFoundText': 'Compruebe que copió el enlace completo de su correo.',
 
   'mail.orOpen': 'O abra este enlace:',
+  'mail.reply.intro': '{name} respondió a su solicitud {subject} ({reference}):',
+  'mail.reply.ourTeam': 'Nuestro equipo',
+  'mail.reply.open': 'Ver la conversación y responder',
+  'mail.reply.footer':
+    'Recibe este correo porque nos pidió ayuda ({reference}). No comparta el enlace: abre su solicitud sin iniciar sesión.',
+  'mail.portal.intro':
+    'Este es el enlace a su solicitud {subject} ({reference}). Muestra la conversación y le permite responder sin iniciar sesión.',
+  'mail.portal.open': 'Abrir su solicitud',
+  'mail.portal.footer':
+    'Recibe este correo porque nuestro equipo le envió el enlace de su solicitud {reference}. No lo comparta: abre su solicitud sin iniciar sesión.',
+  'mail.signIn.subject': 'Su enlace de acceso a {account}',
+  'mail.signIn.hello': 'Hola, {name}:',
+  'mail.signIn.intro':
+    'Use este enlace para entrar en el portal de soporte de {account}. Funciona una vez y caduca el {date}.',
+  'mail.signIn.open': 'Entrar',
+  'mail.signIn.ignore': 'Si no pidió entrar, ignore este correo: sin el enlace no ocurre nada.',
+  'mail.signIn.footer': 'Recibe este correo porque alguien pidió un enlace de acceso con su dirección.',
   'mail.invitation.intro': '¿Qué tal lo hicimos? Valore su experiencia con un clic.',
   'mail.invitation.resolved':
     'Su solicitud {subject} ({reference}) se ha resuelto. ¿Qué tan satisfecho está con la ayuda recibida?',

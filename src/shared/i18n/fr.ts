@@ -30,6 +30,25 @@ export const fr: Catalogue = {
   'survey.notFoundText': 'Vérifiez que vous avez copié le lien entier de votre e-mail.',
 
   'mail.orOpen': 'Ou ouvrez ce lien :',
+  'mail.reply.intro': '{name} a répondu à votre demande {subject} ({reference}) :',
+  'mail.reply.ourTeam': 'Notre équipe',
+  'mail.reply.open': 'Voir la conversation et répondre',
+  'mail.reply.footer':
+    'Vous recevez cet e-mail car vous nous avez demandé de l’aide ({reference}). Gardez le lien pour vous : il ouvre votre demande sans connexion.',
+  'mail.portal.intro':
+    'Voici le lien vers votre demande {subject} ({reference}). Il affiche la conversation et vous permet de répondre sans vous connecter.',
+  'mail.portal.open': 'Ouvrir votre demande',
+  'mail.portal.footer':
+    'Vous recevez cet e-mail car notre équipe vous a envoyé le lien de votre demande {reference}. Gardez-le pour vous : il ouvre votre demande sans connexion.',
+  'mail.signIn.subject': 'Votre lien de connexion pour {account}',
+  'mail.signIn.hello': 'Bonjour {name},',
+  'mail.signIn.intro':
+    'Utilisez ce lien pour vous connecter au portail d’assistance de {account}. Il ne sert qu’une fois et expire le {date}.',
+  'mail.signIn.open': 'Se connecter',
+  'mail.signIn.ignore':
+    'Si vous n’avez pas demandé à vous connecter, ignorez cet e-mail : rien ne se passe sans le lien.',
+  'mail.signIn.footer':
+    'Vous recevez cet e-mail car quelqu’un a demandé un lien de connexion avec votre adresse.',
   'mail.invitation.intro': 'Comment avons-nous fait ? Donnez votre avis en un clic.',
   'mail.invitation.resolved':
     'Votre demande {subject} ({reference}) a été résolue. Êtes-vous satisfait de l’aide reçue ?',

@@ -30,6 +30,24 @@ export const nl: Catalogue = {
   'survey.notFoundText': 'Controleer of u de hele link uit uw e-mail hebt gekopieerd.',
 
   'mail.orOpen': 'Of open deze link:',
+  'mail.reply.intro': '{name} heeft gereageerd op uw verzoek {subject} ({reference}):',
+  'mail.reply.ourTeam': 'Ons team',
+  'mail.reply.open': 'Gesprek bekijken en reageren',
+  'mail.reply.footer':
+    'U krijgt deze e-mail omdat u ons om hulp vroeg ({reference}). Deel de link niet: hij opent uw verzoek zonder aanmelden.',
+  'mail.portal.intro':
+    'Hier is de link naar uw verzoek {subject} ({reference}). Hij toont het gesprek en u kunt reageren zonder aan te melden.',
+  'mail.portal.open': 'Uw verzoek openen',
+  'mail.portal.footer':
+    'U krijgt deze e-mail omdat ons team u de link naar uw verzoek {reference} stuurde. Deel hem niet: hij opent uw verzoek zonder aanmelden.',
+  'mail.signIn.subject': 'Uw aanmeldlink voor {account}',
+  'mail.signIn.hello': 'Hallo {name},',
+  'mail.signIn.intro':
+    'Met deze link meldt u zich aan bij het supportportaal van {account}. Hij werkt één keer en verloopt op {date}.',
+  'mail.signIn.open': 'Aanmelden',
+  'mail.signIn.ignore':
+    'Hebt u niet gevraagd om aan te melden? Negeer deze e-mail: zonder de link gebeurt er niets.',
+  'mail.signIn.footer': 'U krijgt deze e-mail omdat iemand een aanmeldlink voor uw adres heeft aangevraagd.',
   'mail.invitation.intro': 'Hoe hebben we het gedaan? Beoordeel uw ervaring met één klik.',
   'mail.invitation.resolved':
     'Uw verzoek {subject} ({reference}) is opgelost. Hoe tevreden bent u met de hulp die u kreeg?',

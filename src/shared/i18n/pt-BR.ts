@@ -30,6 +30,23 @@ export const ptBR: Catalogue = {
   'survey.notFoundText': 'Confira se você copiou o link inteiro do seu e-mail.',
 
   'mail.orOpen': 'Ou abra este link:',
+  'mail.reply.intro': '{name} respondeu à sua solicitação {subject} ({reference}):',
+  'mail.reply.ourTeam': 'Nossa equipe',
+  'mail.reply.open': 'Ver a conversa e responder',
+  'mail.reply.footer':
+    'Você recebe este e-mail porque nos pediu ajuda ({reference}). Não compartilhe o link: ele abre sua solicitação sem login.',
+  'mail.portal.intro':
+    'Aqui está o link para sua solicitação {subject} ({reference}). Ele mostra a conversa e permite responder sem fazer login.',
+  'mail.portal.open': 'Abrir sua solicitação',
+  'mail.portal.footer':
+    'Você recebe este e-mail porque nossa equipe lhe enviou o link da sua solicitação {reference}. Não o compartilhe: ele abre sua solicitação sem login.',
+  'mail.signIn.subject': 'Seu link de acesso para {account}',
+  'mail.signIn.hello': 'Olá, {name},',
+  'mail.signIn.intro':
+    'Use este link para entrar no portal de suporte de {account}. Ele funciona uma vez e expira em {date}.',
+  'mail.signIn.open': 'Entrar',
+  'mail.signIn.ignore': 'Se você não pediu para entrar, ignore este e-mail: nada acontece sem o link.',
+  'mail.signIn.footer': 'Você recebe este e-mail porque alguém pediu um link de acesso com seu endereço.',
   'mail.invitation.intro': 'Como nos saímos? Avalie sua experiência com um clique.',
   'mail.invitation.resolved':
     'Sua solicitação {subject} ({reference}) foi resolvida. Quão satisfeito você está com a ajuda recebida?',

@@ -3,9 +3,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
+import { englishIn } from '../../../../tests/helpers/i18n.js';
 import { postForm, surveyLinkOf } from '../../../../tests/helpers/portal.js';
 import { startSmtpServer } from '../../../../tests/helpers/smtp.js';
-import { catalogueTexts, LANGUAGES, type Language } from '../../../shared/i18n/index.js';
+import { LANGUAGES, type Language } from '../../../shared/i18n/index.js';
 import { scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { sendDeliveryJob } from '../delivery/index.js';
@@ -22,38 +23,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => smtp?.close());
-
-/**
- * The English catalogue's words, as fragments between placeholders ("Back to your ticket {reference}"
- * → "Back to your ticket"): any of them in another language's page or mail is English left over.
- */
-const englishFragments = catalogueTexts('en')
-  .flatMap((m) => m.split(/\{\w+\}/))
-  .map((f) => f.trim())
-  .filter((f) => /\p{L}{2}/u.test(f));
-
-/** What a reader meets in an HTML document: its text and the labels of its attributes (not its CSS). */
-const readable = (doc: string) =>
-  [
-    ...[...doc.matchAll(/\b(?:title|aria-label|alt|placeholder)="([^"]*)"/g)].map((m) => m[1]),
-    doc.replace(/<(style|script)\b[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]*>/g, ' '),
-  ]
-    .join('\n')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The English fragments found as whole words ("Change" is not in the French "Changer"). */
-const englishIn = (doc: string) => {
-  const text = readable(doc);
-  return englishFragments.filter((f) =>
-    new RegExp(`(?<!\\p{L})${escapeRegExp(f)}(?!\\p{L})`, 'u').test(text),
-  );
-};
 
 async function resolvedTicket(tn = tenant) {
   const email = `req-${randomBytes(4).toString('hex')}@example.com`;

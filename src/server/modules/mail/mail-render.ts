@@ -65,8 +65,8 @@ interface Locale {
   date: (d: Date) => string;
 }
 
-const customerLocale = (brand: Brand, ticket: TicketSummary): Locale => {
-  const language = isLanguage(ticket.requester.language) ? ticket.requester.language : brand.defaultLanguage;
+const customerLocale = (brand: Brand, stored: string | null): Locale => {
+  const language = isLanguage(stored) ? stored : brand.defaultLanguage;
   return {
     language,
     t: translator(language),
@@ -157,53 +157,71 @@ async function renderContent(
 ): Promise<Content | { gone: string }> {
   switch (cause.kind) {
     case 'agent_reply':
-      return ticket ? renderAgentReply(db, env, cause.messageId, ticket) : { gone: 'No ticket.' };
+      return ticket
+        ? renderAgentReply(db, env, cause.messageId, ticket, customerLocale(brand, ticket.requester.language))
+        : { gone: 'No ticket.' };
     case 'survey_invitation':
       return ticket
-        ? renderSurveyInvitation(db, env, cause.surveyId, ticket, customerLocale(brand, ticket))
+        ? renderSurveyInvitation(
+            db,
+            env,
+            cause.surveyId,
+            ticket,
+            customerLocale(brand, ticket.requester.language),
+          )
         : { gone: 'No ticket.' };
     case 'sign_in':
       return renderSignIn(db, env, cause.tokenId, brand);
     case 'staff_notification':
       return ticket ? renderStaffNotification(db, env, cause.notificationId, ticket) : { gone: 'No ticket.' };
     case 'portal_link':
-      return ticket ? renderPortalLink(env, ticket) : { gone: 'No ticket.' };
+      return ticket
+        ? renderPortalLink(env, ticket, customerLocale(brand, ticket.requester.language))
+        : { gone: 'No ticket.' };
     case 'password_reset':
       return renderPasswordReset(db, env, cause.resetId, brand);
   }
 }
 
 /** The ticket's current portal link, signed now: staff send it, they never see it. */
-function renderPortalLink(env: RenderEnv, ticket: TicketSummary) {
+function renderPortalLink(env: RenderEnv, ticket: TicketSummary, { t }: Locale) {
   const portal = url(env, portalPath(env.links, ticket));
-  const ref = ticket.reference;
+  const reference = ticket.reference;
+  const [before = '', after = ''] = t('mail.portal.intro', { reference }).split('{subject}');
   return {
     subject: ticketSubject(ticket),
-    html: html`<p>Here is the link to your request <strong>${ticket.subject}</strong> (${ref}). It shows the conversation and lets you reply without signing in.</p>
-${button(portal, 'Open your request')}
-<p style="color:#666;font-size:.9em">Or open this link: <a href="${portal}">${portal}</a></p>`,
-    text: `Here is the link to your request "${ticket.subject}" (${ref}). It shows the conversation and lets you reply without signing in:\n\n${portal}`,
-    footer: `You get this mail because our team sent you the link to your request ${ref}. Keep it private: it opens your request without signing in.`,
+    html: html`<p>${before}<strong>${ticket.subject}</strong>${after}</p>
+${button(portal, t('mail.portal.open'))}
+<p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${portal}">${portal}</a></p>`,
+    text: `${t('mail.portal.intro', { reference, subject: `"${ticket.subject}"` })}\n\n${portal}`,
+    footer: t('mail.portal.footer', { reference }),
   };
 }
 
-async function renderAgentReply(db: Queryable, env: RenderEnv, messageId: string, ticket: TicketSummary) {
+async function renderAgentReply(
+  db: Queryable,
+  env: RenderEnv,
+  messageId: string,
+  ticket: TicketSummary,
+  { t }: Locale,
+) {
   const message = await findMessageSummary(db, messageId);
   // Only staff's public replies are ever mailed to a requester: never an internal note.
   if (message?.kind !== 'public' || !message.authorUserId) {
     return { gone: 'The reply was deleted.' };
   }
   const portal = url(env, portalPath(env.links, ticket));
-  const who = message.staffName ?? 'Our team';
-  const ref = ticket.reference;
+  const name = message.staffName ?? t('mail.reply.ourTeam');
+  const reference = ticket.reference;
+  const [before = '', after = ''] = t('mail.reply.intro', { name, reference }).split('{subject}');
   return {
     subject: ticketSubject(ticket),
-    html: html`<p>${who} replied to your request <strong>${ticket.subject}</strong> (${ref}):</p>
+    html: html`<p>${before}<strong>${ticket.subject}</strong>${after}</p>
 ${quote(message.bodyHtml)}
-${button(portal, 'View the conversation and reply')}
-<p style="color:#666;font-size:.9em">Or open this link: <a href="${portal}">${portal}</a></p>`,
-    text: `${who} replied to your request "${ticket.subject}" (${ref}):\n\n${message.body}\n\nView the conversation and reply:\n${portal}`,
-    footer: `You get this mail because you asked us for help (${ref}). Keep the link private: it opens your request without signing in.`,
+${button(portal, t('mail.reply.open'))}
+<p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${portal}">${portal}</a></p>`,
+    text: `${t('mail.reply.intro', { name, reference, subject: `"${ticket.subject}"` })}\n\n${message.body}\n\n${t('mail.reply.open')}:\n${portal}`,
+    footer: t('mail.reply.footer', { reference }),
   };
 }
 
@@ -251,21 +269,24 @@ ${button(`${link}?via=email`, t('mail.invitation.open'))}
 async function renderSignIn(db: Queryable, env: RenderEnv, tokenId: string, brand: Brand) {
   const token = await findSignInLink(db, tokenId);
   if (!token) return { gone: 'The sign-in link no longer exists.' };
+  const { t, date } = customerLocale(brand, token.customerLanguage);
   const link = url(env, signInPath(env.links, token.accountId, token.id));
   const obsolete = token.usedAt
     ? 'The sign-in link was used before the mail went out.'
     : token.expiresAt.getTime() <= env.now.getTime()
       ? 'The sign-in link expired before the mail went out.'
       : null;
+  const hello = t('mail.signIn.hello', { name: token.customerName });
+  const intro = t('mail.signIn.intro', { account: brand.name, date: date(token.expiresAt) });
   return {
-    subject: `Your sign-in link for ${brand.name}`,
-    html: html`<p>Hello ${token.customerName},</p>
-<p>Use this link to sign in to the ${brand.name} support portal. It works once and expires at ${formatUtc(token.expiresAt)}.</p>
-${button(link, 'Sign in')}
-<p style="color:#666;font-size:.9em">Or open this link: <a href="${link}">${link}</a></p>
-<p>If you did not ask to sign in, ignore this mail: nothing happens without the link.</p>`,
-    text: `Hello ${token.customerName},\n\nUse this link to sign in to the ${brand.name} support portal. It works once and expires at ${formatUtc(token.expiresAt)}.\n\n${link}\n\nIf you did not ask to sign in, ignore this mail: nothing happens without the link.`,
-    footer: 'You get this mail because someone asked for a sign-in link with your address.',
+    subject: t('mail.signIn.subject', { account: brand.name }),
+    html: html`<p>${hello}</p>
+<p>${intro}</p>
+${button(link, t('mail.signIn.open'))}
+<p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${link}">${link}</a></p>
+<p>${t('mail.signIn.ignore')}</p>`,
+    text: `${hello}\n\n${intro}\n\n${link}\n\n${t('mail.signIn.ignore')}`,
+    footer: t('mail.signIn.footer'),
     obsolete,
   };
 }

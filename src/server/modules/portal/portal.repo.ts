@@ -100,6 +100,7 @@ export async function findSignInTokenWithCustomer(db: Queryable, tokenId: string
       accountId: customers.accountId,
       customerName: customers.name,
       customerEmail: customers.email,
+      customerLanguage: customers.language,
     })
     .from(customerSignInTokens)
     .innerJoin(customers, eq(customers.id, customerSignInTokens.customerId))
