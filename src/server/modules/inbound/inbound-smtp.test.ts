@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +144,55 @@ describe('inbound SMTP listener', () => {
     c.close();
     await server.close();
     expect((await inbound()).some((r) => r.subject === 'thirty')).toBe(false);
+  });
+
+  it('with INBOUND_SMTP_TLS_CERT/_KEY the listener offers STARTTLS, and a client that requires it delivers', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inbound-tls-'));
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = await startInboundSmtp(
+      t.ctx,
+      { port: 0, host: '127.0.0.1', tls: { cert, key } },
+      t.app.log,
+    );
+    const c = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.port,
+      secure: false,
+      requireTLS: true,
+      tls: { rejectUnauthorized: false },
+    });
+    try {
+      const info = await c.sendMail({
+        envelope: { from: 'a@example.org', to: [support] },
+        raw: fixture('html-only.eml', { SUBJECT: 'over TLS' }),
+      });
+      expect(info.response).toMatch(/^250/);
+      expect((await inbound()).some((r) => r.subject === 'over TLS')).toBe(true);
+    } finally {
+      c.close();
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a new mail opens a ticket for its sender, and the same mail delivered twice makes one ticket (Message-ID per project)', async () => {
