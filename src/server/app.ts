@@ -21,8 +21,9 @@ import { registerAccountRoutes } from './modules/accounts/index.js';
 import { registerAnalyticsRoutes } from './modules/analytics/index.js';
 import { registerAuthRoutes, registerPasswordRoutes, registerSessionRoutes } from './modules/auth/index.js';
 import { registerCsatRoutes } from './modules/csat/index.js';
-import { registerDiscordRoutes } from './modules/discord/index.js';
+
 import { registerInboundRoutes } from './modules/inbound/index.js';
+import { registerDiscordInteractionRoute, registerDiscordRoutes } from './modules/discord/index.js';
 import { registerMailRoutes } from './modules/mail/index.js';
 import { registerMemberRoutes } from './modules/members/index.js';
 import { registerNotificationRoutes } from './modules/notifications/index.js';
@@ -112,6 +113,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: LogOptions }
     registerPortalRoutes(api, ctx);
     registerDiscordRoutes(api, ctx);
     registerInboundRoutes(api, ctx);
+    registerDiscordInteractionRoute(api, ctx);
   });
   registerAssets(app);
   registerStaffApp(app);

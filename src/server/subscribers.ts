@@ -1,8 +1,10 @@
 import type { EventBus } from './lib/events.js';
 import { onTicketStatusChanged } from './modules/csat/index.js';
 import { registerDeliveryChannel } from './modules/delivery/index.js';
+import { discordChannel, queueReplyDm, queueSurveyDm, queueSurveyDmEdits } from './modules/discord/index.js';
 import {
   mailChannel,
+  queueDiscordBrokenMail,
   queuePasswordResetMail,
   queuePortalLinkMail,
   queueReplyMail,
@@ -26,10 +28,20 @@ import {
  */
 export function subscribeAll(bus: EventBus): EventBus {
   registerDeliveryChannel(mailChannel);
+  registerDeliveryChannel(discordChannel);
   bus.subscribe('ticket.status_changed', onTicketStatusChanged);
   bus.subscribe('ticket.status_changed', notifyOnTicketStatusChanged);
   bus.subscribe('csat.survey_created', notifyOnSurveyCreated);
-  bus.subscribe('csat.survey_created', queueSurveyInvitation);
+  // A Discord-linked customer gets the invitation by DM; by mail too unless the project sends by DM
+  // only, and then by mail only if Discord refuses the DM for good.
+  bus.subscribe('csat.survey_created', async (s, event) => {
+    if ((await queueSurveyDm(s, event)).mailToo) await queueSurveyInvitation(s, event);
+  });
+  bus.subscribe('discord.invitation_undeliverable', queueSurveyInvitation);
+  bus.subscribe('discord.setup_broken', queueDiscordBrokenMail);
+  bus.subscribe('csat.surveys_ended', (s, event) => queueSurveyDmEdits(s, event.surveys, event.reason));
+  bus.subscribe('csat.surveys_withdrawn', (s, event) => queueSurveyDmEdits(s, event.surveys, 'withdrawn'));
+  bus.subscribe('message.created', queueReplyDm);
   bus.subscribe('csat.surveys_ended', notifyOnSurveysEnded);
   bus.subscribe('ticket.created', notifyOnTicketCreated);
   bus.subscribe('message.created', notifyOnMessageCreated);

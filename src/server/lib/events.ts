@@ -6,6 +6,14 @@ export type EventActor =
   | { type: 'requester'; customerId: string }
   | { type: 'system' };
 
+export interface SurveyRef {
+  id: string;
+  accountId: string;
+  projectId: string;
+  /** Null once the ticket was deleted for good (its surveys stay for analytics). */
+  ticketId: string | null;
+}
+
 /** Domain events, published inside the transaction that caused them. */
 export interface DomainEvents {
   'ticket.created': {
@@ -68,6 +76,28 @@ export interface DomainEvents {
    */
   'csat.surveys_ended': {
     surveyIds: string[];
+    reason: 'answered' | 'expired';
+    /** The same surveys, with the answer (null when expired). */
+    surveys: (SurveyRef & { rating: number | null; comment: string | null })[];
+    at: Date;
+  };
+  /** A reopen withdrew the ticket's unanswered surveys (their rows are deleted). */
+  'csat.surveys_withdrawn': {
+    surveys: SurveyRef[];
+    at: Date;
+  };
+  /** Discord refused DMs to the survey's customer for good: the invitation goes by mail instead. */
+  'discord.invitation_undeliverable': {
+    surveyId: string;
+    ticketId: string;
+    projectId: string;
+    accountId: string;
+    at: Date;
+  };
+  /** Discord refused the account's bot token (401): DMs stop until an admin saves the settings again. */
+  'discord.setup_broken': {
+    accountId: string;
+    reason: string;
     at: Date;
   };
   /** The requester opened the ticket's page: its replies are read. */

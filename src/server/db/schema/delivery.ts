@@ -4,7 +4,7 @@ import { accounts, projects, timestamptz } from './accounts.js';
 import { tickets } from './tickets.js';
 
 /** Where a delivery goes out; Discord DMs and webhooks join as further channels. */
-export const deliveryChannel = pgEnum('delivery_channel', ['mail']);
+export const deliveryChannel = pgEnum('delivery_channel', ['mail', 'discord']);
 
 /**
  * queued: waiting for its (next) attempt; sent: accepted by the other side; failed: given up (see

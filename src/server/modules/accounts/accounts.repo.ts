@@ -85,6 +85,15 @@ export async function deleteProject(tx: Tx, projectId: string) {
   await tx.delete(projects).where(eq(projects.id, projectId));
 }
 
+/** The account owners' ids: who is told about account-wide problems (a refused Discord bot token). */
+export async function findAccountOwnerIds(db: Queryable, accountId: string) {
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.accountRole, 'owner')));
+  return rows.map((r) => r.id);
+}
+
 export async function findUser(db: Queryable, userId: string) {
   const [row] = await db
     .select({

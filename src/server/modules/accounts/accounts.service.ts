@@ -214,6 +214,8 @@ export async function deleteProject(tx: Tx, member: Member) {
 }
 
 export const getUser = (db: Queryable, userId: string) => repo.findUser(db, userId);
+export const listAccountOwnerIds = (db: Queryable, accountId: string) =>
+  repo.findAccountOwnerIds(db, accountId);
 
 /** The health check's database round trip: throws when the database does not answer. */
 export const checkDatabase = (db: Queryable) => repo.pingDatabase(db);

@@ -3,6 +3,7 @@ export {
   createAccount,
   findAccountBrand,
   getUser,
+  listAccountOwnerIds,
   logoPathOf,
   takeTicketNumber,
 } from './accounts.service.js';

@@ -91,8 +91,7 @@ export async function onTicketStatusChanged(s: Scope, event: DomainEvents['ticke
   const from = event.from as TicketStatus;
   const to = event.to as TicketStatus;
   if (isActiveStatus(from) && isEligibleStatus(to)) await createSurvey(s, event);
-  else if (isEligibleStatus(from) && isActiveStatus(to))
-    await withdrawSurveys(s.tx, event.ticketId, event.at);
+  else if (isEligibleStatus(from) && isActiveStatus(to)) await withdrawSurveys(s, event.ticketId, event.at);
 }
 
 async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed']) {
@@ -142,8 +141,10 @@ async function createSurvey(s: Scope, event: DomainEvents['ticket.status_changed
 }
 
 /** Submitted surveys are never touched; pending and expired ones go, with their bell items. */
-async function withdrawSurveys(tx: Tx, ticketId: string, now: Date) {
+async function withdrawSurveys(s: Scope, ticketId: string, now: Date) {
+  const { tx } = s;
   const withdrawn = await repo.deleteUnsubmittedSurveys(tx, ticketId);
+  if (withdrawn.length) await s.bus.publish(s, 'csat.surveys_withdrawn', { surveys: withdrawn, at: now });
   await repo.insertEvents(
     tx,
     withdrawn.map((s) => ({
@@ -209,7 +210,12 @@ export async function submitSurvey(s: Scope, surveyId: string, answer: SurveyAns
     if (current.submittedAt) throw alreadySubmitted();
     throw surveyExpired();
   }
-  await s.bus.publish(s, 'csat.surveys_ended', { surveyIds: [survey.id], at: now });
+  await s.bus.publish(s, 'csat.surveys_ended', {
+    surveyIds: [survey.id],
+    reason: 'answered',
+    surveys: [survey],
+    at: now,
+  });
   await repo.insertEvents(tx, [
     {
       surveyId: survey.id,
@@ -229,7 +235,12 @@ export async function expireDueSurveys(scope: Scope, batch = 500) {
   const now = scope.clock.now();
   const expired = await repo.markExpired(scope.tx, now, batch);
   if (!expired.length) return 0;
-  await scope.bus.publish(scope, 'csat.surveys_ended', { surveyIds: expired.map((s) => s.id), at: now });
+  await scope.bus.publish(scope, 'csat.surveys_ended', {
+    surveyIds: expired.map((s) => s.id),
+    reason: 'expired',
+    surveys: expired.map((s) => ({ ...s, rating: null, comment: null })),
+    at: now,
+  });
   await repo.insertEvents(
     scope.tx,
     expired.map((s) => ({

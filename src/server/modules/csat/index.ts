@@ -1,5 +1,5 @@
 export { registerCsatRoutes } from './csat.routes.js';
-export { ratingSchema, surveyAnswerBody } from './csat.schemas.js';
+export { MAX_COMMENT_LENGTH, ratingSchema, surveyAnswerBody } from './csat.schemas.js';
 export { getPendingSurvey, onTicketStatusChanged, submitSurvey, surveyPath } from './csat.service.js';
 export { expireSurveysJob } from './csat-expiry.job.js';
 export { findSurveyInvitation, recordInvitationSent } from './csat-invitation.service.js';

@@ -1,7 +1,10 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponses } from '../../lib/http.js';
+import { type Api, errorResponses, text } from '../../lib/http.js';
 import { authenticate } from '../auth/index.js';
 import {
   discordSettingsBody,
@@ -13,6 +16,7 @@ import {
   ticketParams,
 } from './discord.schemas.js';
 import * as discord from './discord.service.js';
+import { handleInteraction } from './discord-interactions.js';
 import { renderLinkRefusal } from './discord-pages.js';
 
 const callbackRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
@@ -169,4 +173,44 @@ export function registerDiscordRoutes(app: Api, ctx: AppContext) {
       return reply.redirect(`${returnTo}?done=${moved ? 'discord_moved' : 'discord_linked'}`, 303);
     },
   );
+}
+
+/**
+ * Discord's interactions endpoint. The signature covers the raw bytes, so this route (alone, in its
+ * own scope) keeps the body as a Buffer; a bad signature is a 401, as Discord's endpoint check expects.
+ */
+export function registerDiscordInteractionRoute(app: Api, ctx: AppContext) {
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/discord/:accountId/interactions',
+      {
+        schema: {
+          tags: ['discord'],
+          summary:
+            "Discord's interactions endpoint (paste it into the developer portal): verified with the application's public key (Ed25519 over X-Signature-Timestamp + body; 401 otherwise, or older than 5 minutes); PING → PONG; the star buttons open a comment modal whose submit records the answer (channel discord).",
+          params: z.object({ accountId: z.uuid() }),
+          headers: z.object({
+            'x-signature-ed25519': text().max(200).optional(),
+            'x-signature-timestamp': text().max(20).optional(),
+          }),
+          response: { 200: z.object({ type: z.number().int() }).loose(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const answer = await handleInteraction(
+          ctx,
+          request.params.accountId,
+          {
+            signature: request.headers['x-signature-ed25519'],
+            timestamp: request.headers['x-signature-timestamp'],
+          },
+          Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        );
+        if (!answer) throw new AppError('UNAUTHENTICATED', 'The interaction signature is invalid.');
+        return reply.send(answer);
+      },
+    );
+  });
 }

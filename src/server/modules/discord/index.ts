@@ -1,4 +1,4 @@
-export { registerDiscordRoutes } from './discord.routes.js';
+export { registerDiscordInteractionRoute, registerDiscordRoutes } from './discord.routes.js';
 export {
   type DeliveryMode,
   DISCORD_STATE_COOKIE,
@@ -16,4 +16,5 @@ export {
   unlinkDiscord,
 } from './discord.service.js';
 export { purgeExpiredDiscordStatesJob } from './discord-purge.job.js';
+export { discordChannel, queueReplyDm, queueSurveyDm, queueSurveyDmEdits } from './discord-dm.js';
 export { discordRest } from './discord-rest.js';

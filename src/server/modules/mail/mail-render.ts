@@ -180,6 +180,8 @@ async function renderContent(
         : { gone: 'No ticket.' };
     case 'password_reset':
       return renderPasswordReset(db, env, cause.resetId, brand);
+    case 'discord_setup_broken':
+      return renderDiscordBroken(env, cause.reason, brand);
   }
 }
 
@@ -288,6 +290,19 @@ ${button(link, t('mail.signIn.open'))}
     text: `${hello}\n\n${intro}\n\n${link}\n\n${t('mail.signIn.ignore')}`,
     footer: t('mail.signIn.footer'),
     obsolete,
+  };
+}
+
+function renderDiscordBroken(env: RenderEnv, reason: string, brand: Brand) {
+  const settings = url(env, '/app/');
+  return {
+    subject: `Discord direct messages stopped for ${brand.name}`,
+    html: html`<p>Discord refused the bot token of your Discord application, so Clearline stopped sending survey invitations and reply notices as direct messages (customers get them by mail meanwhile).</p>
+<p>Discord said: <em>${reason}</em></p>
+<p>Create a new bot token in Discord's developer portal and save it in Clearline's Discord settings: direct messages start again from then on.</p>
+${button(settings, 'Open Clearline')}`,
+    text: `Discord refused the bot token of your Discord application, so Clearline stopped sending survey invitations and reply notices as direct messages (customers get them by mail meanwhile).\n\nDiscord said: ${reason}\n\nCreate a new bot token in Discord's developer portal and save it in Clearline's Discord settings: direct messages start again from then on.\n\n${settings}`,
+    footer: 'You get this mail because you own this Clearline account.',
   };
 }
 

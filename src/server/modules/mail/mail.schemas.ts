@@ -22,6 +22,8 @@ export const mailCauseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('portal_link'), ticketId: z.uuid(), sendId: z.uuid() }),
   /** A staff member's password reset link, to them alone (never shown on the Outgoing mail page). */
   z.object({ kind: z.literal('password_reset'), resetId: z.uuid(), userId: z.uuid() }),
+  /** Discord refused the account's bot token: DMs stopped; to each account owner. */
+  z.object({ kind: z.literal('discord_setup_broken'), userId: z.uuid(), reason: z.string(), at: z.string() }),
 ]);
 export type MailCause = z.infer<typeof mailCauseSchema>;
 
@@ -32,6 +34,7 @@ export const mailKinds = [
   'staff_notification',
   'portal_link',
   'password_reset',
+  'discord_setup_broken',
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 export const mailStatuses = ['queued', 'sent', 'failed', 'kept', 'bounced'] as const;

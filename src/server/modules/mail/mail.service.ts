@@ -5,7 +5,7 @@ import type { Queryable } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { DomainEvents } from '../../lib/events.js';
 import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
-import { getUser } from '../accounts/index.js';
+import { getUser, listAccountOwnerIds } from '../accounts/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { findSurveyInvitation, getPendingSurvey } from '../csat/index.js';
 import {
@@ -49,6 +49,8 @@ const causeKeyOf = (cause: MailCause) => {
       return `portal_link:${cause.ticketId}:${cause.sendId}`;
     case 'password_reset':
       return `password_reset:${cause.resetId}`;
+    case 'discord_setup_broken':
+      return `discord_setup_broken:${cause.userId}:${cause.at}`;
   }
 };
 
@@ -99,7 +101,8 @@ async function findRecipient(db: Queryable, cause: MailCause): Promise<Recipient
         }
       );
     }
-    case 'password_reset': {
+    case 'password_reset':
+    case 'discord_setup_broken': {
       const user = await getUser(db, cause.userId);
       return user && { email: user.email, accountId: user.accountId, projectId: null, ticketId: null };
     }
@@ -158,6 +161,18 @@ export async function queueStaffNotificationMail(
   event: DomainEvents['staff_notification.created'],
 ) {
   await queueMail(s, { kind: 'staff_notification', notificationId: event.notificationId });
+}
+
+/** Subscriber of discord.setup_broken: each account owner is told that DMs stopped, and why. */
+export async function queueDiscordBrokenMail(s: Scope, event: DomainEvents['discord.setup_broken']) {
+  for (const userId of await listAccountOwnerIds(s.tx, event.accountId)) {
+    await queueMail(s, {
+      kind: 'discord_setup_broken',
+      userId,
+      reason: event.reason,
+      at: event.at.toISOString(),
+    });
+  }
 }
 
 /** Subscriber of auth.password_reset_requested: the link goes to the staff member by mail. */

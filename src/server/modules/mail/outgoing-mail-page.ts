@@ -22,6 +22,7 @@ const KIND_LABELS: Record<MailKind, string> = {
   staff_notification: 'Staff notification',
   portal_link: 'Portal link',
   password_reset: 'Password reset link',
+  discord_setup_broken: 'Discord setup broken',
 };
 
 const STATUS_LABELS: Record<MailStatus, string> = {

@@ -1,0 +1,306 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
+import { linkDiscord, setUpDiscord } from '../../../../tests/helpers/discord.js';
+import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
+import {
+  type FakeDiscord,
+  type FakeUser,
+  type SentMessage,
+  startFakeDiscord,
+} from '../../../../tests/helpers/fake-discord.js';
+import { portalLinkOf } from '../../../../tests/helpers/portal.js';
+import { startSmtpServer } from '../../../../tests/helpers/smtp.js';
+import { scopeOf } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { submitSurvey } from '../csat/index.js';
+import { sendDeliveryJob } from '../delivery/index.js';
+
+let t: TestApp;
+let fake: FakeDiscord;
+let tenant: Tenant;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+
+beforeAll(async () => {
+  fake = await startFakeDiscord();
+  smtp = await startSmtpServer();
+  t = await createTestApp({
+    discordApiUrl: fake.apiUrl,
+    discordAuthorizeUrl: fake.authorizeUrl,
+    smtpUrl: smtp.url,
+  });
+  tenant = await buildAccount(t);
+  await setUpDiscord(t, tenant, fake);
+});
+afterAll(async () => {
+  await fake.close();
+  await smtp.close();
+});
+
+/** A ticket whose requester linked Discord as a fresh fake user. */
+async function linkedTicket(name: string) {
+  const user = fake.addUser(name);
+  const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const ticket = await buildTicket(t, tenant, { requester: { email, name } });
+  const linked = await linkDiscord(t, fake, portalLinkOf(t, ticket.id), user.id);
+  expect(linked.statusCode, linked.body).toBeLessThan(400);
+  return { user, email, ticket };
+}
+
+const patch = (ticketId: string, payload: object) =>
+  t.app.inject({
+    method: 'PATCH',
+    url: `/api/v1/tickets/${ticketId}`,
+    headers: tenant.owner.headers,
+    payload,
+  });
+
+/** Posts an interaction to Clearline as Discord does, signed with the application's key. */
+async function interact(body: object, sign = true) {
+  const raw = JSON.stringify(body);
+  const headers = sign
+    ? fake.signInteraction(raw)
+    : {
+        'x-signature-ed25519': 'ab'.repeat(64),
+        'x-signature-timestamp': String(Math.floor(Date.now() / 1000)),
+      };
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/v1/discord/${tenant.accountId}/interactions`,
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: raw,
+  });
+}
+
+const buttonsOf = (m: SentMessage) =>
+  (m.payload.components as { components: { custom_id?: string; url?: string; label: string }[] }[]).flatMap(
+    (r) => r.components,
+  );
+
+async function resolveAndDm(name: string) {
+  const c = await linkedTicket(name);
+  expect((await patch(c.ticket.id, { status: 'resolved' })).statusCode).toBe(200);
+  await t.runJobs(sendDeliveryJob);
+  const [dm] = fake.messagesTo(c.user.id);
+  if (!dm) throw new Error('no DM');
+  return { ...c, dm };
+}
+
+const answerOf = async (ticketId: string) =>
+  (
+    await t.db.execute<{ rating: number | null; comment: string | null; channel: string | null }>(
+      sql`SELECT rating, comment, channel FROM csat_surveys WHERE ticket_id = ${ticketId}`,
+    )
+  ).rows;
+
+describe('survey invitations as Discord DMs, answered inside Discord', () => {
+  it('a resolved ticket of a linked customer gets one DM with five star buttons and a link to the survey page; no mail in DM-only mode', async () => {
+    const c = await resolveAndDm('dora');
+    const buttons = buttonsOf(c.dm);
+    expect(buttons.map((b) => b.label)).toEqual(['1★', '2★', '3★', '4★', '5★', 'Open the survey page']);
+    expect(buttons.at(-1)?.url).toMatch(/\/s\//);
+    const embed = (c.dm.payload.embeds as { title: string; description: string }[])[0];
+    expect(embed?.title).toContain(c.ticket.reference);
+    expect(smtp.to(c.email).filter((m) => m.parsed.subject?.includes(c.ticket.reference))).toHaveLength(0);
+    const sent = await t.db.execute(
+      sql`SELECT count(*)::int AS n FROM csat_events WHERE ticket_id = ${c.ticket.id} AND type = 'invitation_sent' AND channel = 'discord'`,
+    );
+    expect(sent.rows[0]).toEqual({ n: 1 });
+  });
+
+  it('a star opens a modal titled with the rating; its submit records the answer with channel discord and removes the buttons', async () => {
+    const c = await resolveAndDm('ezra');
+    const star = buttonsOf(c.dm)[3]?.custom_id ?? '';
+    const click = await interact(fake.interactions.buttonClick(c.user, c.dm, star));
+    expect(click.statusCode).toBe(200);
+    const modal = click.json();
+    expect(modal.type).toBe(9);
+    expect(modal.data.title).toBe('You chose 4★');
+    expect(await answerOf(c.ticket.id)).toEqual([{ rating: null, comment: null, channel: null }]);
+
+    const submit = await interact(
+      fake.interactions.modalSubmit(c.user, c.dm, modal.data.custom_id, { comment: 'Quick and kind' }),
+    );
+    expect(submit.json()).toMatchObject({
+      type: 7,
+      data: { content: 'You rated 4★ — thank you!', components: [] },
+    });
+    expect(await answerOf(c.ticket.id)).toEqual([
+      { rating: 4, comment: 'Quick and kind', channel: 'discord' },
+    ]);
+    const overview = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/projects/${tenant.projectId}/csat/reviews?channel=discord`,
+      headers: tenant.owner.headers,
+    });
+    expect(overview.body).toContain('Quick and kind');
+
+    // One winner across channels: a second submit is told the survey is answered, nothing changes.
+    const again = await interact(
+      fake.interactions.modalSubmit(c.user, c.dm, modal.data.custom_id, { comment: 'x' }),
+    );
+    expect(again.json()).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(await answerOf(c.ticket.id)).toEqual([
+      { rating: 4, comment: 'Quick and kind', channel: 'discord' },
+    ]);
+  });
+
+  it('another Discord user’s click is refused and records nothing', async () => {
+    const c = await resolveAndDm('fern');
+    const stranger: FakeUser = fake.addUser('stranger');
+    const star = buttonsOf(c.dm)[0]?.custom_id ?? '';
+    const click = await interact(fake.interactions.buttonClick(stranger, c.dm, star));
+    expect(click.json()).toMatchObject({ type: 4, data: { flags: 64 } });
+    const submit = await interact(
+      fake.interactions.modalSubmit(stranger, c.dm, `csat-modal:${star.split(':')[1]}:1`, {}),
+    );
+    expect(submit.json().data.content).toMatch(/Only the customer/);
+    expect(await answerOf(c.ticket.id)).toEqual([{ rating: null, comment: null, channel: null }]);
+  });
+
+  it('a forged or stale signature is a 401 and records nothing; PING is answered with PONG', async () => {
+    const c = await resolveAndDm('gus');
+    const star = buttonsOf(c.dm)[2]?.custom_id ?? '';
+    const forged = await interact(
+      fake.interactions.modalSubmit(c.user, c.dm, `csat-modal:${star.split(':')[1]}:3`, {}),
+      false,
+    );
+    expect(forged.statusCode).toBe(401);
+    const body = JSON.stringify(fake.interactions.ping());
+    const stale = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/discord/${tenant.accountId}/interactions`,
+      headers: {
+        ...fake.signInteraction(body, String(Math.floor(Date.now() / 1000) - 600)),
+        'content-type': 'application/json',
+      },
+      payload: body,
+    });
+    expect(stale.statusCode).toBe(401);
+    expect(await answerOf(c.ticket.id)).toEqual([{ rating: null, comment: null, channel: null }]);
+    expect((await interact(fake.interactions.ping())).json()).toEqual({ type: 1 });
+  });
+
+  it('a reopen withdraws the survey and edits its DM (buttons removed); the next resolution is a new DM', async () => {
+    const c = await resolveAndDm('hana');
+    expect((await patch(c.ticket.id, { status: 'open' })).statusCode).toBe(200);
+    await t.runJobs(sendDeliveryJob);
+    const edit = c.dm.edits.at(-1);
+    expect(edit).toMatchObject({ components: [] });
+    expect(String(edit?.content)).toMatch(/withdrawn/);
+    // A click on the old DM says so.
+    const click = await interact(
+      fake.interactions.buttonClick(c.user, c.dm, buttonsOf(c.dm)[4]?.custom_id ?? ''),
+    );
+    expect(click.json().data.content).toMatch(/withdrawn/);
+    expect((await patch(c.ticket.id, { status: 'resolved' })).statusCode).toBe(200);
+    await t.runJobs(sendDeliveryJob);
+    expect(fake.messagesTo(c.user.id)).toHaveLength(2);
+  });
+
+  it('an answer through another channel edits the DM', async () => {
+    const c = await resolveAndDm('ivan');
+    const surveyId = (buttonsOf(c.dm)[0]?.custom_id ?? '').split(':')[1] ?? '';
+    await inTransaction(t.db, (tx) =>
+      submitSurvey(scopeOf(t.ctx, tx), surveyId, { rating: 2, comment: null, channel: 'link' }),
+    );
+    await t.runJobs(sendDeliveryJob);
+    expect(c.dm.edits.at(-1)).toMatchObject({ content: 'You rated 2★ — thank you!', components: [] });
+  });
+});
+
+describe('Discord errors: rate limits wait, final refusals are never retried', () => {
+  it('429 then success: exactly one DM', async () => {
+    fake.failNext('POST /channels/:id/messages', { kind: 'rate_limit', retryAfter: 0.2 });
+    const c = await resolveAndDm('jade');
+    expect(fake.messagesTo(c.user.id)).toHaveLength(1);
+    const row = await t.db.execute(
+      sql`SELECT status FROM deliveries WHERE channel = 'discord' AND ticket_id = ${c.ticket.id}`,
+    );
+    expect(row.rows).toEqual([{ status: 'sent' }]);
+  });
+
+  it('50007: the customer is marked DM not deliverable and the invitation falls back to mail, exactly once', async () => {
+    const c = await linkedTicket('kim');
+    fake.refuseUser(c.user.id, 50007);
+    expect((await patch(c.ticket.id, { status: 'resolved' })).statusCode).toBe(200);
+    await t.runJobs(sendDeliveryJob);
+    await t.runJobs(sendDeliveryJob);
+    const invitations = smtp.to(c.email).filter((m) => /rate|satisf/i.test(m.parsed.text ?? ''));
+    expect(invitations).toHaveLength(1);
+    const link = await t.db.execute(
+      sql`SELECT dm_undeliverable_at IS NOT NULL AS refused FROM discord_links WHERE discord_user_id = ${c.user.id}`,
+    );
+    expect(link.rows).toEqual([{ refused: true }]);
+    const channels = await t.db.execute(
+      sql`SELECT channel, status FROM deliveries WHERE ticket_id = ${c.ticket.id} AND kind = 'survey_invitation' ORDER BY channel`,
+    );
+    expect(channels.rows).toEqual([
+      { channel: 'mail', status: 'sent' },
+      { channel: 'discord', status: 'failed' },
+    ]);
+    // No DM is tried again for this customer: a staff reply goes by mail only.
+    const before = fake.requestCount('POST /users/@me/channels');
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${c.ticket.id}/messages`,
+      headers: tenant.owner.headers,
+      payload: { body: 'One more thing', internal: false },
+    });
+    await t.runJobs(sendDeliveryJob);
+    expect(fake.requestCount('POST /users/@me/channels')).toBe(before);
+  });
+
+  it('public staff replies are announced by DM with an excerpt and a portal button; internal notes never', async () => {
+    const c = await linkedTicket('lou');
+    const reply = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${c.ticket.id}/messages`,
+      headers: tenant.owner.headers,
+      payload: { body: 'PUBLIC-REPLY-MARKER we fixed it', internal: false },
+    });
+    expect(reply.statusCode).toBe(201);
+    const note = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${c.ticket.id}/messages`,
+      headers: tenant.owner.headers,
+      payload: { body: 'NOTE-MARKER internal only', internal: true },
+    });
+    expect(note.statusCode).toBe(201);
+    await t.runJobs(sendDeliveryJob);
+    const dms = fake.messagesTo(c.user.id);
+    expect(dms).toHaveLength(1);
+    expect(JSON.stringify(dms[0]?.payload)).toContain('PUBLIC-REPLY-MARKER');
+    expect(JSON.stringify(fake.messages)).not.toContain('NOTE-MARKER');
+    expect(buttonsOf(dms[0] as SentMessage)[0]?.url).toMatch(/\/p\//);
+  });
+
+  it('401: the account’s setup is marked broken and every later send stops', async () => {
+    const c = await linkedTicket('max');
+    // Last in the file: the fake's bot token stays revoked.
+    fake.revokeBotToken();
+    {
+      expect((await patch(c.ticket.id, { status: 'resolved' })).statusCode).toBe(200);
+      await t.runJobs(sendDeliveryJob);
+      const app = await t.db.execute(
+        sql`SELECT broken_at IS NOT NULL AS broken FROM discord_apps WHERE account_id = ${tenant.accountId}`,
+      );
+      expect(app.rows).toEqual([{ broken: true }]);
+      // The account owner is told, with Discord's answer.
+      const told = smtp
+        .to(tenant.owner.email)
+        .filter((m) => m.parsed.subject?.startsWith('Discord direct messages stopped'));
+      expect(told).toHaveLength(1);
+      expect(told[0]?.parsed.text).toContain('401');
+      const before = fake.requestCount('POST /users/@me/channels');
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/tickets/${c.ticket.id}/messages`,
+        headers: tenant.owner.headers,
+        payload: { body: 'hello', internal: false },
+      });
+      await t.runJobs(sendDeliveryJob);
+      expect(fake.requestCount('POST /users/@me/channels')).toBe(before);
+    }
+  });
+});
