@@ -21,9 +21,8 @@ import { registerAccountRoutes } from './modules/accounts/index.js';
 import { registerAnalyticsRoutes } from './modules/analytics/index.js';
 import { registerAuthRoutes, registerPasswordRoutes, registerSessionRoutes } from './modules/auth/index.js';
 import { registerCsatRoutes } from './modules/csat/index.js';
-
-import { registerInboundRoutes } from './modules/inbound/index.js';
 import { registerDiscordInteractionRoute, registerDiscordRoutes } from './modules/discord/index.js';
+import { registerInboundRoutes } from './modules/inbound/index.js';
 import { registerMailRoutes } from './modules/mail/index.js';
 import { registerMemberRoutes } from './modules/members/index.js';
 import { registerNotificationRoutes } from './modules/notifications/index.js';

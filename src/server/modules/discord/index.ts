@@ -15,6 +15,6 @@ export {
   startDiscordLink,
   unlinkDiscord,
 } from './discord.service.js';
-export { purgeExpiredDiscordStatesJob } from './discord-purge.job.js';
 export { discordChannel, queueReplyDm, queueSurveyDm, queueSurveyDmEdits } from './discord-dm.js';
+export { purgeExpiredDiscordStatesJob } from './discord-purge.job.js';
 export { discordRest } from './discord-rest.js';
