@@ -13,6 +13,10 @@ export const de: Catalogue = {
   'survey.noscript':
     'Die Spam-Prüfung braucht JavaScript; bitte aktivieren Sie es, um Ihre Bewertung zu senden.',
   'survey.submit': 'Bewertung senden',
+  'survey.error.rating': 'Wählen Sie eine Bewertung von 1 bis 5 Sternen.',
+  'survey.error.comment': 'Der Kommentar darf höchstens {max} Zeichen lang sein (er hat {length}).',
+  'survey.error.captcha': 'Lösen Sie das Captcha und senden Sie das Formular erneut.',
+  'survey.error.invalid': 'Prüfen Sie das Formular und senden Sie es erneut.',
   'survey.thanksTitle': 'Vielen Dank',
   'survey.thanksHeading': 'Vielen Dank!',
   'survey.thanksRating': 'Wir haben Ihre Bewertung mit {rating} erhalten.',

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { asLanguage, DEFAULT_LANGUAGE } from '../../../shared/i18n/index.js';
+import { asLanguage, DEFAULT_LANGUAGE, type Translate } from '../../../shared/i18n/index.js';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponse, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
+import { type Api, errorResponse, errorResponses, text, typedText } from '../../lib/http.js';
 import { chooseLanguage, languageBody, setLanguageCookie } from '../../lib/language.js';
 import { logoPathOf } from '../accounts/index.js';
 import { assertNotStaffOf, authenticate } from '../auth/index.js';
@@ -14,6 +14,7 @@ import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/ind
 import { portalPath, reference, rememberCustomerLanguage, setCustomerLanguage } from '../tickets/index.js';
 import type { CsatChannel } from './csat.repo.js';
 import {
+  MAX_COMMENT_LENGTH,
   publicSurveySchema,
   ratingSchema,
   settingsSchema,
@@ -254,7 +255,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
             error,
           }),
         );
-      if (!parsed.success) return again(400, firstProblem(parsed.error));
+      if (!parsed.success) return again(400, formProblem(d.locale.t, parsed.error, comment));
       try {
         const { via: channel, ...answer } = parsed.data;
         const answered = await answerSurvey(ctx, request, row, { ...answer, channel });
@@ -274,7 +275,10 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
         if (err.code === 'SURVEY_EXPIRED') return sendHtml(reply, 410, renderSurveyExpired(d));
         if (err.code === 'NOT_FOUND') return sendHtml(reply, 404, renderSurveyNotFound(d.locale));
         if (err.code === 'SURVEY_WITHDRAWN') return sendHtml(reply, 410, renderSurveyWithdrawn(d.locale));
-        return again(err.statusCode, err.message);
+        return again(
+          err.statusCode,
+          err.code.startsWith('CAPTCHA_') ? d.locale.t('survey.error.captcha') : err.message,
+        );
       }
     },
   );
@@ -327,6 +331,17 @@ async function findPage(ctx: AppContext, token: string): Promise<SurveyPage | 'w
     if (err instanceof AppError && err.code === 'SURVEY_WITHDRAWN') return 'withdrawn';
     throw err;
   }
+}
+
+/** The form's first problem, said in the page's language (the API keeps Zod's English messages). */
+function formProblem(t: Translate, error: z.ZodError, comment: string | undefined) {
+  const field = error.issues[0]?.path[0];
+  if (field === 'rating') return t('survey.error.rating');
+  if (field === 'comment') {
+    return t('survey.error.comment', { max: MAX_COMMENT_LENGTH, length: comment?.length ?? 0 });
+  }
+  if (field === 'altcha') return t('survey.error.captcha');
+  return t('survey.error.invalid');
 }
 
 const switchPath = (token: string) => `/s/${encodeURIComponent(token)}/language`;

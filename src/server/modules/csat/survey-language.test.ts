@@ -57,7 +57,7 @@ describe('the survey page and the invitation mail in every language', () => {
   });
 
   for (const language of LANGUAGES.filter((l): l is Exclude<Language, 'en'> => l !== 'en')) {
-    it(`${language}: switching stores it, and the survey page, the answered page and the invitation mail have no English left`, async () => {
+    it(`${language}: switching stores it, and the survey page, its refusals, the answered page and the invitation mail have no English left`, async () => {
       const { email, surveyId, path } = await resolvedTicket();
       const switched = await postForm(t, `${path}/language`, { language });
       expect(switched.statusCode).toBe(303);
@@ -73,6 +73,19 @@ describe('the survey page and the invitation mail in every language', () => {
       const [mail] = smtp.to(email);
       expect(mail?.parsed.html).toContain('★');
       expect(englishIn(`${mail?.parsed.text}\n${mail?.parsed.html}`)).toEqual([]);
+
+      // Refused forms say why in the same language: no rating, a comment too long, no captcha.
+      const refusals: Record<string, string>[] = [
+        { comment: 'x' },
+        { rating: '3', comment: 'x'.repeat(2001) },
+        { rating: '3' },
+      ];
+      for (const fields of refusals) {
+        const refused = await postForm(t, path, fields);
+        expect(refused.statusCode).toBe(400);
+        expect(refused.body).toContain('role="alert"');
+        expect(englishIn(refused.body)).toEqual([]);
+      }
 
       await inTransaction(t.db, (tx) =>
         submitSurvey(scopeOf(t.ctx, tx), surveyId, { rating: 1, comment: null, channel: 'link' }),
