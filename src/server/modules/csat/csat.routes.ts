@@ -5,7 +5,7 @@ import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponse, errorResponses, text, typedText } from '../../lib/http.js';
+import { type Api, errorResponse, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
 import { chooseLanguage, languageBody, setLanguageCookie } from '../../lib/language.js';
 import { logoPathOf } from '../accounts/index.js';
 import { assertNotStaffOf, authenticate } from '../auth/index.js';
@@ -333,15 +333,19 @@ async function findPage(ctx: AppContext, token: string): Promise<SurveyPage | 'w
   }
 }
 
-/** The form's first problem, said in the page's language (the API keeps Zod's English messages). */
+/**
+ * The form's first problem in the page's language; what no browser sends (a NUL, a non-string) keeps
+ * the schema's own message.
+ */
 function formProblem(t: Translate, error: z.ZodError, comment: string | undefined) {
-  const field = error.issues[0]?.path[0];
+  const issue = error.issues[0];
+  const field = issue?.path[0];
   if (field === 'rating') return t('survey.error.rating');
-  if (field === 'comment') {
+  if (field === 'comment' && issue?.code === 'too_big') {
     return t('survey.error.comment', { max: MAX_COMMENT_LENGTH, length: comment?.length ?? 0 });
   }
-  if (field === 'altcha') return t('survey.error.captcha');
-  return t('survey.error.invalid');
+  if (field === 'altcha' && issue?.code !== 'custom') return t('survey.error.captcha');
+  return firstProblem(error);
 }
 
 const switchPath = (token: string) => `/s/${encodeURIComponent(token)}/language`;
