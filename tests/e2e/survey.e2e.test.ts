@@ -104,7 +104,7 @@ describe('the survey page in Chromium', () => {
     const response = await page.goto(url);
     expect(response?.status()).toBe(410);
     expect(await page.locator('h1').innerText()).toBe('This survey has expired');
-    expect(await page.locator('form').count()).toBe(0);
+    expect(await page.locator('#survey-form').count()).toBe(0);
     await page.close();
   });
 });
