@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
+import { linkDiscord, setUpDiscord } from '../../../../tests/helpers/discord.js';
 import { buildAccount, buildMember, type Tenant } from '../../../../tests/helpers/factories.js';
+import { type FakeDiscord, type FakeUser, startFakeDiscord } from '../../../../tests/helpers/fake-discord.js';
+import { portalLinkOf } from '../../../../tests/helpers/portal.js';
+import { startSmtpServer } from '../../../../tests/helpers/smtp.js';
 import {
   ACTIVE_STATUSES,
   ELIGIBLE_STATUSES,
@@ -15,6 +19,7 @@ import { scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
 import type { StaffActor } from '../auth/index.js';
+import { sendDeliveryJob } from '../delivery/index.js';
 import { getMember, type Member } from '../members/index.js';
 import { closeScheduledTicketJob } from '../tickets/index.js';
 import { createTicket, updateTicket } from '../tickets/tickets.service.js';
@@ -24,8 +29,10 @@ import { expireSurveysJob } from './csat-expiry.job.js';
 /*
  * Model-based test of the survey lifecycle (rules 1–7 of the CSAT issue). Each run takes a fresh
  * ticket through random commands on the real service paths; after every command the ticket's rows
- * (ticket, csat_surveys, csat_events, survey bell items) must equal what a small reference model
+ * (ticket, csat_surveys, csat_events, survey bell items, Discord DM edits) must equal what a small reference model
  * predicts, and a refused command must be refused with the predicted code and change nothing.
+ * In a quarter of the runs the requester linked Discord: the invitation is a DM, `discord` submits
+ * are signed modal submits to the interactions endpoint, and every way a survey ends edits its DM once.
  */
 
 const DAY = 86_400_000;
@@ -45,9 +52,13 @@ interface ModelSurvey {
   channel: Channel | null;
   withdrawn: boolean;
   hasBellItem: boolean;
+  /** For a linked customer: how the DM was edited once the survey ended (the first reason wins). */
+  dmEdit: { state: 'answered' | 'expired' | 'withdrawn'; rating: number | null } | null;
 }
 
 interface Model {
+  /** The requester linked Discord: invitations go by DM, `discord` submits through signed interactions. */
+  linked: boolean;
   now: number;
   status: TicketStatus;
   resolution: number;
@@ -135,13 +146,25 @@ const commandArb: fc.Arbitrary<Generated> = fc.oneof(
 );
 
 let t: TestApp;
+let fake: FakeDiscord;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let tenant: Tenant;
+/** One customer who linked Discord (once: linking is rate-limited); linked runs open their tickets. */
+const LINKED_EMAIL = 'linked-customer@example.com';
+let linkedUser: FakeUser;
 let ownerMember: Member;
 let staff: { actor: StaffActor; headers: { authorization: string } }[];
 
 beforeAll(async () => {
-  t = await createTestApp();
+  fake = await startFakeDiscord();
+  smtp = await startSmtpServer();
+  t = await createTestApp({
+    discordApiUrl: fake.apiUrl,
+    discordAuthorizeUrl: fake.authorizeUrl,
+    smtpUrl: smtp.url,
+  });
   tenant = await buildAccount(t);
+  await setUpDiscord(t, tenant, fake);
   const people = [tenant.owner, await buildMember(t, tenant), await buildMember(t, tenant)];
   staff = people.map((p) => ({
     actor: { kind: 'staff', userId: p.userId, accountId: tenant.accountId, via: 'token' },
@@ -152,6 +175,16 @@ beforeAll(async () => {
   ownerMember = await getMember(t.db, owner.actor, tenant.projectId);
   // Thousands of small commits: not waiting for each one's WAL flush makes the file about a quarter
   // faster. Visibility and atomicity are unchanged; only crash durability of this throw-away database.
+  linkedUser = fake.addUser('casey');
+  const first = await inTransaction(t.db, (tx) =>
+    createTicket(scopeOf(t.ctx, tx), ownerMember, {
+      subject: 'Linking Discord',
+      body: 'Hello.',
+      requester: { email: LINKED_EMAIL, name: 'Casey Customer' },
+    }),
+  );
+  const linked = await linkDiscord(t, fake, portalLinkOf(t, first.id), linkedUser.id);
+  expect(linked.statusCode, linked.body).toBeLessThan(400);
   const { rows } = await t.db.$client.query<{ name: string }>('SELECT current_database() AS name');
   await t.db.$client.query(`ALTER DATABASE ${rows[0]?.name} SET synchronous_commit = off`);
   const connections = await Promise.all(
@@ -159,6 +192,11 @@ beforeAll(async () => {
   );
   for (const c of connections) await c.query('SET synchronous_commit = off');
   for (const c of connections) c.release();
+});
+
+afterAll(async () => {
+  await fake.close();
+  await smtp.close();
 });
 
 const person = (i: number) => {
@@ -209,10 +247,18 @@ function predict(m: Model, cmd: Command): ErrorCode | null {
       const survey = pickSurvey(m, cmd.pick);
       if (!survey || survey.withdrawn) return 'NOT_FOUND';
       if (survey.submittedAt !== null) return 'ALREADY_SUBMITTED';
-      if (m.now >= survey.expiresAt) return 'SURVEY_EXPIRED';
-      const { rating, comment, channel } = cmd;
+      const viaDiscord = m.linked && cmd.channel === 'discord';
+      if (m.now >= survey.expiresAt) {
+        // The clicker is told, and the DM edited to match, even before the expiry job ran.
+        if (viaDiscord) endDm(m, survey, 'expired');
+        return 'SURVEY_EXPIRED';
+      }
+      const { rating, channel } = cmd;
+      // Discord's modal sends an empty field for no comment.
+      const comment = viaDiscord ? cmd.comment?.trim() || null : cmd.comment;
       Object.assign(survey, { submittedAt: m.now, rating, comment, channel, hasBellItem: false });
       record(m, survey, 'submitted', channel);
+      endDm(m, survey, 'answered');
       return null;
     }
     case 'advance':
@@ -253,7 +299,13 @@ function sweep(m: Model) {
     if (s.withdrawn || s.submittedAt !== null || s.expiredAt !== null || s.expiresAt > m.now) continue;
     Object.assign(s, { expiredAt: m.now, hasBellItem: false });
     record(m, s, 'expired');
+    endDm(m, s, 'expired');
   }
+}
+
+/** Rule 12 of the Discord issue: a survey that ends, any way, has its DM edited once. */
+function endDm(m: Model, s: ModelSurvey, state: NonNullable<ModelSurvey['dmEdit']>['state']) {
+  if (m.linked && !s.dmEdit) s.dmEdit = { state, rating: state === 'answered' ? s.rating : null };
 }
 
 const UNANSWERED = { expiredAt: null, submittedAt: null, rating: null, comment: null, channel: null };
@@ -266,6 +318,7 @@ function moveTo(m: Model, to: TicketStatus) {
       const survey: ModelSurvey = {
         ...UNANSWERED,
         id: null,
+        dmEdit: null,
         withdrawn: false,
         hasBellItem: true,
         resolution: m.resolution,
@@ -276,6 +329,8 @@ function moveTo(m: Model, to: TicketStatus) {
       m.surveys.push(survey);
       record(m, survey, 'created');
       record(m, survey, 'invitation_sent', 'portal');
+      // The DM leaves by the delivery job that each linked step runs.
+      if (m.linked) record(m, survey, 'invitation_sent', 'discord');
     }
   } else if (isEligibleStatus(m.status) && isActiveStatus(to)) {
     for (const s of m.surveys) {
@@ -283,13 +338,49 @@ function moveTo(m: Model, to: TicketStatus) {
       s.withdrawn = true;
       s.hasBellItem = false;
       record(m, s, 'withdrawn');
+      endDm(m, s, 'withdrawn');
     }
   }
   m.status = to;
 }
 
 /** Runs the command on the real code; the AppError code it was refused with, or null. */
-async function execute(m: Model, ticketId: string, cmd: Command): Promise<ErrorCode | null> {
+/** What the interactions endpoint tells the clicker, as the service's refusal codes. */
+const DISCORD_REFUSALS: [RegExp, ErrorCode][] = [
+  [/^(You rated \d★|This survey was answered)/, 'ALREADY_SUBMITTED'],
+  [/^This survey has expired/, 'SURVEY_EXPIRED'],
+  [/^This survey was withdrawn/, 'NOT_FOUND'],
+];
+
+/** A modal submit as Discord signs it, at the test clock's time. */
+async function submitInDiscord(user: FakeUser, surveyId: string, cmd: Extract<Command, { kind: 'submit' }>) {
+  const body = JSON.stringify(
+    fake.interactions.modalSubmit(user, null, `csat-modal:${surveyId}:${cmd.rating}`, {
+      comment: cmd.comment ?? '',
+    }),
+  );
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/discord/${tenant.accountId}/interactions`,
+    headers: {
+      ...fake.signInteraction(body, String(Math.floor(t.clock.now().getTime() / 1000))),
+      'content-type': 'application/json',
+    },
+    payload: body,
+  });
+  const answer = res.json() as { type: number; data: { content: string } };
+  if (answer.type === 7) return null;
+  const code = DISCORD_REFUSALS.find(([pattern]) => pattern.test(answer.data.content))?.[1];
+  if (!code) throw new Error(`unexpected interaction answer: ${res.body}`);
+  return code;
+}
+
+async function execute(
+  m: Model,
+  ticketId: string,
+  cmd: Command,
+  user: FakeUser | null,
+): Promise<ErrorCode | null> {
   const owner = person(0);
   try {
     switch (cmd.kind) {
@@ -302,6 +393,8 @@ async function execute(m: Model, ticketId: string, cmd: Command): Promise<ErrorC
       }
       case 'submit': {
         const survey = pickSurvey(m, cmd.pick);
+        if (user && cmd.channel === 'discord')
+          return await submitInDiscord(user, survey?.id ?? randomUUID(), cmd);
         const answer = { rating: cmd.rating, comment: cmd.comment, channel: cmd.channel };
         await inTransaction(t.db, (tx) =>
           submitSurvey(scopeOf(t.ctx, tx), survey?.id ?? randomUUID(), answer),
@@ -373,13 +466,17 @@ const SNAPSHOT = `
        FROM csat_events WHERE ticket_id = $1) AS events,
     (SELECT coalesce(json_agg(json_build_object('surveyId', survey_id, 'customerId', customer_id,
               'projectId', project_id, 'at', ${ms('created_at')}, 'readAt', read_at) ORDER BY survey_id), '[]')
-       FROM requester_notifications WHERE ticket_id = $1 AND kind = 'survey') AS bells`;
+       FROM requester_notifications WHERE ticket_id = $1 AND kind = 'survey') AS bells,
+    (SELECT coalesce(json_agg(json_build_object('surveyId', cause->>'surveyId', 'state', cause->>'state',
+              'rating', (cause->>'rating')::int) ORDER BY cause->>'surveyId'), '[]')
+       FROM deliveries WHERE ticket_id = $1 AND channel = 'discord' AND kind = 'survey_closed') AS "dmEdits"`;
 
 interface Snapshot {
   ticket: { requesterId: string } & Record<string, unknown>;
   surveys: { id: string; resolution: number }[];
   events: unknown[];
   bells: unknown[];
+  dmEdits: unknown[];
 }
 
 /** Compares the database with the model; learns the ids of surveys the model expects to have been created. */
@@ -396,26 +493,34 @@ async function assertMatches(m: Model, ticketId: string) {
   const { status, resolution, closesAt, assigneeId } = m;
   expect(actual).toEqual({
     ticket: { status, resolution, closesAt, assigneeId, requesterId },
-    surveys: live.map(({ withdrawn, hasBellItem, ...row }) => ({ ...row, projectId, tokenVersion: 1 })),
+    surveys: live.map(({ withdrawn, hasBellItem, dmEdit, ...row }) => ({
+      ...row,
+      projectId,
+      tokenVersion: 1,
+    })),
     events: m.events.map(({ survey, ...e }) => ({ ...e, surveyId: survey.id, projectId })),
     bells: live
       .filter((s) => s.hasBellItem)
       .map((s) => ({ surveyId: s.id, customerId: requesterId, projectId, at: s.createdAt, readAt: null }))
       .sort((a, b) => String(a.surveyId).localeCompare(String(b.surveyId))),
+    dmEdits: m.surveys
+      .flatMap((s) => (s.dmEdit ? [{ surveyId: s.id, ...s.dmEdit }] : []))
+      .sort((a, b) => String(a.surveyId).localeCompare(String(b.surveyId))),
   });
 }
 
 describe('the survey lifecycle against a reference model', () => {
-  it('after every command, the surveys, their events and bell items are exactly what rules 1–7 predict', async () => {
+  it('after every command, the surveys, their events, bell items and Discord DM edits are exactly what rules 1–7 (and Discord rules 10–12) predict', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
           enabled: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)),
           // Short deadlines often, so that expiry meets the other rules within a dozen commands.
           expiryDays: fc.oneof(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 30 })),
+          linked: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, fc.constant(true)),
         }),
         fc.array(commandArb, { maxLength: 12 }),
-        async (settings, commands) => {
+        async ({ linked, ...settings }, commands) => {
           await inTransaction(t.db, (tx) =>
             updateSettings(tx, t.clock, ownerMember, { ...settings, invitationText: INVITATION }),
           );
@@ -424,10 +529,15 @@ describe('the survey lifecycle against a reference model', () => {
             createTicket(scopeOf(t.ctx, tx), ownerMember, {
               subject: 'The printer is on fire',
               body: 'Please help.',
-              requester: { email: `customer-${randomUUID()}@example.com`, name: 'Casey Customer' },
+              requester: {
+                email: linked ? LINKED_EMAIL : `customer-${randomUUID()}@example.com`,
+                name: 'Casey Customer',
+              },
             }),
           );
+          const user = linked ? linkedUser : null;
           const m: Model = {
+            linked,
             now: t.clock.now().getTime(),
             status: 'open',
             resolution: 0,
@@ -443,8 +553,10 @@ describe('the survey lifecycle against a reference model', () => {
           for (const step of commands) {
             const cmd = concrete(m, step);
             const expected = predict(m, cmd);
-            const actual = await execute(m, ticket.id, cmd);
+            const actual = await execute(m, ticket.id, cmd, user);
             expect(actual, JSON.stringify(cmd)).toBe(expected);
+            // Invitations and DM edits leave by the delivery job; an edit needs its DM sent first.
+            if (user) await t.runJobs(sendDeliveryJob);
             expect(t.clock.now().getTime()).toBe(m.now);
             await assertMatches(m, ticket.id);
           }
