@@ -207,6 +207,29 @@ describe('survey invitations as Discord DMs, answered inside Discord', () => {
     await t.runJobs(sendDeliveryJob);
     expect(c.dm.edits.at(-1)).toMatchObject({ content: 'You rated 2★ — thank you!', components: [] });
   });
+  it('a project set to DM and email sends the invitation both ways, once each', async () => {
+    const setMode = (delivery: string) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/discord/projects/${tenant.projectId}`,
+        headers: tenant.owner.headers,
+        payload: { delivery },
+      });
+    expect((await setMode('dm_and_email')).statusCode).toBe(200);
+    try {
+      const c = await resolveAndDm('lena');
+      expect(fake.messagesTo(c.user.id)).toHaveLength(1);
+      const channels = await t.db.execute(
+        sql`SELECT channel, status FROM deliveries WHERE ticket_id = ${c.ticket.id} AND kind = 'survey_invitation' ORDER BY channel`,
+      );
+      expect(channels.rows).toEqual([
+        { channel: 'mail', status: 'sent' },
+        { channel: 'discord', status: 'sent' },
+      ]);
+    } finally {
+      expect((await setMode('dm_only')).statusCode).toBe(200);
+    }
+  });
 });
 
 describe('Discord errors: rate limits wait, final refusals are never retried', () => {
