@@ -29,6 +29,7 @@ import { registerNotificationRoutes } from './modules/notifications/index.js';
 import { registerPortalRoutes } from './modules/portal/index.js';
 import { registerSpamRoutes } from './modules/spam/index.js';
 import { registerTicketRoutes } from './modules/tickets/index.js';
+import { registerWebhookRoutes } from './modules/webhooks/index.js';
 import { registerRateLimits } from './rate-limits.js';
 import { registerStaffApp } from './staff-app.js';
 
@@ -113,6 +114,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: LogOptions }
     registerDiscordRoutes(api, ctx);
     registerInboundRoutes(api, ctx);
     registerDiscordInteractionRoute(api, ctx);
+    registerWebhookRoutes(api, ctx);
   });
   registerAssets(app);
   registerStaffApp(app);

@@ -76,6 +76,14 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9.-]+$/i, 'MAIL_INBOUND_DOMAIN must be a domain name')
     .optional(),
+  WEBHOOKS_ALLOW_HTTP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   RUN_WORKERS: z
     .enum(['true', 'false'])
     .default('true')
@@ -129,6 +137,10 @@ export type Config = {
   inboundMaxBytes: number;
   /** The domain of reply+{token}@ addresses our mails carry in Reply-To. Unset: no Reply-To. */
   mailInboundDomain: string | undefined;
+  /** Webhook endpoints may be plain http:// (else https:// only). */
+  webhooksAllowHttp: boolean;
+  /** Webhooks may go to loopback, private, link-local and metadata addresses (else refused). */
+  webhooksAllowPrivate: boolean;
   /**
    * scrypt parameters of new password hashes. Always PASSWORD_COST from the environment; only the
    * test harness sets a cheaper one, so the suite stays fast.
@@ -179,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           },
     inboundMaxBytes: e.INBOUND_MAX_BYTES,
     mailInboundDomain: e.MAIL_INBOUND_DOMAIN?.toLowerCase(),
+    webhooksAllowHttp: e.WEBHOOKS_ALLOW_HTTP,
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE,
     passwordCost: PASSWORD_COST,
   };
 }

@@ -20,6 +20,15 @@ import {
   notifyOnTicketReadByRequester,
   notifyOnTicketStatusChanged,
 } from './modules/notifications/index.js';
+import {
+  webhookChannel,
+  webhooksOnMessageCreated,
+  webhooksOnSurveyCreated,
+  webhooksOnSurveysEnded,
+  webhooksOnSurveysWithdrawn,
+  webhooksOnTicketCreated,
+  webhooksOnTicketStatusChanged,
+} from './modules/webhooks/index.js';
 
 /**
  * Wires module subscribers to domain events, and the channels into the delivery pipeline; every
@@ -29,6 +38,7 @@ import {
 export function subscribeAll(bus: EventBus): EventBus {
   registerDeliveryChannel(mailChannel);
   registerDeliveryChannel(discordChannel);
+  registerDeliveryChannel(webhookChannel);
   bus.subscribe('ticket.status_changed', onTicketStatusChanged);
   bus.subscribe('ticket.status_changed', notifyOnTicketStatusChanged);
   bus.subscribe('csat.survey_created', notifyOnSurveyCreated);
@@ -51,5 +61,11 @@ export function subscribeAll(bus: EventBus): EventBus {
   bus.subscribe('portal.link_send_requested', queuePortalLinkMail);
   bus.subscribe('auth.password_reset_requested', queuePasswordResetMail);
   bus.subscribe('ticket.read_by_requester', notifyOnTicketReadByRequester);
+  bus.subscribe('ticket.created', webhooksOnTicketCreated);
+  bus.subscribe('ticket.status_changed', webhooksOnTicketStatusChanged);
+  bus.subscribe('message.created', webhooksOnMessageCreated);
+  bus.subscribe('csat.survey_created', webhooksOnSurveyCreated);
+  bus.subscribe('csat.surveys_ended', webhooksOnSurveysEnded);
+  bus.subscribe('csat.surveys_withdrawn', webhooksOnSurveysWithdrawn);
   return bus;
 }

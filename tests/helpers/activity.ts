@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { sendDeliveryJob } from '../../src/server/modules/delivery/index.js';
 import { ingestInboundMail } from '../../src/server/modules/inbound/index.js';
 import { portalPath } from '../../src/server/modules/tickets/index.js';
 import type { TestApp } from './app.js';
@@ -11,7 +12,8 @@ import { signInCustomer, solveCaptcha } from './portal.js';
  * A day of help desk work through the API, so that every tenant table gets rows: a member with a
  * custom role, a staff sign-in and password reset request, a watched and assigned ticket with a reply, a note and the
  * requester's answer on the portal, CSAT settings, a resolution whose survey the customer answers,
- * and a customer signed in to the portal home; with a fake Discord, Discord set up with a project's
+ * a customer signed in to the portal home, and a webhook endpoint whose deliveries are attempted
+ * (refused: a loopback address) and logged; with a fake Discord, Discord set up with a project's
  * delivery chosen, the customer's Discord linked and a second link left half-way; and a mail
  * to the project's inbound address. Returns the ticket and the member.
  */
@@ -21,6 +23,7 @@ export async function recordActivity(t: TestApp, tenant: Tenant, discord?: FakeD
     expect(res.statusCode, res.body).toBe(status);
     return res;
   };
+  await send('POST', '/api/v1/webhooks', { url: 'https://127.0.0.1/hook', events: ['ticket.created'] }, 201);
   const agent = await buildMember(t, tenant, { permissions: ['tickets.view_all', 'messages.create'] });
   const signIn = await t.app.inject({
     method: 'POST',
@@ -90,5 +93,6 @@ export async function recordActivity(t: TestApp, tenant: Tenant, discord?: FakeD
     source: 'smtp',
   });
   expect(received.outcome).toBe('reply');
+  await t.runJobs(sendDeliveryJob);
   return { ticket, agent };
 }

@@ -4,7 +4,7 @@ import { accounts, projects, timestamptz } from './accounts.js';
 import { tickets } from './tickets.js';
 
 /** Where a delivery goes out; Discord DMs and webhooks join as further channels. */
-export const deliveryChannel = pgEnum('delivery_channel', ['mail', 'discord']);
+export const deliveryChannel = pgEnum('delivery_channel', ['mail', 'discord', 'webhook']);
 
 /**
  * queued: waiting for its (next) attempt; sent: accepted by the other side; failed: given up (see
@@ -54,6 +54,7 @@ export const deliveries = pgTable(
     unique().on(t.channel, t.causeKey),
     index().on(t.ticketId),
     index().on(t.accountId, t.createdAt),
+    index().on(t.channel, t.recipient, t.createdAt),
     index().on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
     check('deliveries_lease_has_claim', sql`(${t.leaseUntil} IS NULL) = (${t.claimedBy} IS NULL)`),
   ],

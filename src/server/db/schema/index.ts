@@ -7,3 +7,4 @@ export * from './notifications.js';
 export * from './portal.js';
 export * from './spam.js';
 export * from './tickets.js';
+export * from './webhooks.js';

@@ -28,6 +28,11 @@ export interface DeliveryChannel {
   send(ctx: AppContext, delivery: DeliveryRow, signal: AbortSignal): Promise<SendResult>;
   /** Runs in the transaction that records the delivery as sent (CSAT's invitation_sent, say). */
   onSent?(s: Scope, delivery: DeliveryRow): Promise<void>;
+  /**
+   * Retries for this long after the delivery was queued, waits capped at `maxDelaySeconds`, instead
+   * of the pipeline's MAX_DELIVERY_ATTEMPTS (webhooks: 24 hours).
+   */
+  retryWindow?: { seconds: number; maxDelaySeconds: number };
 }
 
 const channels = new Map<DeliveryChannelName, DeliveryChannel>();

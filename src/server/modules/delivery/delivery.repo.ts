@@ -171,3 +171,29 @@ export async function markBounced(tx: Tx, deliveryId: string, accountId: string,
     .returning({ id: deliveries.id });
   return rows.length > 0;
 }
+
+export async function findAccountDelivery(db: Queryable, accountId: string, deliveryId: string) {
+  const [row] = await db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.accountId, accountId)));
+  return row ?? null;
+}
+
+export async function listRecipientDeliveries(
+  db: Queryable,
+  f: { accountId: string; channel: DeliveryChannelName; recipient: string; limit: number },
+) {
+  return db
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.accountId, f.accountId),
+        eq(deliveries.channel, f.channel),
+        eq(deliveries.recipient, f.recipient),
+      ),
+    )
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .limit(f.limit);
+}

@@ -123,11 +123,16 @@ async function recordResult(
       await repo.finishAttempt(s.tx, delivery.id, { status: 'failed', lastError: result.error }, claimedBy);
       return;
     case 'retry': {
-      if (delivery.attempts >= MAX_DELIVERY_ATTEMPTS) {
+      const window = channel.retryWindow;
+      const delay = Math.min(retryDelaySeconds(delivery.attempts), window?.maxDelaySeconds ?? Infinity);
+      const nextAttemptAt = addSeconds(now, delay);
+      const givenUp = window
+        ? nextAttemptAt > addSeconds(delivery.createdAt, window.seconds)
+        : delivery.attempts >= MAX_DELIVERY_ATTEMPTS;
+      if (givenUp) {
         await repo.finishAttempt(s.tx, delivery.id, { status: 'failed', lastError: result.error }, claimedBy);
         return;
       }
-      const nextAttemptAt = addSeconds(now, retryDelaySeconds(delivery.attempts));
       const recorded = await repo.finishAttempt(
         s.tx,
         delivery.id,
@@ -180,6 +185,16 @@ export function listDeliveriesByCause(
 ) {
   return repo.listDeliveriesByCause(db, f);
 }
+
+/** One of the account's deliveries, or null. */
+export const findAccountDelivery = (db: Queryable, accountId: string, deliveryId: string) =>
+  repo.findAccountDelivery(db, accountId, deliveryId);
+
+/** The newest deliveries to one recipient on a channel (a webhook endpoint's log). */
+export const listRecipientDeliveries = (
+  db: Queryable,
+  f: { accountId: string; channel: repo.DeliveryChannelName; recipient: string; limit: number },
+) => repo.listRecipientDeliveries(db, f);
 
 /** A page of the account's deliveries for the outbox (see repo.listAccountDeliveries). */
 export function listAccountDeliveries(db: Queryable, f: Parameters<typeof repo.listAccountDeliveries>[1]) {

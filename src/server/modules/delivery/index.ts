@@ -1,8 +1,10 @@
 export type { DeliveryChannelName, DeliveryRow, DeliveryStatus } from './delivery.repo.js';
 export {
+  findAccountDelivery,
   findDeliveryById,
   listAccountDeliveries,
   listDeliveriesByCause,
+  listRecipientDeliveries,
   listTicketDeliveries,
   markDeliveryBounced,
   type NewDelivery,
