@@ -10,6 +10,7 @@ import { DiscordSettings } from './DiscordSettings';
 import { InboundSettings } from './InboundSettings';
 import { MembersSettings } from './MembersSettings';
 import { RolesSettings } from './RolesSettings';
+import { WebhooksSettings } from './WebhooksSettings';
 
 type Allowed = (project: Project, me: Me) => boolean;
 
@@ -27,6 +28,13 @@ const SECTIONS: { id: string; label: string; allowed: Allowed; render: () => Rea
     label: 'Discord',
     allowed: (_, me) => me.account.abilities.update,
     render: () => <DiscordSettings />,
+  },
+  // Webhooks are account-wide: every project's events go to the account's endpoints.
+  {
+    id: 'webhooks',
+    label: 'Webhooks',
+    allowed: (_, me) => me.account.abilities.update,
+    render: () => <WebhooksSettings />,
   },
   {
     id: 'members',
