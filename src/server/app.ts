@@ -24,6 +24,7 @@ import { registerCsatRoutes } from './modules/csat/index.js';
 import { registerDiscordInteractionRoute, registerDiscordRoutes } from './modules/discord/index.js';
 import { registerInboundRoutes } from './modules/inbound/index.js';
 import { registerMailRoutes } from './modules/mail/index.js';
+import { registerMailboxRoutes } from './modules/mailboxes/index.js';
 import { registerMemberRoutes } from './modules/members/index.js';
 import { registerNotificationRoutes } from './modules/notifications/index.js';
 import { registerPortalRoutes } from './modules/portal/index.js';
@@ -107,6 +108,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: LogOptions }
     registerTicketRoutes(api, ctx);
     registerCsatRoutes(api, ctx);
     registerMailRoutes(api, ctx);
+    registerMailboxRoutes(api, ctx);
     registerNotificationRoutes(api, ctx);
     registerAnalyticsRoutes(api, ctx);
     registerSpamRoutes(api, ctx);

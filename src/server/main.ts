@@ -23,6 +23,7 @@ import { EventBus } from './lib/events.js';
 import { LinkTokens } from './lib/link-tokens.js';
 import { SecretBox } from './lib/secret-box.js';
 import { startInboundSmtp } from './modules/inbound/index.js';
+import { startMailboxWatchers } from './modules/mailboxes/index.js';
 import { requeueScheduledClosures } from './modules/tickets/index.js';
 import { subscribeAll } from './subscribers.js';
 
@@ -137,11 +138,14 @@ async function start(config: Config) {
   await rt.boss.start();
   const app = await buildApp(rt.ctx, { logger: { level: config.logLevel } });
   if (config.runWorkers) await rt.ctx.jobs.work(rt.ctx, allJobs, app.log);
+  // IMAP mailboxes are read where the jobs run; an advisory lock keeps each to one process.
+  const stopMailboxes = config.runWorkers ? await startMailboxWatchers(rt.ctx, app.log) : null;
   // The listener runs beside the web server, not in `clearline worker`: it binds a port as HTTP does,
   // and it needs no job (a mail is committed before its 250), so workers can scale without it.
   const smtp = config.inboundSmtp ? await startInboundSmtp(rt.ctx, config.inboundSmtp, app.log) : null;
   onSignals(async () => {
     await smtp?.close();
+    await stopMailboxes?.();
     await app.close();
     await close(rt);
   });
@@ -161,8 +165,13 @@ async function worker(config: Config) {
   const rt = await open(config);
   watchBundled(rt);
   await rt.boss.start();
-  await rt.ctx.jobs.work(rt.ctx, allJobs, pino({ level: config.logLevel }));
-  onSignals(() => close(rt));
+  const log = pino({ level: config.logLevel });
+  await rt.ctx.jobs.work(rt.ctx, allJobs, log);
+  const stopMailboxes = await startMailboxWatchers(rt.ctx, log);
+  onSignals(async () => {
+    await stopMailboxes();
+    await close(rt);
+  });
   console.log(`Clearline worker is running (${allJobs.length} job types).`);
 }
 

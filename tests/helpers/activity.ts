@@ -58,6 +58,20 @@ export async function recordActivity(t: TestApp, tenant: Tenant, discord?: FakeD
     200,
   );
   await send('PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'resolved' }, 200);
+  // A mailbox saved switched off (no IMAP server is signed in to then).
+  await send(
+    'PUT',
+    `/api/v1/projects/${tenant.projectId}/mailbox`,
+    {
+      enabled: false,
+      host: 'imap.example.com',
+      port: 993,
+      tls: true,
+      username: 'support',
+      password: 'secret',
+    },
+    200,
+  );
   const survey = await t.app.inject({
     method: 'POST',
     url: `${portal}/survey`,

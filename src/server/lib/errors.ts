@@ -34,6 +34,8 @@ export const errorStatus = {
   TICKET_CLOSED: 409,
   /** A password reset link that is forged, used, revoked by a password change, or older than 30 minutes. */
   RESET_LINK_INVALID: 400,
+  /** The IMAP mailbox could not be reached or signed in to with these settings; `details.reason` is the server's answer. */
+  MAILBOX_UNREACHABLE: 400,
   /** First-run setup already happened. */
   SETUP_DONE: 409,
   /** The body is larger than the server accepts. */

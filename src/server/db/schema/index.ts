@@ -3,6 +3,7 @@ export * from './csat.js';
 export * from './delivery.js';
 export * from './discord.js';
 export * from './inbound.js';
+export * from './mailboxes.js';
 export * from './notifications.js';
 export * from './portal.js';
 export * from './spam.js';

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
+import { ApiError, api } from './client';
 import type { CsatSettings, Member, Permission, Role } from './types';
 
 const membersKey = (projectId: string) => ['members', projectId] as const;
@@ -185,4 +185,51 @@ export function useReviewMail(projectId: string) {
       api<InboundMail>(`/inbound/messages/${id}/review`, { method: 'POST', json: { action } }),
     onSuccess: () => client.invalidateQueries({ queryKey: heldKey(projectId) }),
   });
+}
+
+export interface Mailbox {
+  enabled: boolean;
+  host: string;
+  port: number;
+  tls: boolean;
+  username: string;
+  passwordSet: true;
+  folder: string;
+  processedFolder: string | null;
+  pollSeconds: number;
+  updatedAt: string;
+  lastCheckedAt: string | null;
+  lastError: string | null;
+}
+
+export type MailboxInput = Omit<Mailbox, 'passwordSet' | 'updatedAt' | 'lastCheckedAt' | 'lastError'> & {
+  password?: string;
+};
+
+const mailboxKey = (projectId: string) => ['mailbox', projectId] as const;
+
+/** The project's IMAP mailbox, or null when none is set (the API answers 404). */
+export const useMailbox = (projectId: string) =>
+  useQuery({
+    queryKey: mailboxKey(projectId),
+    queryFn: () =>
+      api<Mailbox>(`/projects/${projectId}/mailbox`).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      }),
+  });
+
+export function useMailboxMutations(projectId: string) {
+  const client = useQueryClient();
+  return {
+    save: useMutation({
+      mutationFn: (input: MailboxInput) =>
+        api<Mailbox>(`/projects/${projectId}/mailbox`, { method: 'PUT', json: input }),
+      onSuccess: (saved) => client.setQueryData(mailboxKey(projectId), saved),
+    }),
+    remove: useMutation({
+      mutationFn: () => api<void>(`/projects/${projectId}/mailbox`, { method: 'DELETE' }),
+      onSuccess: () => client.setQueryData(mailboxKey(projectId), null),
+    }),
+  };
 }

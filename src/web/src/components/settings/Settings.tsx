@@ -8,6 +8,7 @@ import { BrandingSettings } from './BrandingSettings';
 import { CsatSettingsForm } from './CsatSettingsForm';
 import { DiscordSettings } from './DiscordSettings';
 import { InboundSettings } from './InboundSettings';
+import { MailboxSettings } from './MailboxSettings';
 import { MembersSettings } from './MembersSettings';
 import { RolesSettings } from './RolesSettings';
 import { WebhooksSettings } from './WebhooksSettings';
@@ -53,7 +54,13 @@ const SECTIONS: { id: string; label: string; allowed: Allowed; render: () => Rea
     id: 'email-in',
     label: 'Email in',
     allowed: (p) => has(p, 'settings.manage'),
-    render: () => <InboundSettings />,
+    // Both ways in: the inbound address (SMTP listener) and a mailbox read over IMAP.
+    render: () => (
+      <>
+        <InboundSettings />
+        <MailboxSettings />
+      </>
+    ),
   },
 ];
 

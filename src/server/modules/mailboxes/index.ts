@@ -1,0 +1,2 @@
+export { startMailboxWatchers } from './mailbox-watchers.js';
+export { registerMailboxRoutes } from './mailboxes.routes.js';
