@@ -274,6 +274,43 @@ describe('Discord errors: rate limits wait, final refusals are never retried', (
     expect(fake.requestCount('POST /users/@me/channels')).toBe(before);
   });
 
+  it.each([50278, 10013] as const)(
+    '%i is final too: DM not deliverable, one mail fallback, never tried again',
+    async (code) => {
+      const c = await linkedTicket(`final${code}`);
+      fake.refuseUser(c.user.id, code);
+      expect((await patch(c.ticket.id, { status: 'resolved' })).statusCode).toBe(200);
+      await t.runJobs(sendDeliveryJob);
+      await t.runJobs(sendDeliveryJob);
+      const rows = await t.db.execute(
+        sql`SELECT channel, status, attempts FROM deliveries WHERE ticket_id = ${c.ticket.id} AND kind = 'survey_invitation' ORDER BY channel`,
+      );
+      expect(rows.rows).toEqual([
+        { channel: 'mail', status: 'sent', attempts: 1 },
+        { channel: 'discord', status: 'failed', attempts: 1 },
+      ]);
+      const link = await t.db.execute(
+        sql`SELECT dm_undeliverable_reason FROM discord_links WHERE discord_user_id = ${c.user.id}`,
+      );
+      expect(String(link.rows[0]?.dm_undeliverable_reason)).toContain(String(code));
+    },
+  );
+
+  it('5xx and network errors are retried (never final) until Discord takes the DM: one DM', async () => {
+    // More failures than @discordjs/rest retries inside one attempt, so the pipeline retries too.
+    fake.failNext('POST /channels/:id/messages', { kind: 'http', status: 502 }, 4);
+    fake.failNext('POST /channels/:id/messages', { kind: 'network' }, 4);
+    const c = await linkedTicket('nia');
+    expect((await patch(c.ticket.id, { status: 'resolved' })).statusCode).toBe(200);
+    for (let i = 0; i < 4 && fake.messagesTo(c.user.id).length === 0; i++) await t.runJobs(sendDeliveryJob);
+    expect(fake.messagesTo(c.user.id)).toHaveLength(1);
+    const row = await t.db.execute<{ status: string; attempts: number }>(
+      sql`SELECT status, attempts FROM deliveries WHERE channel = 'discord' AND ticket_id = ${c.ticket.id}`,
+    );
+    expect(row.rows[0]?.status).toBe('sent');
+    expect(row.rows[0]?.attempts).toBeGreaterThan(1);
+  });
+
   it('public staff replies are announced by DM with an excerpt and a portal button; internal notes never', async () => {
     const c = await linkedTicket('lou');
     const reply = await t.app.inject({
