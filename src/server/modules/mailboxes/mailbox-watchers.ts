@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { ImapFlow } from 'imapflow';
 import type { PoolClient } from 'pg';
 import type { BaseLogger } from 'pino';
@@ -129,11 +128,13 @@ function watchMailbox(
         await client.connect();
         await client.mailboxOpen(row.folder);
         const idle = client.capabilities.has('IDLE');
+        const newMail = watchForMail(client);
         while (!abort.signal.aborted) {
+          newMail.reset();
           const problem = await processNew(ctx, client, row);
           await repo.recordCheck(ctx.db, row.projectId, ctx.clock.now(), problem);
           backoff = 1_000;
-          await waitForMail(client, idle ? 5 * 60_000 : row.pollSeconds * 1000, abort.signal);
+          await newMail.wait(idle ? 5 * 60_000 : row.pollSeconds * 1000, abort.signal);
         }
       } catch (err) {
         if (abort.signal.aborted) break;
@@ -157,22 +158,37 @@ function watchMailbox(
 }
 
 /**
- * Waits for the server to announce new mail (IDLE, which ImapFlow enters by itself when the
- * connection is quiet) or for the interval; a dropped connection ends the session.
+ * The server's announcements of new mail (in IDLE, which ImapFlow enters by itself when the connection
+ * is quiet): one that arrives while a pass runs is kept, so the next wait returns at once instead of
+ * missing it. A dropped connection ends the session.
  */
-async function waitForMail(client: ImapFlow, ms: number, signal: AbortSignal) {
-  const wake = new AbortController();
-  const closed = once(client, 'close', { signal: wake.signal }).then(() => {
-    throw new Error('The server closed the connection.');
+function watchForMail(client: ImapFlow) {
+  let announced = false;
+  let closed = false;
+  let wake: (() => void) | null = null;
+  client.on('exists', () => {
+    announced = true;
+    wake?.();
   });
-  try {
-    await Promise.race([once(client, 'exists', { signal: wake.signal }), sleep(ms, signal), closed]);
-  } catch (err) {
-    if ((err as Error).name !== 'AbortError') throw err;
-  } finally {
-    wake.abort();
-    closed.catch(() => {});
-  }
+  client.on('close', () => {
+    closed = true;
+    wake?.();
+  });
+  return {
+    reset() {
+      announced = false;
+    },
+    async wait(ms: number, signal: AbortSignal) {
+      if (!announced && !closed) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          sleep(ms, signal).then(resolve);
+        });
+        wake = null;
+      }
+      if (closed) throw new Error('The server closed the connection.');
+    },
+  };
 }
 
 /**
