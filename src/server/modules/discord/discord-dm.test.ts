@@ -102,6 +102,12 @@ describe('survey invitations as Discord DMs, answered inside Discord', () => {
     const embed = (c.dm.payload.embeds as { title: string; description: string }[])[0];
     expect(embed?.title).toContain(c.ticket.reference);
     expect(smtp.to(c.email).filter((m) => m.parsed.subject?.includes(c.ticket.reference))).toHaveLength(0);
+    const log = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tickets/${c.ticket.id}/discord-messages`,
+      headers: tenant.owner.headers,
+    });
+    expect(log.json().messages).toMatchObject([{ kind: 'survey_invitation', status: 'sent', attempts: 1 }]);
     const sent = await t.db.execute(
       sql`SELECT count(*)::int AS n FROM csat_events WHERE ticket_id = ${c.ticket.id} AND type = 'invitation_sent' AND channel = 'discord'`,
     );
@@ -262,6 +268,22 @@ describe('Discord errors: rate limits wait, final refusals are never retried', (
       { channel: 'mail', status: 'sent' },
       { channel: 'discord', status: 'failed' },
     ]);
+    // The ticket's delivery log shows the refused DM with Discord's answer, beside the mail.
+    const log = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tickets/${c.ticket.id}/discord-messages`,
+      headers: tenant.owner.headers,
+    });
+    expect(log.json().messages[0]).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringContaining('50007'),
+    });
+    const mails = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tickets/${c.ticket.id}/mails`,
+      headers: tenant.owner.headers,
+    });
+    expect(mails.json().mails.some((m: { kind: string }) => m.kind === 'survey_invitation')).toBe(true);
     // No DM is tried again for this customer: a staff reply goes by mail only.
     const before = fake.requestCount('POST /users/@me/channels');
     await t.app.inject({

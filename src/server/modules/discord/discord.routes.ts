@@ -13,6 +13,7 @@ import {
   projectDeliveryBody,
   projectDeliveryParams,
   requesterDiscordSchema,
+  ticketDmSchema,
   ticketParams,
 } from './discord.schemas.js';
 import * as discord from './discord.service.js';
@@ -81,6 +82,23 @@ export function registerDiscordRoutes(app: Api, ctx: AppContext) {
         discord.setProjectDeliveryMode(tx, actor, request.params.projectId, request.body.delivery),
       );
       return discord.getDiscordSettings(ctx.db, ctx.config, actor);
+    },
+  );
+
+  app.get(
+    '/api/v1/tickets/:ticketId/discord-messages',
+    {
+      schema: {
+        tags: ['discord'],
+        summary:
+          "A ticket's Discord DMs (survey invitations, reply notices, the edits when a survey ends) and their delivery state, beside its mails (GET /tickets/{ticketId}/mails). Anyone who can see the ticket.",
+        params: ticketParams,
+        response: { 200: z.object({ messages: z.array(ticketDmSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      return { messages: await discord.listTicketDms(ctx.db, actor, request.params.ticketId) };
     },
   );
 

@@ -62,6 +62,19 @@ export const discordSettingsSchema = z.object({
 });
 
 export const ticketParams = z.object({ ticketId: z.uuid() });
+export const ticketDmSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(['survey_invitation', 'agent_reply', 'survey_closed']),
+  status: z
+    .enum(['queued', 'sent', 'failed', 'kept', 'bounced'])
+    .describe(
+      'queued: waiting or retrying (see lastError); sent; failed: refused for good or not sendable (see lastError).',
+    ),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.date(),
+  sentAt: z.date().nullable(),
+});
 export const requesterDiscordSchema = z.object({
   linked: z.boolean(),
   username: z

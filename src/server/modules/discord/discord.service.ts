@@ -8,6 +8,7 @@ import { AppError } from '../../lib/errors.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { generateSecret, hashSecret } from '../../lib/tokens.js';
 import type { StaffActor } from '../auth/index.js';
+import { listTicketDeliveries } from '../delivery/index.js';
 import { getAccountMember, getMember, listMemberships, requireAccountPermission } from '../members/index.js';
 import { getTicketAccess } from '../tickets/index.js';
 import * as repo from './discord.repo.js';
@@ -225,6 +226,20 @@ export async function getDiscordLink(db: Queryable, accountId: string, customerI
       dmUndeliverableReason: link.dmUndeliverableReason,
     }
   );
+}
+
+/** The ticket's Discord DMs and their delivery state, beside its mails (`GET …/mails`): anyone who can see the ticket. */
+export async function listTicketDms(db: Queryable, actor: StaffActor, ticketId: string) {
+  await getTicketAccess(db, actor, ticketId);
+  return (await listTicketDeliveries(db, ticketId, 'discord')).map((d) => ({
+    id: d.id,
+    kind: d.kind as 'survey_invitation' | 'agent_reply' | 'survey_closed',
+    status: d.status,
+    attempts: d.attempts,
+    lastError: d.lastError,
+    createdAt: d.createdAt,
+    sentAt: d.sentAt,
+  }));
 }
 
 /** What staff see of a ticket's requester on Discord: whether they linked, and the name only. */
