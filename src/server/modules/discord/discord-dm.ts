@@ -51,7 +51,7 @@ async function dmRecipient(db: Queryable, accountId: string, customerId: string)
 }
 
 async function queueDm(s: Scope, ticket: TicketSummary, cause: DmCause): Promise<boolean> {
-  const link = await dmRecipient(s.tx, ticket.accountId, ticket.requesterId);
+  const link = await dmRecipient(s.tx, ticket.accountId, ticket.requester.id);
   if (!link) return false;
   const { kind, ...ids } = cause;
   await queueDelivery(s, {
@@ -289,7 +289,7 @@ export const discordChannel: DeliveryChannel = {
 async function refusedForGood(ctx: AppContext, s: Scope, delivery: DeliveryRow, reason: string) {
   const ticket = delivery.ticketId ? await findTicketSummary(s.tx, delivery.ticketId) : null;
   if (!ticket) return;
-  await markDmUndeliverable(s.tx, ctx.clock, delivery.accountId, ticket.requesterId, reason);
+  await markDmUndeliverable(s.tx, ctx.clock, delivery.accountId, ticket.requester.id, reason);
   if (delivery.kind !== 'survey_invitation') return;
   const surveyId = (delivery.cause as { surveyId: string }).surveyId;
   await s.bus.publish(s, 'discord.invitation_undeliverable', {

@@ -100,7 +100,7 @@ export async function handleInteraction(
     return closed(ctx, target.surveyId, 'withdrawn', null);
   }
   const customerId = await findCustomerIdByDiscordUser(ctx.db, accountId, userId);
-  if (customerId !== ticket.requesterId) {
+  if (customerId !== ticket.requester.id) {
     return ephemeral(
       'Only the customer who asked for help can rate this request, from their own linked Discord account.',
     );

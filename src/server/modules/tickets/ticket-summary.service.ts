@@ -21,7 +21,6 @@ export async function findTicketSummary(db: Queryable, ticketId: string) {
     reference: reference(projectKey, ticket.number),
     /** The requester's account is the ticket's. */
     accountId: requester.accountId,
-    requesterId: ticket.requesterId,
     requester: {
       id: requester.id,
       name: requester.name,
