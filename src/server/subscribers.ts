@@ -11,6 +11,7 @@ import {
   queueSignInMail,
   queueStaffNotificationMail,
   queueSurveyInvitation,
+  queueWebhookDisabledMail,
 } from './modules/mail/index.js';
 import {
   notifyOnMessageCreated,
@@ -67,5 +68,6 @@ export function subscribeAll(bus: EventBus): EventBus {
   bus.subscribe('csat.survey_created', webhooksOnSurveyCreated);
   bus.subscribe('csat.surveys_ended', webhooksOnSurveysEnded);
   bus.subscribe('csat.surveys_withdrawn', webhooksOnSurveysWithdrawn);
+  bus.subscribe('webhook.endpoint_disabled', queueWebhookDisabledMail);
   return bus;
 }

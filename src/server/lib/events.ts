@@ -100,6 +100,14 @@ export interface DomainEvents {
     reason: string;
     at: Date;
   };
+  /** Deliveries to a webhook endpoint failed for three days: it was disabled (its owners are told). */
+  'webhook.endpoint_disabled': {
+    accountId: string;
+    endpointId: string;
+    url: string;
+    failingSince: Date;
+    at: Date;
+  };
   /** The requester opened the ticket's page: its replies are read. */
   'ticket.read_by_requester': {
     ticketId: string;

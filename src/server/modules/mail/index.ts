@@ -10,5 +10,6 @@ export {
   queueSignInMail,
   queueStaffNotificationMail,
   queueSurveyInvitation,
+  queueWebhookDisabledMail,
 } from './mail.service.js';
 export { mailChannel } from './mail-channel.js';

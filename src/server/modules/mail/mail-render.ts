@@ -182,6 +182,8 @@ async function renderContent(
       return renderPasswordReset(db, env, cause.resetId, brand);
     case 'discord_setup_broken':
       return renderDiscordBroken(env, cause.reason, brand);
+    case 'webhook_disabled':
+      return renderWebhookDisabled(env, cause, brand);
   }
 }
 
@@ -302,6 +304,22 @@ function renderDiscordBroken(env: RenderEnv, reason: string, brand: Brand) {
 <p>Create a new bot token in Discord's developer portal and save it in Clearline's Discord settings: direct messages start again from then on.</p>
 ${button(settings, 'Open Clearline')}`,
     text: `Discord refused the bot token of your Discord application, so Clearline stopped sending survey invitations and reply notices as direct messages (customers get them by mail meanwhile).\n\nDiscord said: ${reason}\n\nCreate a new bot token in Discord's developer portal and save it in Clearline's Discord settings: direct messages start again from then on.\n\n${settings}`,
+    footer: 'You get this mail because you own this Clearline account.',
+  };
+}
+
+function renderWebhookDisabled(env: RenderEnv, cause: { url: string; failingSince: string }, brand: Brand) {
+  const settings = url(env, '/app/');
+  const since = formatUtc(new Date(cause.failingSince));
+  const what = `Every delivery to your webhook endpoint ${cause.url} has failed since ${since}, so Clearline disabled it: it gets no more events.`;
+  const fix =
+    'Its delivery log shows what the receiver answered. Once it works again, enable the endpoint under Settings → Webhooks; events from then on are delivered.';
+  return {
+    subject: `A webhook endpoint of ${brand.name} was disabled`,
+    html: html`<p>${what}</p>
+<p>${fix}</p>
+${button(settings, 'Open Clearline')}`,
+    text: `${what}\n\n${fix}\n\n${settings}`,
     footer: 'You get this mail because you own this Clearline account.',
   };
 }

@@ -24,6 +24,14 @@ export const mailCauseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('password_reset'), resetId: z.uuid(), userId: z.uuid() }),
   /** Discord refused the account's bot token: DMs stopped; to each account owner. */
   z.object({ kind: z.literal('discord_setup_broken'), userId: z.uuid(), reason: z.string(), at: z.string() }),
+  /** A webhook endpoint was disabled after three days of failures; to each account owner. */
+  z.object({
+    kind: z.literal('webhook_disabled'),
+    userId: z.uuid(),
+    endpointId: z.uuid(),
+    url: z.string(),
+    failingSince: z.string(),
+  }),
 ]);
 export type MailCause = z.infer<typeof mailCauseSchema>;
 
@@ -35,6 +43,7 @@ export const mailKinds = [
   'portal_link',
   'password_reset',
   'discord_setup_broken',
+  'webhook_disabled',
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 export const mailStatuses = ['queued', 'sent', 'failed', 'kept', 'bounced'] as const;

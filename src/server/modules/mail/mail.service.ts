@@ -51,6 +51,8 @@ const causeKeyOf = (cause: MailCause) => {
       return `password_reset:${cause.resetId}`;
     case 'discord_setup_broken':
       return `discord_setup_broken:${cause.userId}:${cause.at}`;
+    case 'webhook_disabled':
+      return `webhook_disabled:${cause.endpointId}:${cause.userId}:${cause.failingSince}`;
   }
 };
 
@@ -102,7 +104,8 @@ async function findRecipient(db: Queryable, cause: MailCause): Promise<Recipient
       );
     }
     case 'password_reset':
-    case 'discord_setup_broken': {
+    case 'discord_setup_broken':
+    case 'webhook_disabled': {
       const user = await getUser(db, cause.userId);
       return user && { email: user.email, accountId: user.accountId, projectId: null, ticketId: null };
     }
@@ -171,6 +174,19 @@ export async function queueDiscordBrokenMail(s: Scope, event: DomainEvents['disc
       userId,
       reason: event.reason,
       at: event.at.toISOString(),
+    });
+  }
+}
+
+/** Subscriber of webhook.endpoint_disabled: each account owner (who alone manages webhooks) is told. */
+export async function queueWebhookDisabledMail(s: Scope, event: DomainEvents['webhook.endpoint_disabled']) {
+  for (const userId of await listAccountOwnerIds(s.tx, event.accountId)) {
+    await queueMail(s, {
+      kind: 'webhook_disabled',
+      userId,
+      endpointId: event.endpointId,
+      url: event.url,
+      failingSince: event.failingSince.toISOString(),
     });
   }
 }

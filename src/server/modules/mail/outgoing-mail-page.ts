@@ -23,6 +23,7 @@ const KIND_LABELS: Record<MailKind, string> = {
   portal_link: 'Portal link',
   password_reset: 'Password reset link',
   discord_setup_broken: 'Discord setup broken',
+  webhook_disabled: 'Webhook endpoint disabled',
 };
 
 const STATUS_LABELS: Record<MailStatus, string> = {

@@ -54,6 +54,9 @@ export const endpointSchema = z
     events: z.array(z.enum(WEBHOOK_EVENTS)),
     includeInternalNotes: z.boolean(),
     enabled: z.boolean(),
+    disabledForFailures: z
+      .boolean()
+      .describe('Disabled by Clearline after three days of failed deliveries (its owners were mailed).'),
     createdAt: z.iso.datetime(),
     failingSince: z.iso.datetime().nullable(),
     disabledAt: z.iso.datetime().nullable(),

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { AppContext, Scope } from '../../app-context.js';
+import { type AppContext, type Scope, scopeOf } from '../../app-context.js';
 import { inTransaction, type Queryable } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { DomainEvents, EventActor } from '../../lib/events.js';
@@ -35,6 +35,12 @@ async function requireAdmin(db: Queryable, actor: StaffActor) {
   requireAccountPermission(await getAccountMember(db, actor), 'account.manage');
 }
 
+/** Clearline disabled it (three days of failures), rather than someone in the settings. */
+const isDisabledForFailures = (e: Pick<repo.EndpointRow, 'failingSince' | 'disabledAt'>) =>
+  e.disabledAt !== null &&
+  e.failingSince !== null &&
+  e.disabledAt.getTime() - e.failingSince.getTime() >= DISABLE_AFTER_SECONDS * 1000;
+
 export function presentEndpoint(e: repo.EndpointRow) {
   return {
     id: e.id,
@@ -42,6 +48,7 @@ export function presentEndpoint(e: repo.EndpointRow) {
     events: e.events as WebhookEventType[],
     includeInternalNotes: e.includeInternalNotes,
     enabled: e.disabledAt === null,
+    disabledForFailures: isDisabledForFailures(e),
     createdAt: e.createdAt.toISOString(),
     failingSince: e.failingSince?.toISOString() ?? null,
     disabledAt: e.disabledAt?.toISOString() ?? null,
@@ -382,14 +389,23 @@ async function sendWebhook(ctx: AppContext, delivery: DeliveryRow, signal: Abort
       durationMs,
       excerpt: signal.aborted ? 'Timed out.' : outcome.excerpt,
     });
-    if (result.outcome === 'sent') await repo.markEndpointHealthy(tx, endpoint.id);
-    else
-      await repo.markEndpointFailing(
-        tx,
-        endpoint.id,
-        now,
-        new Date(now.getTime() - DISABLE_AFTER_SECONDS * 1000),
-      );
+    if (result.outcome === 'sent') return repo.markEndpointHealthy(tx, endpoint.id);
+    const disabled = await repo.markEndpointFailing(
+      tx,
+      endpoint.id,
+      now,
+      new Date(now.getTime() - DISABLE_AFTER_SECONDS * 1000),
+    );
+    if (disabled?.failingSince) {
+      const s = scopeOf(ctx, tx);
+      await s.bus.publish(s, 'webhook.endpoint_disabled', {
+        accountId: disabled.accountId,
+        endpointId: disabled.id,
+        url: disabled.url,
+        failingSince: disabled.failingSince,
+        at: now,
+      });
+    }
   });
   return result;
 }

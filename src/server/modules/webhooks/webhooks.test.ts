@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildMember, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { expectError } from '../../../../tests/helpers/permissions.js';
+import { startSmtpServer } from '../../../../tests/helpers/smtp.js';
 import { scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { sendDeliveryJob } from '../delivery/index.js';
@@ -39,6 +40,7 @@ async function startReceiver() {
 let t: TestApp;
 let tenant: Tenant;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 
 const api = (
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
@@ -69,9 +71,18 @@ const log = async (endpointId: string) =>
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  t = await createTestApp({ webhooksAllowHttp: true, webhooksAllowPrivate: true, deliveryTimeoutSeconds: 1 });
+  smtp = await startSmtpServer();
+  t = await createTestApp({
+    webhooksAllowHttp: true,
+    webhooksAllowPrivate: true,
+    deliveryTimeoutSeconds: 1,
+    smtpUrl: smtp.url,
+  });
 });
-afterAll(() => receiver.close());
+afterAll(async () => {
+  await receiver.close();
+  await smtp.close();
+});
 
 beforeEach(async () => {
   // A fresh account per test: only its own endpoints see its events.
@@ -243,22 +254,49 @@ describe('webhooks: delivery pipeline (at-least-once, stable id)', () => {
     expect(await log(endpoint.id)).toHaveLength(2);
   });
 
-  it('an endpoint failing for 3 days is disabled and gets no more deliveries', async () => {
+  it('an endpoint failing for 3 days is disabled, its owner is mailed once, and it gets no more deliveries', async () => {
+    const admin = await buildMember(t, tenant, { role: 'admin' });
     const endpoint = await register(['ticket.created']);
+    const disabledMails = (email: string) =>
+      smtp.to(email).filter((m) => m.parsed.subject?.includes('webhook endpoint'));
     receiver.plan.push((res) => res.writeHead(400).end());
     await buildTicket(t, tenant);
     await t.runJobs(sendDeliveryJob);
+    // Failing for less than three days: still enabled, nobody mailed.
+    expect((await api('GET', `/api/v1/webhooks/${endpoint.id}`)).json()).toMatchObject({ enabled: true });
+    expect(disabledMails(tenant.owner.email)).toHaveLength(0);
     t.clock.advance(3 * 24 * 3600 * 1000 + 1000);
     receiver.plan.push((res) => res.writeHead(400).end());
     await buildTicket(t, tenant);
     await t.runJobs(sendDeliveryJob);
     const shown = (await api('GET', `/api/v1/webhooks/${endpoint.id}`)).json();
-    expect(shown).toMatchObject({ enabled: false });
+    expect(shown).toMatchObject({ enabled: false, disabledForFailures: true });
+    const told = disabledMails(tenant.owner.email);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.parsed.text).toContain(`http://127.0.0.1:${receiver.port}/hook`);
+    // Project admins cannot manage webhooks: the mail is the account owner's alone.
+    expect(disabledMails(admin.email)).toHaveLength(0);
     await buildTicket(t, tenant);
     await t.runJobs(sendDeliveryJob);
     expect(receiver.received).toHaveLength(2);
+    expect(disabledMails(tenant.owner.email)).toHaveLength(1);
     const enabled = await api('PATCH', `/api/v1/webhooks/${endpoint.id}`, { enabled: true });
-    expect(enabled.json()).toMatchObject({ enabled: true, failingSince: null });
+    expect(enabled.json()).toMatchObject({ enabled: true, failingSince: null, disabledForFailures: false });
+  });
+
+  it('an endpoint disabled by hand is not reported as disabled for failures, and nobody is mailed', async () => {
+    const endpoint = await register(['ticket.created']);
+    receiver.plan.push((res) => res.writeHead(400).end());
+    await buildTicket(t, tenant);
+    await t.runJobs(sendDeliveryJob);
+    const off = await api('PATCH', `/api/v1/webhooks/${endpoint.id}`, { enabled: false });
+    expect(off.json()).toMatchObject({ enabled: false, disabledForFailures: false });
+    t.clock.advance(3 * 24 * 3600 * 1000 + 1000);
+    await buildTicket(t, tenant);
+    await t.runJobs(sendDeliveryJob);
+    expect(smtp.to(tenant.owner.email).filter((m) => m.parsed.subject?.includes('webhook endpoint'))).toEqual(
+      [],
+    );
   });
 });
 

@@ -18,6 +18,8 @@ export interface WebhookEndpoint {
   events: WebhookEvent[];
   includeInternalNotes: boolean;
   enabled: boolean;
+  /** Disabled by Clearline after three days of failed deliveries. */
+  disabledForFailures: boolean;
   createdAt: string;
   failingSince: string | null;
   disabledAt: string | null;

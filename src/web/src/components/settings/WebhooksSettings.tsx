@@ -103,6 +103,12 @@ function Endpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
         {endpoint.events.join(', ')}
         {endpoint.includeInternalNotes && ' (with internal notes)'}
       </p>
+      {endpoint.disabledForFailures && (
+        <p className="notice" role="status">
+          Clearline disabled this endpoint: every delivery failed for three days (the account owner was
+          mailed). Check the delivery log, fix the receiver, then enable it again.
+        </p>
+      )}
       <div className="actions">
         <button type="button" onClick={() => update.mutate({ id: endpoint.id, enabled: !endpoint.enabled })}>
           {endpoint.enabled ? 'Disable' : 'Enable'}
