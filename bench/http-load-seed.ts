@@ -28,7 +28,7 @@ export interface Seed {
 let address = 0;
 /**
  * A client address of its own for (nearly) every request: public routes are rate-limited per
- * address (60 a minute), and the benchmark is thousands of customers, not one. Needs TRUST_PROXY.
+ * address, and the benchmark is thousands of customers, not one. Needs TRUST_PROXY.
  */
 export function nextClientAddress(): string {
   address = (address + 1) % 65_536;

@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { postForm } from './helpers/portal.js';
+import { buildAccount, buildTicket } from './helpers/factories.js';
+import { portalLinkOf, postForm, signInCustomer } from './helpers/portal.js';
 import { waitFor } from './helpers/server-process.js';
 
 // The setup API refuses an empty body with a 400, after its rate limit (10 a minute) has counted it.
@@ -54,6 +55,77 @@ describe('the setup form', () => {
     const limited = await postForm(t, '/setup', {}, {}, '10.3.3.3');
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('public pages: limited per link or portal session, and per client address', () => {
+  // RATE_LIMIT_PUBLIC_PER_MINUTE per credential (forms a third of it), RATE_LIMIT_PER_MINUTE per address.
+  const PER_LINK = 6;
+  const PER_ADDRESS = 40;
+  const NAT = '203.0.113.50';
+  const build = async () => {
+    const t = await createTestApp({ rateLimitPublicPerMinute: PER_LINK, rateLimitPerMinute: PER_ADDRESS });
+    const tenant = await buildAccount(t, { projectKey: 'RL' });
+    const ticketOf = async (email: string) =>
+      (await buildTicket(t, tenant, { requester: { email, name: email } })).id;
+    return { t, tenant, ticketOf };
+  };
+  const load = (t: TestApp, url: string, remoteAddress: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'GET', url, remoteAddress, headers });
+
+  it('colleagues behind one company address each keep their own allowance: one exhausted link does not lock out another', async () => {
+    const { t, ticketOf } = await build();
+    const mine = portalLinkOf(t, await ticketOf('ann@acme.example'));
+    const colleague = portalLinkOf(t, await ticketOf('bob@acme.example'));
+    for (let i = 0; i < PER_LINK; i++) expect((await load(t, mine, NAT)).statusCode).toBe(200);
+    const limited = await load(t, mine, NAT);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect((await load(t, colleague, NAT)).statusCode).toBe(200);
+    // The link's JSON twin shares the link's allowance.
+    const token = mine.slice('/p/'.length);
+    expect((await load(t, `/api/v1/portal/${token}`, NAT)).json().error.code).toBe('RATE_LIMITED');
+  });
+
+  it('a single link cannot be hammered from many addresses', async () => {
+    const { t, ticketOf } = await build();
+    const link = portalLinkOf(t, await ticketOf('cy@acme.example'));
+    for (let i = 0; i < PER_LINK; i++) expect((await load(t, link, `198.51.100.${i}`)).statusCode).toBe(200);
+    const limited = await load(t, link, '198.51.100.200');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('RATE_LIMITED');
+  });
+
+  it('one address is still bounded, far higher, whatever links it presents (RATE_LIMIT_PER_MINUTE on each route)', async () => {
+    const { t } = await build();
+    // Unknown survey links: each a credential of its own, so only the per-address limit counts them.
+    const bogus = (i: number) => `/s/${randomBytes(24).toString('base64url')}${i}`;
+    for (let i = 0; i < PER_ADDRESS; i++) expect((await load(t, bogus(i), NAT)).statusCode).toBe(404);
+    expect((await load(t, bogus(PER_ADDRESS), NAT)).statusCode).toBe(429);
+    expect((await load(t, bogus(0), '203.0.113.51')).statusCode).toBe(404);
+  });
+
+  it('forms are allowed a third of the page allowance per link', async () => {
+    const { t, ticketOf } = await build();
+    const link = portalLinkOf(t, await ticketOf('di@acme.example'));
+    // An empty reply is refused with 400 after the limits have counted it.
+    const reply = () => postForm(t, `${link}/reply`, {}, {}, NAT);
+    for (let i = 0; i < PER_LINK / 3; i++) expect((await reply()).statusCode).toBe(400);
+    expect((await reply()).statusCode).toBe(429);
+    // The pages of the same link are counted apart from its forms.
+    expect((await load(t, link, NAT)).statusCode).toBe(200);
+  });
+
+  it("a signed-in portal customer is counted by their session, not by the company's address", async () => {
+    const { t, tenant, ticketOf } = await build();
+    await ticketOf('eve@acme.example');
+    await ticketOf('fay@acme.example');
+    const eve = await signInCustomer(t, tenant.accountId, 'eve@acme.example');
+    const fay = await signInCustomer(t, tenant.accountId, 'fay@acme.example');
+    const home = `/portal/${tenant.accountId}`;
+    for (let i = 0; i < PER_LINK; i++) expect((await load(t, home, NAT, eve)).statusCode).toBe(200);
+    expect((await load(t, home, NAT, eve)).statusCode).toBe(429);
+    expect((await load(t, home, NAT, fay)).statusCode).toBe(200);
   });
 });
 

@@ -47,6 +47,7 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CAPTCHA_MAX_NUMBER: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   CAPTCHA_EXPIRES_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
@@ -98,6 +99,8 @@ export type Config = {
   publicUrl: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   rateLimitPerMinute: number;
+  /** Public page loads per minute per link or portal session (forms: a third of it). */
+  rateLimitPublicPerMinute: number;
   sessionDays: number;
   runWorkers: boolean;
   /**
@@ -164,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitPublicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
     sessionDays: e.SESSION_DAYS,
     runWorkers: e.RUN_WORKERS,
     trustProxy: e.TRUST_PROXY,

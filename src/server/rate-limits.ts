@@ -1,12 +1,42 @@
+import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { AppError } from './lib/errors.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A page or form customers reach without a staff credential: see {@link registerRateLimits}. */
+    publicRateLimit?: 'page' | 'form';
+  }
+}
+
+/** Route config of a public page (or its JSON twin), and of a public form or write. */
+export const publicPage = { publicRateLimit: 'page' } as const;
+export const publicForm = { publicRateLimit: 'form' } as const;
+
+/** The cookie of a signed-in portal customer (the portal module sets it). */
+const PORTAL_COOKIE = 'clearline_portal';
+
+/**
+ * What a public request presents: the secret token of its path (portal or survey link), else the
+ * portal session cookie; hashed, so no secret is kept as a key. Null without either.
+ */
+function credentialOf(request: FastifyRequest): string | null {
+  const token = (request.params as { token?: unknown } | undefined)?.token;
+  const secret = typeof token === 'string' ? token : request.cookies?.[PORTAL_COOKIE];
+  return secret ? createHash('sha256').update(secret).digest('base64url').slice(0, 22) : null;
+}
+
 /**
  * Registers the rate limits: the global one here, each route's own in its `config.rateLimit`.
+ * Public pages and forms (`publicPage`, `publicForm`) keep the global limit per client address
+ * (RATE_LIMIT_PER_MINUTE on each route) and add one per credential: a link or a portal session may
+ * load pages RATE_LIMIT_PUBLIC_PER_MINUTE times a minute and send forms a third as often, across
+ * all public routes. So colleagues behind one company address each have their own allowance, and
+ * one token still cannot be hammered.
  * With REDIS_URL every limit is counted in Redis, shared by all instances; without it, in memory.
  *
  * While Redis is unreachable or hung, requests are served without limits (skipOnError) and the
@@ -22,7 +52,34 @@ export async function registerRateLimits(app: FastifyInstance, config: Config) {
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds.`),
   });
+  const perCredential = {
+    page: config.rateLimitPublicPerMinute,
+    form: Math.ceil(config.rateLimitPublicPerMinute / 3),
+  };
+  const limiters = {
+    page: app.createRateLimit({ max: perCredential.page, timeWindow: '1 minute', keyGenerator: pageKey }),
+    form: app.createRateLimit({ max: perCredential.form, timeWindow: '1 minute', keyGenerator: formKey }),
+  };
+  app.addHook('onRoute', (route) => {
+    const kind = route.config?.publicRateLimit;
+    if (!kind) return;
+    const limit: onRequestHookHandler = async (request, reply) => {
+      if (!credentialOf(request)) return;
+      const result = await limiters[kind](request);
+      if (result.isAllowed || !result.isExceeded) return;
+      reply.header('retry-after', result.ttlInSeconds);
+      throw new AppError(
+        'RATE_LIMITED',
+        `Too many requests with this link; retry in ${result.ttlInSeconds} seconds.`,
+      );
+    };
+    const hooks = route.onRequest;
+    route.onRequest = [...(Array.isArray(hooks) ? hooks : hooks ? [hooks] : []), limit];
+  });
 }
+
+const pageKey = (request: FastifyRequest) => `public-page:${credentialOf(request)}`;
+const formKey = (request: FastifyRequest) => `public-form:${credentialOf(request)}`;
 
 /** How long a start waits for Redis, and a request for a Redis answer, before going on without. */
 const REDIS_WAIT_MS = 1000;

@@ -7,6 +7,7 @@ import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, errorResponse, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
 import { chooseLanguage, languageBody, setLanguageCookie } from '../../lib/language.js';
+import { publicForm, publicPage } from '../../rate-limits.js';
 import { logoPathOf } from '../accounts/index.js';
 import { assertNotStaffOf, authenticate } from '../auth/index.js';
 import { getMember } from '../members/index.js';
@@ -39,7 +40,6 @@ type SurveyPage = Awaited<ReturnType<typeof csat.getSurveyByToken>>;
 const tokenParams = z.object({ token: text().min(1).max(200) });
 /** The survey page's form: the API's answer, with the channel in the hidden `via` field. */
 const surveyFormBody = surveyAnswerBody.extend({ via: surveyLinkChannel });
-const publicRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 
 const pageData = (
   row: SurveyPage,
@@ -149,7 +149,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
   app.get(
     '/api/v1/surveys/:token',
     {
-      config: publicRateLimit,
+      config: publicPage,
       schema: {
         tags: ['surveys'],
         summary: 'A survey by its secret link token: state, ticket, branding and the previous answer.',
@@ -175,7 +175,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
   app.post(
     '/api/v1/surveys/:token',
     {
-      config: publicRateLimit,
+      config: publicForm,
       schema: {
         tags: ['surveys'],
         summary:
@@ -204,7 +204,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
   app.get(
     '/s/:token',
     {
-      config: publicRateLimit,
+      config: publicPage,
       schema: {
         hide: true,
         params: tokenParams,
@@ -234,7 +234,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
 
   app.post(
     '/s/:token',
-    { config: publicRateLimit, schema: { hide: true, params: tokenParams } },
+    { config: publicForm, schema: { hide: true, params: tokenParams } },
     async (request, reply) => {
       const row = await findPage(ctx, request.params.token);
       if (!row || row === 'withdrawn') return sendMissing(request, reply, request.params.token, row);
@@ -286,7 +286,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
   // The switcher: stored on the requester when the link is good, else kept in a cookie.
   app.post(
     '/s/:token/language',
-    { config: publicRateLimit, schema: { hide: true, params: tokenParams, body: languageBody } },
+    { config: publicForm, schema: { hide: true, params: tokenParams, body: languageBody } },
     async (request, reply) => {
       const row = await findPage(ctx, request.params.token);
       const { language } = request.body;

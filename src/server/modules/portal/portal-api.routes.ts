@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { type Api, errorResponse, errorResponses } from '../../lib/http.js';
+import { publicForm, publicPage } from '../../rate-limits.js';
 import { authenticate } from '../auth/index.js';
 import { resetPortalLink } from '../tickets/index.js';
 import {
@@ -15,9 +16,6 @@ import {
 import { getPortalTicketByToken, openTicketView, sendPortalLink } from './portal.service.js';
 import { answerPortalSurvey, closePortalTicket, sendPortalReply } from './portal-actions.js';
 
-const publicRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
-const writeRateLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
-
 /** The JSON face of the ticket page: what `/p/{token}` shows and does, for API clients. */
 export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
   const byToken = (token: string) => getPortalTicketByToken(ctx.db, ctx.links, token);
@@ -29,7 +27,7 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
   app.get(
     '/api/v1/portal/:token',
     {
-      config: publicRateLimit,
+      config: publicPage,
       schema: {
         tags: ['portal'],
         summary:
@@ -48,7 +46,7 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
   app.post(
     '/api/v1/portal/:token/messages',
     {
-      config: writeRateLimit,
+      config: publicForm,
       schema: {
         tags: ['portal'],
         summary:
@@ -69,7 +67,7 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
   app.post(
     '/api/v1/portal/:token/close',
     {
-      config: writeRateLimit,
+      config: publicForm,
       schema: {
         tags: ['portal'],
         summary:
@@ -88,7 +86,7 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
   app.post(
     '/api/v1/portal/:token/survey',
     {
-      config: writeRateLimit,
+      config: publicForm,
       schema: {
         tags: ['portal'],
         summary: "Answer the ticket's pending satisfaction survey (1–5 stars, optional comment, captcha).",

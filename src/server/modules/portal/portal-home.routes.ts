@@ -6,6 +6,7 @@ import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
+import { publicForm, publicPage } from '../../rate-limits.js';
 import { getPortalDiscordState } from '../discord/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { accountParams, newPortalTicketBody, portalHomeSchema } from './portal.schemas.js';
@@ -24,9 +25,6 @@ import {
   renderSignInPage,
 } from './portal-home-page.js';
 import { noticeOf } from './portal-page.js';
-
-const pageRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
-const writeRateLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 
 /** The one way a customer opens a ticket: honeypot first (answered as a success), captcha spent in the write. */
 async function createTicket(
@@ -71,7 +69,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
   app.get(
     '/portal/:accountId',
     {
-      config: pageRateLimit,
+      config: publicPage,
       schema: { hide: true, params: accountParams, querystring: z.object({ done: text().optional() }) },
     },
     async (request, reply) => {
@@ -93,7 +91,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
 
   app.post(
     '/portal/:accountId/discord/link',
-    { config: writeRateLimit, schema: { hide: true, params: accountParams } },
+    { config: publicForm, schema: { hide: true, params: accountParams } },
     async (request, reply) => {
       const home = `/portal/${request.params.accountId}`;
       const customer = await findPortalCustomer(ctx, request, request.params.accountId);
@@ -105,7 +103,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
 
   app.post(
     '/portal/:accountId/discord/unlink',
-    { config: writeRateLimit, schema: { hide: true, params: accountParams } },
+    { config: publicForm, schema: { hide: true, params: accountParams } },
     async (request, reply) => {
       const home = `/portal/${request.params.accountId}`;
       const customer = await findPortalCustomer(ctx, request, request.params.accountId);
@@ -117,7 +115,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
 
   app.post(
     '/portal/:accountId/tickets',
-    { config: writeRateLimit, schema: { hide: true, params: accountParams } },
+    { config: publicForm, schema: { hide: true, params: accountParams } },
     async (request, reply) => {
       const account = await brandOf(request.params.accountId);
       if (!account) return sendHtml(reply, 404, renderPortalMissing());
@@ -152,7 +150,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
   app.get(
     '/api/v1/portal/accounts/:accountId/home',
     {
-      config: pageRateLimit,
+      config: publicPage,
       schema: {
         tags: ['portal'],
         summary:
@@ -172,7 +170,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
   app.post(
     '/api/v1/portal/accounts/:accountId/tickets',
     {
-      config: writeRateLimit,
+      config: publicForm,
       schema: {
         tags: ['portal'],
         summary: 'Open a ticket as the signed-in customer (subject, Markdown message, captcha).',

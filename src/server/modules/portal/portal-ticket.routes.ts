@@ -5,6 +5,7 @@ import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, firstProblem, text, typedText } from '../../lib/http.js';
+import { publicForm, publicPage } from '../../rate-limits.js';
 import { ratingSchema } from '../csat/index.js';
 import { getPortalDiscordState } from '../discord/index.js';
 import { portalReplyBody, portalSurveyBody, portalTokenParams } from './portal.schemas.js';
@@ -32,9 +33,6 @@ interface Target {
 }
 type Resolution = { target: Target } | { redirect: string } | null;
 type Resolver = (request: FastifyRequest) => Promise<Resolution>;
-
-const pageRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
-const postRateLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 
 const notFoundAsNull = async <T>(load: () => Promise<T>): Promise<T | null> => {
   try {
@@ -97,7 +95,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
   app.get(
     path,
     {
-      config: pageRateLimit,
+      config: publicPage,
       schema: { hide: true, params, querystring: z.object({ done: text().optional() }) },
     },
     async (request, reply) => {
@@ -109,7 +107,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
 
   app.post(
     `${path}/reply`,
-    { config: postRateLimit, schema: { hide: true, params } },
+    { config: publicForm, schema: { hide: true, params } },
     async (request, reply) => {
       const target = await targetOf(request, reply);
       if (!target) return reply;
@@ -130,7 +128,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
 
   app.post(
     `${path}/close`,
-    { config: postRateLimit, schema: { hide: true, params } },
+    { config: publicForm, schema: { hide: true, params } },
     async (request, reply) => {
       const target = await targetOf(request, reply);
       if (!target) return reply;
@@ -146,7 +144,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
 
   app.post(
     `${path}/survey`,
-    { config: postRateLimit, schema: { hide: true, params } },
+    { config: publicForm, schema: { hide: true, params } },
     async (request, reply) => {
       const target = await targetOf(request, reply);
       if (!target) return reply;
@@ -178,7 +176,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
 
   app.post(
     `${path}/discord/link`,
-    { config: postRateLimit, schema: { hide: true, params } },
+    { config: publicForm, schema: { hide: true, params } },
     async (request, reply) => {
       const target = await targetOf(request, reply);
       if (!target) return reply;
@@ -194,7 +192,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
 
   app.post(
     `${path}/discord/unlink`,
-    { config: postRateLimit, schema: { hide: true, params } },
+    { config: publicForm, schema: { hide: true, params } },
     async (request, reply) => {
       const target = await targetOf(request, reply);
       if (!target) return reply;

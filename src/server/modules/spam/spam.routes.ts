@@ -7,8 +7,8 @@ export function registerSpamRoutes(app: Api, ctx: AppContext) {
   app.get(
     '/api/v1/captcha/challenge',
     {
-      // A page load or a submission needs one; a few a minute per person is plenty.
-      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      // No credential to count per: the global limit per client address (RATE_LIMIT_PER_MINUTE), which
+      // customers behind one company address share; issuing one costs an HMAC, no write.
       schema: {
         tags: ['spam'],
         summary: 'A fresh captcha challenge for the ALTCHA widget on public forms (its challenge URL).',
