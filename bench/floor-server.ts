@@ -9,7 +9,7 @@
  * Not part of the app: run by the benchmark as `node --import tsx bench/floor-server.ts` with
  * FLOOR_PORT and the database's PG* variables (PGHOST, PGPORT, PGUSER, PGDATABASE) in its environment.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { LinkTokens } from '../src/server/lib/link-tokens.js';
@@ -29,25 +29,14 @@ const PENDING_SURVEY = `select "id", "account_id", "project_id", "ticket_id", "r
 const TOKEN_USER = `select "users"."id", "users"."account_id", "api_tokens"."id", "api_tokens"."last_used_at" from "api_tokens" inner join "users" on "users"."id" = "api_tokens"."user_id" where ("api_tokens"."token_hash" = $1 and "api_tokens"."revoked_at" is null)`;
 const TOKEN_TOUCH = `update "api_tokens" set "last_used_at" = $1 where ("api_tokens"."id" = $2 and ("api_tokens"."last_used_at" is null or "api_tokens"."last_used_at" < $3))`;
 const MEMBER_ROLE = `select "roles"."id", "roles"."kind", "roles"."permissions" from "project_members" inner join "roles" on "roles"."id" = "project_members"."role_id" inner join "projects" on "projects"."id" = "project_members"."project_id" where ("project_members"."user_id" = $1 and "project_members"."project_id" = $2 and "projects"."account_id" = $3)`;
-const NEXT_NUMBER = `update "projects" set "ticket_counter" = "projects"."ticket_counter" + 1 where "projects"."id" = $1 returning "ticket_counter"`;
 const UPSERT_CUSTOMER = `
 	    INSERT INTO "customers" (account_id, email, name, created_at)
 	    VALUES ($1, $2, $3, $4)
 	    ON CONFLICT (account_id, lower(email)) DO UPDATE SET email = "customers"."email"
 	    RETURNING id`;
-const INSERT_TICKET = `insert into "tickets" ("id", "account_id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "resolution", "tags", "portal_token_version", "created_at", "updated_at") values (default, $1, $2, $3, $4, $5, $6, default, $7, default, default, $8, default, $9, $10) returning "id", "account_id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "resolution", "tags", "portal_token_version", "created_at", "updated_at"`;
-const INSERT_MESSAGE = `insert into "messages" ("id", "account_id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at") values (default, $1, default, $2, $3, default, $4, $5, $6, $7, default) returning "id", "account_id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at"`;
-const INSERT_AUDIT = `insert into "audit_events" ("id", "account_id", "project_id", "ticket_id", "actor_user_id", "type", "data", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7)`;
-const TICKET_AUDIENCE = `
-	    SELECT DISTINCT pm.user_id
-	      FROM "tickets" t
-	      JOIN "project_members" pm ON pm.project_id = t.project_id
-	      JOIN "roles" r ON r.id = pm.role_id
-	     WHERE t.id = $1
-	       AND (pm.user_id = t.assignee_id
-	            OR (pm.user_id IN (SELECT w.user_id FROM "ticket_watchers" w WHERE w.ticket_id = t.id)
-	                AND 'tickets.view_all' = ANY(r.permissions)))`;
-const TICKET_DETAILS = `select "tickets"."id", "tickets"."account_id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."id", "customers"."email", "customers"."name", "assignees"."name" from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" left join "users" "assignees" on "assignees"."id" = "tickets"."assignee_id" where "tickets"."id" = $1`;
+const INSERT_NUMBERED_TICKET = `with "next_ticket_number" as (update "projects" set "ticket_counter" = "projects"."ticket_counter" + 1 where "projects"."id" = $1 returning "ticket_counter"), "first_message" as (insert into "messages" ("id", "account_id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at") values (default, $2, default, $3, $4, default, $5, $6, $7, $8, default)), "created_event" as (insert into "audit_events" ("id", "account_id", "project_id", "ticket_id", "actor_user_id", "type", "data", "created_at") values (default, $9, $10, $11, $12, $13, jsonb_build_object('number', (SELECT "next_ticket_number"."ticket_counter" FROM "next_ticket_number")), $14)) insert into "tickets" ("id", "account_id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "deleted_at", "deleted_by", "resolution", "tags", "portal_token_version", "created_at", "updated_at") values ($15, $16, $17, (SELECT "next_ticket_number"."ticket_counter" FROM "next_ticket_number"), $18, $19, $20, default, $21, default, default, default, default, $22, default, $23, $24) returning "id", "account_id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "deleted_at", "deleted_by", "resolution", "tags", "portal_token_version", "created_at", "updated_at"`;
+const WEBHOOK_ENDPOINTS = `select "id", "account_id", "url", "events", "include_internal_notes", "secret_sealed", "created_at", "failing_since", "disabled_at" from "webhook_endpoints" where ("webhook_endpoints"."account_id" = $1 and "webhook_endpoints"."disabled_at" is null and "webhook_endpoints"."events" @> $2)`;
+const TICKET_DETAILS = `select "tickets"."id", "tickets"."account_id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."deleted_at", "tickets"."deleted_by", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."id", "customers"."account_id", "customers"."email", "customers"."name", "customers"."language", "assignees"."name" from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" left join "users" "assignees" on "assignees"."id" = "tickets"."assignee_id" where "tickets"."id" = $1`;
 
 const SURVEY_PAGE = `select "csat_surveys"."id", "csat_surveys"."account_id", "csat_surveys"."project_id", "csat_surveys"."ticket_id", "csat_surveys"."resolution", "csat_surveys"."agent_id", "csat_surveys"."token_version", "csat_surveys"."created_at", "csat_surveys"."expires_at", "csat_surveys"."expired_at", "csat_surveys"."submitted_at", "csat_surveys"."rating", "csat_surveys"."comment", "csat_surveys"."channel", "tickets"."subject", "tickets"."number", "tickets"."portal_token_version", "projects"."key", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL from "csat_surveys" inner join "tickets" on "tickets"."id" = "csat_surveys"."ticket_id" inner join "projects" on "projects"."id" = "csat_surveys"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" where "csat_surveys"."id" = $1`;
 const USE_CAPTCHA = `insert into "captcha_uses" ("challenge", "expires_at") values ($1, $2) on conflict do nothing returning "challenge"`;
@@ -110,24 +99,39 @@ app.post<{ Params: { projectId: string }; Body: CreateBody }>(
     const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     const [user] = await rows(pool, TOKEN_USER, [createHash('sha256').update(token).digest('hex')]);
     if (!user) return reply.status(401).send('unauthenticated');
-    const [userId, accountId, tokenId] = user;
+    const [userId, accountId, tokenId, lastUsedAt] = user as [string, string, string, Date | null];
     const now = new Date();
-    await pool.query(TOKEN_TOUCH, [now, tokenId, new Date(now.getTime() - 60_000)]);
+    const aMinuteAgo = new Date(now.getTime() - 60_000);
+    if (!lastUsedAt || lastUsedAt < aMinuteAgo) await pool.query(TOKEN_TOUCH, [now, tokenId, aMinuteAgo]);
     const { projectId } = request.params;
     const { subject, body, requester } = request.body;
     const ticketId = await inTransaction(async (client) => {
       await rows(client, MEMBER_ROLE, [userId, projectId, accountId]);
-      const [[number] = []] = await rows(client, NEXT_NUMBER, [projectId]);
       const [[customerId] = []] = await rows(client, UPSERT_CUSTOMER, [
         accountId,
         requester.email,
         requester.name,
         now,
       ]);
-      const [[id] = []] = await rows(client, INSERT_TICKET, [
+      const id = randomUUID();
+      await rows(client, INSERT_NUMBERED_TICKET, [
+        projectId,
+        accountId,
+        id,
+        'public',
+        customerId,
+        body,
+        `<p>${body}</p>\n`,
+        now,
         accountId,
         projectId,
-        number,
+        id,
+        userId,
+        'ticket.created',
+        now,
+        id,
+        accountId,
+        projectId,
         subject,
         customerId,
         'normal',
@@ -136,17 +140,7 @@ app.post<{ Params: { projectId: string }; Body: CreateBody }>(
         now,
         now,
       ]);
-      await rows(client, INSERT_MESSAGE, [
-        accountId,
-        id,
-        'public',
-        customerId,
-        body,
-        `<p>${body}</p>\n`,
-        now,
-      ]);
-      await client.query(INSERT_AUDIT, [accountId, projectId, id, userId, 'ticket.created', { number }, now]);
-      await client.query(TICKET_AUDIENCE, [id]);
+      await rows(client, WEBHOOK_ENDPOINTS, [accountId, ['ticket.created']]);
       return id;
     });
     const [details = []] = await rows(pool, TICKET_DETAILS, [ticketId]);

@@ -4,12 +4,14 @@
  * several concurrencies, in interleaved rounds. Not part of `npm test`.
  *
  *   npx tsx bench/http-load.ts [--seconds 10] [--rounds 3] [--warmup 5] [--survey-requests 1000]
- *                              [--connections 4,32,200] [--quick] [--write]
+ *                              [--connections 4,32,200] [--paths portal,create,survey] [--quick] [--write]
+ *                              [--cpu-prof DIR]
  *
  * --print-sql sends one request of each path to Clearline with PostgreSQL's statement log on and
  * prints the statements: the floor must send the same (compare when the app's queries change).
  * --quick is a smoke run (1 round of 2 s, the fewest survey answers); --write puts the table into
- * docs/benchmarks.md between the http-load markers (replacing the previous one).
+ * docs/benchmarks.md between the http-load markers (replacing the previous one). --cpu-prof DIR
+ * runs Clearline under `node --cpu-prof` and leaves its profile in DIR when it stops.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +35,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
     'print-sql': { type: 'boolean', default: false },
+    paths: { type: 'string', default: 'portal,create,survey' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const seconds = args.quick ? 2 : Number(args.seconds);
@@ -108,7 +112,11 @@ async function main() {
   });
   try {
     const clearline = await spawnServer(
-      ['bin/clearline.js', 'start'],
+      [
+        ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : []),
+        'bin/clearline.js',
+        'start',
+      ],
       {
         ...env,
         DATA_DIR: dataDir,
@@ -229,7 +237,7 @@ async function main() {
       };
     };
 
-    const paths = Object.keys(PATHS) as PathName[];
+    const paths = args.paths.split(',').filter((p): p is PathName => p in PATHS);
     if (args['print-sql']) {
       for (const p of paths) {
         console.log(`## ${PATHS[p]}\n`);

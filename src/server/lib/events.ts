@@ -20,6 +20,8 @@ export interface DomainEvents {
     ticketId: string;
     projectId: string;
     accountId: string;
+    /** A new ticket has no watchers yet: without an assignee, no staff member is told of it. */
+    assigneeId: string | null;
     actor: EventActor;
     at: Date;
   };

@@ -117,12 +117,10 @@ export async function pingDatabase(db: Queryable) {
   await db.execute(sql`SELECT 1`);
 }
 
-/** Hands out the next per-project ticket number under the project row's lock. */
-export async function incrementTicketCounter(tx: Tx, projectId: string) {
-  const [row] = await tx
+/** The statement that hands out the next per-project ticket number; it locks the project row. */
+export const incrementTicketCounter = (tx: Tx, projectId: string) =>
+  tx
     .update(projects)
     .set({ ticketCounter: sql`${projects.ticketCounter} + 1` })
     .where(eq(projects.id, projectId))
     .returning({ number: projects.ticketCounter });
-  return row?.number ?? null;
-}

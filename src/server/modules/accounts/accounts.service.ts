@@ -220,9 +220,13 @@ export const listAccountOwnerIds = (db: Queryable, accountId: string) =>
 /** The health check's database round trip: throws when the database does not answer. */
 export const checkDatabase = (db: Queryable) => repo.pingDatabase(db);
 
-/** The project's next ticket number (ACME-42's 42); the project row stays locked until commit. */
-export async function takeTicketNumber(tx: Tx, projectId: string) {
-  const number = await repo.incrementTicketCounter(tx, projectId);
-  if (number === null) throw notFound('Project');
-  return number;
-}
+/**
+ * The project's next ticket number (ACME-42's 42) as a WITH query (`next_ticket_number.number`) for
+ * the statement that inserts the ticket. Its row lock serialises the project's tickets until
+ * commit, so it is taken in the transaction's last write: numbers stay gap-free and in commit order
+ * while the lock is held for as short a time as possible.
+ */
+export const nextTicketNumber = (tx: Tx, projectId: string) =>
+  tx.$with('next_ticket_number').as(repo.incrementTicketCounter(tx, projectId));
+
+export type NextTicketNumber = ReturnType<typeof nextTicketNumber>;

@@ -5,5 +5,6 @@ export {
   getUser,
   listAccountOwnerIds,
   logoPathOf,
-  takeTicketNumber,
+  type NextTicketNumber,
+  nextTicketNumber,
 } from './accounts.service.js';

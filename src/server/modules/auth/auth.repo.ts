@@ -95,7 +95,13 @@ export async function findUserByApiToken(db: Queryable, tokenHash: string) {
   return row ?? null;
 }
 
-/** Records use at most once a minute per token, so reads don't turn into writes. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** Use is recorded at most once a minute per token, so reads don't turn into writes. */
+export const isTouchDue = (lastUsedAt: Date | null, now: Date) =>
+  !lastUsedAt || lastUsedAt.getTime() < now.getTime() - TOUCH_EVERY_MS;
+
+/** Records the token's use; the condition keeps concurrent requests from writing it twice. */
 export async function touchApiToken(db: Queryable, tokenId: string, now: Date) {
   await db
     .update(apiTokens)
@@ -103,7 +109,7 @@ export async function touchApiToken(db: Queryable, tokenId: string, now: Date) {
     .where(
       and(
         eq(apiTokens.id, tokenId),
-        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - 60_000))),
+        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - TOUCH_EVERY_MS))),
       ),
     );
 }

@@ -146,7 +146,8 @@ export async function resolveSession(db: Database, clock: Clock, token: string):
 export async function resolveApiToken(db: Database, clock: Clock, token: string): Promise<StaffActor | null> {
   const user = await repo.findUserByApiToken(db, hashSecret(token));
   if (!user) return null;
-  await repo.touchApiToken(db, user.tokenId, clock.now());
+  const now = clock.now();
+  if (repo.isTouchDue(user.lastUsedAt, now)) await repo.touchApiToken(db, user.tokenId, now);
   return { kind: 'staff', userId: user.id, accountId: user.accountId, via: 'token' };
 }
 

@@ -45,7 +45,8 @@ export const findStaffNotification = (db: Queryable, notificationId: string) =>
   repo.findStaffNotification(db, notificationId);
 
 export async function onTicketCreated(s: Scope, event: DomainEvents['ticket.created']) {
-  await notifyStaff(s, event, 'new_ticket');
+  // Its audience is its assignee (it has no watchers yet): no query when it has none.
+  if (event.assigneeId) await notifyStaff(s, event, 'new_ticket');
 }
 
 /**

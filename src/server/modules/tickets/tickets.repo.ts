@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   and,
   arrayContains,
@@ -29,6 +30,7 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { likeContaining } from '../../lib/like-pattern.js';
+import type { NextTicketNumber } from '../accounts/index.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type MessageKind = (typeof messages.$inferSelect)['kind'];
@@ -58,8 +60,39 @@ export async function updateCustomerLanguage(
     .where(and(eq(customers.id, customerId), onlyIfUnknown ? isNull(customers.language) : undefined));
 }
 
-export async function insertTicket(tx: Tx, values: typeof tickets.$inferInsert) {
-  const [row] = await tx.insert(tickets).values(values).returning();
+/**
+ * A new ticket with its first message and its audit event, in one statement that also takes the
+ * ticket's number (`next`, from the accounts module): one round trip, and the project's counter
+ * locked from here to the commit only. The audit event's data gets `{ number }`.
+ */
+export async function insertNumberedTicket(
+  tx: Tx,
+  next: NextTicketNumber,
+  ticket: Omit<typeof tickets.$inferInsert, 'id' | 'number'>,
+  firstMessage: Omit<typeof messages.$inferInsert, 'ticketId' | 'accountId'>,
+  audit: Omit<typeof auditEvents.$inferInsert, 'ticketId' | 'accountId' | 'projectId' | 'data'>,
+) {
+  // The id is chosen here so that the message and the audit event can name it in the same
+  // statement (foreign keys are checked at its end, once the ticket row exists).
+  const id = randomUUID();
+  const number = sql<number>`(SELECT ${next.number} FROM ${next})`;
+  const withMessage = tx
+    .$with('first_message')
+    .as(tx.insert(messages).values({ ...firstMessage, ticketId: id, accountId: ticket.accountId }));
+  const withAudit = tx.$with('created_event').as(
+    tx.insert(auditEvents).values({
+      ...audit,
+      ticketId: id,
+      accountId: ticket.accountId,
+      projectId: ticket.projectId,
+      data: sql`jsonb_build_object('number', ${number})`,
+    }),
+  );
+  const [row] = await tx
+    .with(next, withMessage, withAudit)
+    .insert(tickets)
+    .values({ ...ticket, id, number })
+    .returning();
   if (!row) throw new Error('insert returned nothing');
   return row;
 }

@@ -7,7 +7,7 @@ import type { EventActor } from '../../lib/events.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
-import { takeTicketNumber } from '../accounts/index.js';
+import { nextTicketNumber } from '../accounts/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { can, isMember, type Member, requirePermission } from '../members/index.js';
 import { changeStatus } from './ticket-status.service.js';
@@ -120,7 +120,6 @@ export async function openTicket(
   by: EventActor | 'requester',
 ) {
   const now = s.clock.now();
-  const number = await takeTicketNumber(s.tx, where.projectId);
   const requesterId = await repo.upsertCustomer(
     s.tx,
     where.accountId,
@@ -129,40 +128,38 @@ export async function openTicket(
     now,
   );
   const actor: EventActor = by === 'requester' ? { type: 'requester', customerId: requesterId } : by;
-  const ticket = await repo.insertTicket(s.tx, {
-    accountId: where.accountId,
-    projectId: where.projectId,
-    number,
-    subject: input.subject,
-    requesterId,
-    priority: input.priority ?? 'normal',
-    assigneeId: input.assigneeId ?? null,
-    tags: normaliseTags(input.tags ?? []),
-    createdAt: now,
-    updatedAt: now,
-  });
-  await repo.insertMessage(s.tx, {
-    accountId: ticket.accountId,
-    ticketId: ticket.id,
-    kind: 'public',
-    authorCustomerId: requesterId,
-    body: input.body,
-    bodyHtml: renderMarkdown(input.body),
-    createdAt: now,
-  });
-  await repo.insertAuditEvent(s.tx, {
-    accountId: ticket.accountId,
-    projectId: where.projectId,
-    ticketId: ticket.id,
-    actorUserId: actor.type === 'staff' ? actor.userId : null,
-    type: AuditEventType.TicketCreated,
-    data: { number },
-    createdAt: now,
-  });
+  const ticket = await repo.insertNumberedTicket(
+    s.tx,
+    nextTicketNumber(s.tx, where.projectId),
+    {
+      accountId: where.accountId,
+      projectId: where.projectId,
+      subject: input.subject,
+      requesterId,
+      priority: input.priority ?? 'normal',
+      assigneeId: input.assigneeId ?? null,
+      tags: normaliseTags(input.tags ?? []),
+      createdAt: now,
+      updatedAt: now,
+    },
+    {
+      kind: 'public',
+      authorCustomerId: requesterId,
+      body: input.body,
+      bodyHtml: renderMarkdown(input.body),
+      createdAt: now,
+    },
+    {
+      actorUserId: actor.type === 'staff' ? actor.userId : null,
+      type: AuditEventType.TicketCreated,
+      createdAt: now,
+    },
+  );
   await s.bus.publish(s, 'ticket.created', {
     ticketId: ticket.id,
     projectId: where.projectId,
     accountId: ticket.accountId,
+    assigneeId: ticket.assigneeId,
     actor,
     at: now,
   });

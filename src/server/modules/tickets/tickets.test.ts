@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import {
@@ -82,6 +83,32 @@ describe('creating tickets', () => {
     expect((await buildTicket(t, one)).reference).toBe('ONE-2');
     expect((await buildTicket(t, two)).reference).toBe('TWO-1');
     expect((await buildTicket(t, one)).reference).toBe('ONE-3');
+  });
+
+  it('numbers tickets created at the same time in one project gap-free, once each, the audit event agreeing', async () => {
+    const project = await buildProject('RUSH');
+    const created = await Promise.all(Array.from({ length: 24 }, () => buildTicket(t, project)));
+    const numbers = created.map((c) => Number(c.reference.split('-')[1])).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    const audit = await t.db.execute<{ reference: string; number: number }>(sql`
+      SELECT 'RUSH-' || t.number AS reference, (a.data->>'number')::int AS number
+        FROM audit_events a JOIN tickets t ON t.id = a.ticket_id
+       WHERE t.project_id = ${project.projectId} AND a.type = 'ticket.created'`);
+    expect(audit.rows).toHaveLength(24);
+    for (const row of audit.rows) expect(row.reference).toBe(`RUSH-${row.number}`);
+  });
+
+  it('leaves no gap in the numbers when a creation rolls back after taking its number', async () => {
+    const project = await buildProject('UNDO');
+    t.ctx.bus.subscribe('ticket.created', async (s, event) => {
+      const [row] = (
+        await s.tx.execute<{ subject: string }>(sql`SELECT subject FROM tickets WHERE id = ${event.ticketId}`)
+      ).rows;
+      if (row?.subject === 'Roll me back') throw new Error('a subscriber failed');
+    });
+    expect((await buildTicket(t, project)).reference).toBe('UNDO-1');
+    await expect(buildTicket(t, project, { subject: 'Roll me back' })).rejects.toThrow();
+    expect((await buildTicket(t, project)).reference).toBe('UNDO-2');
   });
 
   it('keeps one requester per email per account, matched without regard to case', async () => {

@@ -211,7 +211,8 @@ const actorData = (actor: EventActor) =>
 
 /**
  * One delivery per subscribed endpoint, queued in the change's transaction; the event id is the
- * same for every endpoint and every retry, so receivers can drop duplicates.
+ * same for every endpoint and every retry, so receivers can drop duplicates. The data is read only
+ * when an endpoint wants the event: most changes have none, and pay for one look-up.
  */
 async function queueEvent(
   s: Scope,
@@ -221,20 +222,23 @@ async function queueEvent(
     ticketId: string | null;
     type: WebhookEventType;
     at: Date;
-    data: Record<string, unknown>;
+    data: () => Promise<Record<string, unknown>>;
     internal?: boolean;
   },
 ) {
-  const endpoints = await repo.listSubscribedEndpoints(s.tx, e.accountId, e.type);
+  const endpoints = (await repo.listSubscribedEndpoints(s.tx, e.accountId, e.type)).filter(
+    (endpoint) => !e.internal || endpoint.includeInternalNotes,
+  );
+  if (!endpoints.length) return;
   const eventId = randomUUID();
+  const data = await e.data();
   for (const endpoint of endpoints) {
-    if (e.internal && !endpoint.includeInternalNotes) continue;
     const cause: WebhookCause = {
       eventId,
       endpointId: endpoint.id,
       type: e.type,
       occurredAt: e.at.toISOString(),
-      data: e.data,
+      data,
     };
     await queueDelivery(s, {
       channel: 'webhook',
@@ -267,7 +271,7 @@ export async function onTicketCreated(s: Scope, event: DomainEvents['ticket.crea
     ...event,
     ticketId: event.ticketId,
     type: 'ticket.created',
-    data: { ticket: await ticketData(s, event.ticketId), actor: actorData(event.actor) },
+    data: async () => ({ ticket: await ticketData(s, event.ticketId), actor: actorData(event.actor) }),
   });
 }
 
@@ -275,30 +279,32 @@ export async function onTicketStatusChanged(s: Scope, event: DomainEvents['ticke
   await queueEvent(s, {
     ...event,
     type: 'ticket.status_changed',
-    data: {
+    data: async () => ({
       ticket: await ticketData(s, event.ticketId),
       from: event.from,
       to: event.to,
       actor: actorData(event.actor),
-    },
+    }),
   });
 }
 
 export async function onMessageCreated(s: Scope, event: DomainEvents['message.created']) {
-  const message = await findMessageSummary(s.tx, event.messageId);
   await queueEvent(s, {
     ...event,
     type: 'message.created',
     internal: event.kind === 'internal',
-    data: {
-      ticket: await ticketData(s, event.ticketId),
-      message: message && {
-        id: message.id,
-        kind: message.kind,
-        body: message.body,
-        author_name: message.staffName ?? message.requesterName,
-      },
-      actor: actorData(event.actor),
+    data: async () => {
+      const message = await findMessageSummary(s.tx, event.messageId);
+      return {
+        ticket: await ticketData(s, event.ticketId),
+        message: message && {
+          id: message.id,
+          kind: message.kind,
+          body: message.body,
+          author_name: message.staffName ?? message.requesterName,
+        },
+        actor: actorData(event.actor),
+      };
     },
   });
 }
@@ -313,7 +319,7 @@ export async function onSurveyCreated(s: Scope, event: DomainEvents['csat.survey
   await queueEvent(s, {
     ...event,
     type: 'csat.survey_created',
-    data: { survey: surveyData({ ...event, id: event.surveyId }) },
+    data: async () => ({ survey: surveyData({ ...event, id: event.surveyId }) }),
   });
 }
 
@@ -323,12 +329,12 @@ export async function onSurveysEnded(s: Scope, event: DomainEvents['csat.surveys
       ...survey,
       at: event.at,
       type: event.reason === 'answered' ? 'csat.survey_answered' : 'csat.survey_expired',
-      data: {
+      data: async () => ({
         survey:
           event.reason === 'answered'
             ? { ...surveyData(survey), rating: survey.rating, comment: survey.comment }
             : surveyData(survey),
-      },
+      }),
     });
   }
 }
@@ -339,7 +345,7 @@ export async function onSurveysWithdrawn(s: Scope, event: DomainEvents['csat.sur
       ...survey,
       at: event.at,
       type: 'csat.survey_withdrawn',
-      data: { survey: surveyData(survey) },
+      data: async () => ({ survey: surveyData(survey) }),
     });
   }
 }

@@ -230,6 +230,7 @@ describe('webhooks: delivery pipeline (at-least-once, stable id)', () => {
           ticketId: ticket.id,
           projectId: tenant.projectId,
           accountId: tenant.accountId,
+          assigneeId: null,
           actor: { type: 'system' },
           at: t.clock.now(),
         });
