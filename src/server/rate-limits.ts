@@ -80,6 +80,30 @@ export async function registerRateLimits(app: FastifyInstance, config: Config) {
 
 const pageKey = (request: FastifyRequest) => `public-page:${credentialOf(request)}`;
 const formKey = (request: FastifyRequest) => `public-form:${credentialOf(request)}`;
+/**
+ * A limit on a key the handler learns only from the body (an email address), counted in the same
+ * store as the route limits: Redis when configured, shared by all instances. The returned check
+ * counts one request for the key and throws RATE_LIMITED past `max` within `timeWindow`.
+ */
+export function createKeyedRateLimit(
+  app: FastifyInstance,
+  options: { name: string; max: number; timeWindow: string },
+) {
+  // The plugin derives keys from the request alone; this hands it the handler's key.
+  const keys = new WeakMap<FastifyRequest, string>();
+  const limit = app.createRateLimit({
+    max: options.max,
+    timeWindow: options.timeWindow,
+    keyGenerator: (request) => `${options.name}:${keys.get(request)}`,
+  });
+  return async (request: FastifyRequest, key: string) => {
+    keys.set(request, key);
+    const result = await limit(request);
+    if (!result.isAllowed && result.isExceeded) {
+      throw new AppError('RATE_LIMITED', `Too many requests; retry in ${result.ttlInSeconds} seconds.`);
+    }
+  };
+}
 
 /** How long a start waits for Redis, and a request for a Redis answer, before going on without. */
 const REDIS_WAIT_MS = 1000;

@@ -33,6 +33,41 @@ export const fr: Catalogue = {
   'survey.notFoundHeading': 'Ce lien n’est pas valide',
   'survey.notFoundText': 'Vérifiez que vous avez copié le lien entier de votre e-mail.',
 
+  'form.title': 'Nous contacter',
+  'form.heading': 'Comment pouvons-nous vous aider ?',
+  'form.intro':
+    'Écrivez-nous, nous répondons par e-mail. Vous recevez un e-mail avec un lien pour suivre votre demande.',
+  'form.name': 'Votre nom',
+  'form.email': 'Votre adresse e-mail',
+  'form.fixed': 'Vous êtes connecté : nous répondons à cette adresse.',
+  'form.subject': 'Objet',
+  'form.message': 'Votre message',
+  'form.messageHint': '(Markdown, {max} caractères au maximum)',
+  'form.attachments': 'Pièces jointes',
+  'form.attachmentsHint': '(facultatif ; {size} au maximum par fichier, {total} en tout)',
+  'form.noscript':
+    'La vérification anti-spam a besoin de JavaScript ; activez-le pour envoyer ce formulaire.',
+  'form.submit': 'Envoyer la demande',
+  'form.error.name': 'Indiquez votre nom.',
+  'form.error.email': 'Indiquez une adresse e-mail valide.',
+  'form.error.subject': 'Donnez un objet à votre demande ({max} caractères au maximum).',
+  'form.error.message': 'Écrivez votre message ({max} caractères au maximum).',
+  'form.error.captcha': 'Résolvez le captcha, puis renvoyez le formulaire.',
+  'form.error.invalid': 'Vérifiez le formulaire et renvoyez-le.',
+  'form.error.rateLimited':
+    'Trop de demandes ont été envoyées d’ici ou pour cette adresse. Réessayez plus tard.',
+  'form.error.tooLarge':
+    'Les pièces jointes sont trop volumineuses : {size} au maximum par fichier, {total} en tout.',
+  'form.thanksTitle': 'Demande envoyée',
+  'form.thanksHeading': 'Merci !',
+  'form.thanksText':
+    'Nous avons reçu votre demande. Un e-mail avec son lien est en route vers vous : suivez le lien, ou répondez à l’e-mail, pour compléter votre demande.',
+  'form.thanksHome': 'Retour à vos tickets',
+  'form.another': 'Envoyer une autre demande',
+  'form.notFoundTitle': 'Introuvable',
+  'form.notFoundHeading': 'Ce formulaire n’existe pas',
+  'form.notFoundText': 'Vérifiez l’adresse qui vous a été donnée.',
+
   'mail.orOpen': 'Ou ouvrez ce lien :',
   'mail.reply.intro': '{name} a répondu à votre demande {subject} ({reference}) :',
   'mail.reply.ourTeam': 'Notre équipe',

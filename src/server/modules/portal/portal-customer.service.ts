@@ -22,6 +22,8 @@ export interface PortalCustomer {
   accountId: string;
   email: string;
   name: string;
+  /** Their stored language; null until known. */
+  language: string | null;
 }
 
 export const signInPath = (links: LinkTokens, accountId: string, tokenId: string) =>
@@ -34,7 +36,12 @@ export const findSignInLink = (db: Queryable, tokenId: string) =>
 export async function getAccountBrand(db: Queryable, accountId: string) {
   const account = await findAccountBrand(db, accountId);
   if (!account) throw notFound('Portal');
-  return { id: account.id, name: account.name, logoUrl: account.logoPath };
+  return {
+    id: account.id,
+    name: account.name,
+    logoUrl: account.logoPath,
+    defaultLanguage: account.defaultLanguage,
+  };
 }
 
 export type AccountBrand = Awaited<ReturnType<typeof getAccountBrand>>;

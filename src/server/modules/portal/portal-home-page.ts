@@ -12,6 +12,7 @@ import {
   renderDiscordSection,
   spamFields,
 } from './portal-page.js';
+import { formPath } from './request-form-page.js';
 
 const page = (title: string, body: RawHtml, scripts?: string[]) =>
   renderPage(title, html`<main>${body}</main>`, { style: PORTAL_STYLE, ...(scripts && { scripts }) });
@@ -22,7 +23,7 @@ export const SIGN_IN_SENT =
 
 export function renderSignInPage(
   account: AccountBrand,
-  form: { email?: string; error?: string; sent?: boolean } = {},
+  form: { email?: string; error?: string; sent?: boolean; requestFormUrl?: string | undefined } = {},
 ): string {
   return page(
     'Sign in',
@@ -35,7 +36,8 @@ ${form.error ? html`<p class="error" role="alert" id="sign-in-error">${form.erro
   <label for="email">Email address</label>
   <input id="email" name="email" type="email" autocomplete="email" required maxlength="320" value="${form.email ?? ''}">
   <button type="submit">${form.sent ? 'Send another link' : 'Send me a sign-in link'}</button>
-</form>`,
+</form>
+${form.requestFormUrl ? html`<p id="request-form-link">New here? <a href="${form.requestFormUrl}">Send us a request</a>.</p>` : ''}`,
   );
 }
 
@@ -111,6 +113,7 @@ export function renderHomePage(
     );
     return html`<section class="project" id="project-${project.id}">
 ${renderBell(`bell-${project.id}`, project.name, project.bell)}
+<p><a href="${formPath(account.id, project.id)}" class="request-form-link">Send a request about ${project.name}</a> <span class="muted">(the public form; share its address)</span></p>
 ${tickets.length ? html`<table><thead><tr><th>Reference</th><th>Subject</th><th>Status</th><th>Last update</th><th><span class="sr">Unread</span></th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="muted">No tickets in this project.</p>`}
 </section>`;
   });

@@ -25,6 +25,8 @@ import {
   renderSignInPage,
 } from './portal-home-page.js';
 import { noticeOf } from './portal-page.js';
+import { findFormProject } from './request-form.service.js';
+import { formPath } from './request-form-page.js';
 
 /** The one way a customer opens a ticket: honeypot first (answered as a success), captcha spent in the write. */
 async function createTicket(
@@ -76,7 +78,11 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
       const account = await brandOf(request.params.accountId);
       if (!account) return sendHtml(reply, 404, renderPortalMissing());
       const customer = await findPortalCustomer(ctx, request, account.id);
-      if (!customer) return sendHtml(reply, 200, renderSignInPage(account));
+      if (!customer) {
+        const project = await findFormProject(ctx.db, account.id);
+        const requestFormUrl = project && formPath(account.id, project.id);
+        return sendHtml(reply, 200, renderSignInPage(account, { requestFormUrl }));
+      }
       const [home, discord] = await Promise.all([
         getPortalHome(ctx.db, ctx.clock, customer),
         getPortalDiscordState(ctx.db, account.id, customer.id),

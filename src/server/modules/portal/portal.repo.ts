@@ -48,6 +48,16 @@ export async function listAccountProjects(db: Queryable, accountId: string) {
     .orderBy(asc(projects.name), asc(projects.key));
 }
 
+/** The project a public form writes to: the one named, if it is this account's, else the account's only one. */
+export async function findFormProject(db: Queryable, accountId: string, projectId: string | undefined) {
+  const rows = await db
+    .select({ id: projects.id, name: projects.name })
+    .from(projects)
+    .where(and(eq(projects.accountId, accountId), projectId ? eq(projects.id, projectId) : undefined))
+    .limit(2);
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
 export async function findCustomerByEmail(db: Queryable, accountId: string, email: string) {
   const [row] = await db
     .select({ id: customers.id })
@@ -141,6 +151,7 @@ export async function findCustomerBySession(db: Queryable, tokenHash: string, ac
       id: customers.id,
       email: customers.email,
       name: customers.name,
+      language: customers.language,
       accountId: customers.accountId,
     })
     .from(customerSessions)

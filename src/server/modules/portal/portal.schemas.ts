@@ -13,10 +13,12 @@ export const replyText = text('Write a reply first.')
   .max(MAX_MESSAGE_LENGTH, `A reply can be at most ${MAX_MESSAGE_LENGTH.toLocaleString('en')} characters.`)
   .describe('Markdown, at most 10,000 characters.');
 
+export const MAX_SUBJECT_LENGTH = 300;
+
 export const subjectText = text('Give your ticket a subject.')
   .trim()
   .min(1, 'Give your ticket a subject.')
-  .max(300);
+  .max(MAX_SUBJECT_LENGTH);
 
 const brand = z.object({ name: z.string(), logoUrl: z.string().nullable() });
 
@@ -118,4 +120,35 @@ export const newPortalTicketBody = z.object({
   subject: subjectText,
   body: replyText,
   ...captchaBodyFields,
+});
+
+const FORM_NAME_MESSAGE = 'Enter your name.';
+const FORM_EMAIL_MESSAGE = 'Enter a valid email address.';
+
+/** The public request form: who writes (anyone, no sign-in), about what, and the spam checks. */
+export const requestFormBody = z.object({
+  name: text(FORM_NAME_MESSAGE).trim().min(1, FORM_NAME_MESSAGE).max(200, FORM_NAME_MESSAGE),
+  email: text(FORM_EMAIL_MESSAGE).trim().pipe(z.email(FORM_EMAIL_MESSAGE).max(320, FORM_EMAIL_MESSAGE)),
+  subject: subjectText,
+  body: text('Write your message.')
+    .trim()
+    .min(1, 'Write your message.')
+    .max(
+      MAX_MESSAGE_LENGTH,
+      `A message can be at most ${MAX_MESSAGE_LENGTH.toLocaleString('en')} characters.`,
+    )
+    .describe('Markdown, at most 10,000 characters.'),
+  ...captchaBodyFields,
+});
+
+export const requestApiBody = requestFormBody.extend({
+  projectId: z
+    .uuid('Pick a project.')
+    .optional()
+    .describe('The project to write to; may be left out when the account has only one.'),
+});
+
+export const requestFormQuery = z.object({
+  project: text().max(100).optional().describe('The project id; may be left out when the account has one.'),
+  sent: text().max(10).optional(),
 });
