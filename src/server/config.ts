@@ -73,6 +73,22 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(25 * 1024 * 1024),
+  ATTACHMENTS_DIR: z.string().min(1).optional(),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25 * 1024 * 1024),
+  ATTACHMENT_MESSAGE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(40 * 1024 * 1024),
+  ATTACHMENT_MAIL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 1024 * 1024),
   MAIL_INBOUND_DOMAIN: z
     .string()
     .regex(/^[a-z0-9.-]+$/i, 'MAIL_INBOUND_DOMAIN must be a domain name')
@@ -138,6 +154,14 @@ export type Config = {
   inboundSmtp: { port: number; host: string; tls: { cert: string; key: string } | null } | null;
   /** The largest incoming mail accepted (declared SIZE and DATA); 552 past it. */
   inboundMaxBytes: number;
+  /** Where attachment bytes go: unset, in PostgreSQL (`attachment_chunks`); set, in files in this directory. */
+  attachmentsDir: string | undefined;
+  /** The largest file one attachment may be; 413 ATTACHMENT_TOO_LARGE past it. */
+  attachmentMaxBytes: number;
+  /** The most all attachments of one message may add up to; 413 ATTACHMENT_TOO_LARGE past it. */
+  attachmentMessageMaxBytes: number;
+  /** A public reply's mail carries its files while they add up to at most this; above, it links to them. */
+  attachmentMailMaxBytes: number;
   /** The domain of reply+{token}@ addresses our mails carry in Reply-To. Unset: no Reply-To. */
   mailInboundDomain: string | undefined;
   /** Webhook endpoints may be plain http:// (else https:// only). */
@@ -194,6 +218,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
                 : null,
           },
     inboundMaxBytes: e.INBOUND_MAX_BYTES,
+    attachmentsDir: e.ATTACHMENTS_DIR === undefined ? undefined : resolve(e.ATTACHMENTS_DIR),
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    attachmentMessageMaxBytes: e.ATTACHMENT_MESSAGE_MAX_BYTES,
+    attachmentMailMaxBytes: e.ATTACHMENT_MAIL_MAX_BYTES,
     mailInboundDomain: e.MAIL_INBOUND_DOMAIN?.toLowerCase(),
     webhooksAllowHttp: e.WEBHOOKS_ALLOW_HTTP,
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE,

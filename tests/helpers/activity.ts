@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+import { inTransaction } from '../../src/server/db/client.js';
+import { attachmentStorage, storeAttachment } from '../../src/server/modules/attachments/index.js';
 import { sendDeliveryJob } from '../../src/server/modules/delivery/index.js';
 import { ingestInboundMail } from '../../src/server/modules/inbound/index.js';
 import { portalPath } from '../../src/server/modules/tickets/index.js';
@@ -10,7 +12,7 @@ import { signInCustomer, solveCaptcha } from './portal.js';
 
 /**
  * A day of help desk work through the API, so that every tenant table gets rows: a member with a
- * custom role, a staff sign-in and password reset request, a watched and assigned ticket with a reply, a note and the
+ * custom role, a staff sign-in and password reset request, a watched and assigned ticket with a reply, a note with an attachment and the
  * requester's answer on the portal, CSAT settings, a resolution whose survey the customer answers,
  * a customer signed in to the portal home, and a webhook endpoint whose deliveries are attempted
  * (refused: a loopback address) and logged; with a fake Discord, Discord set up with a project's
@@ -43,7 +45,22 @@ export async function recordActivity(t: TestApp, tenant: Tenant, discord?: FakeD
   await send('PATCH', `/api/v1/tickets/${ticket.id}`, { assigneeId: tenant.owner.userId }, 200);
   await send('PUT', `/api/v1/tickets/${ticket.id}/watchers/${agent.userId}`, {}, 204);
   await send('POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'Turn it off and on.' }, 201);
-  await send('POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'Noted', internal: true }, 201);
+  const note = await send(
+    'POST',
+    `/api/v1/tickets/${ticket.id}/messages`,
+    { body: 'Noted', internal: true },
+    201,
+  );
+  await inTransaction(t.ctx.db, (tx) =>
+    storeAttachment({ tx, clock: t.ctx.clock }, attachmentStorage(t.ctx.config), {
+      accountId: tenant.accountId,
+      ticketId: ticket.id,
+      messageId: note.json().id,
+      filename: 'photo.jpg',
+      contentType: 'image/jpeg',
+      content: Buffer.from('smoke'),
+    }),
+  );
   const portal = `/api/v1/portal/${portalPath(t.ctx.links, { id: ticket.id, portalTokenVersion: 1 }).slice(3)}`;
   const answer = await t.app.inject({
     method: 'POST',

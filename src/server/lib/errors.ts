@@ -40,6 +40,8 @@ export const errorStatus = {
   SETUP_DONE: 409,
   /** The body is larger than the server accepts. */
   PAYLOAD_TOO_LARGE: 413,
+  /** An attachment, or all attachments of one message, exceed the size limit; `details` says which (`per`: file or message) and `limitBytes`. Nothing was stored. */
+  ATTACHMENT_TOO_LARGE: 413,
   /** The body's content type is not accepted. */
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** An uploaded image's bytes are not a PNG, JPEG, WebP or GIF, whatever its declared type. */

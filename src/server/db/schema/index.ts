@@ -1,4 +1,5 @@
 export * from './accounts.js';
+export * from './attachments.js';
 export * from './csat.js';
 export * from './delivery.js';
 export * from './discord.js';

@@ -1,0 +1,45 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Queryable, Tx } from '../../db/client.js';
+import { attachmentChunks, attachments } from '../../db/schema/index.js';
+
+export type AttachmentRow = typeof attachments.$inferSelect;
+
+export async function insertAttachment(tx: Tx, row: typeof attachments.$inferInsert) {
+  const [inserted] = await tx.insert(attachments).values(row).returning();
+  return inserted as AttachmentRow;
+}
+
+export async function setAttachmentSize(tx: Tx, id: string, size: number) {
+  await tx.update(attachments).set({ size }).where(eq(attachments.id, id));
+}
+
+export async function insertChunk(tx: Tx, row: typeof attachmentChunks.$inferInsert) {
+  await tx.insert(attachmentChunks).values(row);
+}
+
+/** One chunk by its key (the primary key's index); undefined past the last. */
+export async function findChunk(db: Queryable, attachmentId: string, seq: number) {
+  const [row] = await db
+    .select({ data: attachmentChunks.data })
+    .from(attachmentChunks)
+    .where(and(eq(attachmentChunks.attachmentId, attachmentId), eq(attachmentChunks.seq, seq)));
+  return row?.data;
+}
+
+/** What the message's attachments add up to so far. */
+export async function sumMessageSizes(db: Queryable, messageId: string) {
+  const [row] = await db
+    .select({ total: sql<number>`coalesce(sum(${attachments.size}), 0)::bigint` })
+    .from(attachments)
+    .where(eq(attachments.messageId, messageId));
+  return Number(row?.total ?? 0);
+}
+
+export function listForMessages(db: Queryable, messageIds: readonly string[]) {
+  if (messageIds.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(attachments)
+    .where(inArray(attachments.messageId, [...messageIds]))
+    .orderBy(asc(attachments.messageId), asc(attachments.seq));
+}
