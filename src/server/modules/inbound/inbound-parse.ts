@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import PostalMime, { type Email } from 'postal-mime';
 import TurndownService from 'turndown';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
+import { type MailPart, splitMail } from './inbound-mime.js';
 
 /** The line our outgoing mails start with; what a reply quotes below it is cut. */
 export const REPLY_MARKER = '-- Reply above this line to answer --';
@@ -66,7 +67,8 @@ export interface ParsedMail {
   automatic: string | null;
   /** A delivery status notification (bounce). */
   isReport: boolean;
-  attachments: Email['attachments'];
+  /** The files it carries, in order (their bytes stay in the raw mail until stored). */
+  parts: MailPart[];
 }
 
 const header = (email: Email, key: string) => email.headers.find((h) => h.key === key)?.value.trim();
@@ -84,18 +86,40 @@ function automaticReason(email: Email, from: string | null): string | null {
 }
 
 /** Stands for the Message-ID of a mail without one (or unreadable): the same bytes, the same id. */
-export const digestId = (raw: Buffer) => `<sha256-${createHash('sha256').update(raw).digest('hex')}@unknown>`;
+export function digestId(raw: readonly Buffer[]) {
+  const hash = createHash('sha256');
+  for (const chunk of raw) hash.update(chunk);
+  return `<sha256-${hash.digest('hex')}@unknown>`;
+}
+
+/**
+ * A `cid:` reference (an HTML image turned Markdown, or the `[cid:…]` plain-text clients write)
+ * becomes the name of the inline image, which the message lists among its attachments.
+ */
+export function nameInlineImages(body: string, parts: readonly MailPart[]) {
+  const named = (id: string) => {
+    const part = parts.find((p) => p.contentId === id);
+    return part ? `[image: ${part.filename}]` : '[image]';
+  };
+  return body
+    .replace(/!\[[^\]]*\]\(<?cid:([^)\s>]+)>?[^)]*\)/gi, (_, id: string) => named(id))
+    .replace(/\[cid:([^\]\s]+)\]/gi, (_, id: string) => named(id));
+}
 
 const cleanText = (s: string) => s.replaceAll('\u0000', '');
 
-/** Parses a mail; throws on bytes that are not a mail at all (the caller keeps them for review). */
-export async function parseMail(raw: Buffer): Promise<ParsedMail> {
-  const email = await PostalMime.parse(raw);
+/**
+ * Parses a mail from its skeleton (the files' bodies left out, so a large attachment is never
+ * decoded here); throws on bytes that are not a mail at all (the caller keeps them for review).
+ */
+export async function parseMail(raw: readonly Buffer[]): Promise<ParsedMail> {
+  const { skeleton, parts } = await splitMail(raw);
+  const email = await PostalMime.parse(skeleton);
   const from = email.from?.address
     ? { address: email.from.address.toLowerCase(), name: email.from.name }
     : null;
   const text = email.text?.trim() ? email.text : email.html ? htmlToMarkdown(email.html) : '';
-  let body = cleanText(stripQuotedHistory(text));
+  let body = cleanText(nameInlineImages(stripQuotedHistory(text), parts));
   if (body.length > MAX_MESSAGE_LENGTH) {
     const note = '\n\n(The rest of this mail is in the original, which staff can download.)';
     body = body.slice(0, MAX_MESSAGE_LENGTH - note.length) + note;
@@ -111,10 +135,14 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
     body: body || '(This mail had no text.)',
     automatic: automaticReason(email, from?.address ?? null),
     isReport: /multipart\/report/.test(contentType) && /delivery-status/.test(contentType),
-    attachments: email.attachments,
+    parts,
   };
 }
 
 /** Every Message-ID header in the raw bytes (a DSN quotes the bounced mail's headers). */
-export const quotedMessageIds = (raw: Buffer) =>
-  [...raw.toString('latin1').matchAll(/^Message-ID:[ \t]*(<[^<>\s]+>)/gim)].map((m) => m[1] as string);
+export const quotedMessageIds = (raw: readonly Buffer[]) =>
+  [
+    ...Buffer.concat(raw)
+      .toString('latin1')
+      .matchAll(/^Message-ID:[ \t]*(<[^<>\s]+>)/gim),
+  ].map((m) => m[1] as string);

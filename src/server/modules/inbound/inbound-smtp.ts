@@ -57,10 +57,9 @@ export async function startInboundSmtp(
         if (stream.sizeExceeded || size > max) {
           return callback(smtpError(552, `Message exceeds the ${max}-byte limit`));
         }
-        const raw = Buffer.concat(chunks, size);
-        chunks.length = 0;
+        // The pieces as they came: the pipeline streams them, never joined into one copy.
         ingestInboundMail(ctx, {
-          raw,
+          raw: chunks,
           envelopeTo: session.envelope.rcptTo.map((r) => r.address),
           envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
           source: 'smtp',

@@ -56,7 +56,8 @@ export async function resolveRecipient(ctx: AppContext, address: string): Promis
 }
 
 export interface InboundMail {
-  raw: Buffer;
+  /** The mail's bytes, whole or in the pieces they arrived in (never joined here). */
+  raw: Buffer | readonly Buffer[];
   envelopeTo: string[];
   envelopeFrom?: string | undefined;
   source: 'smtp' | 'imap';
@@ -77,26 +78,27 @@ export type IngestOutcome =
 export async function ingestInboundMail(ctx: AppContext, mail: InboundMail): Promise<IngestOutcome> {
   const recipient = await findRecipient(ctx, mail);
   if (!recipient) return { outcome: 'unknown_recipient' };
-  const parsed = await parseMail(mail.raw).catch(() => null);
+  const raw = Buffer.isBuffer(mail.raw) ? [mail.raw] : mail.raw;
+  const parsed = await parseMail(raw).catch(() => null);
   return inTransaction(ctx.db, async (tx) => {
     const s = { tx, clock: ctx.clock, bus: ctx.bus, jobs: ctx.jobs };
     const inboundId = await repo.insertOnce(tx, {
       accountId: recipient.accountId,
       projectId: recipient.projectId,
-      messageIdHeader: parsed?.messageId ?? digestId(mail.raw),
+      messageIdHeader: parsed?.messageId ?? digestId(raw),
       source: mail.source,
       fromAddress: parsed?.from?.address ?? mail.envelopeFrom?.toLowerCase() ?? '',
       subject: parsed?.subject ?? '',
       status: 'held',
       reason: 'malformed',
-      raw: mail.raw,
+      raw: Buffer.concat(raw),
       receivedAt: ctx.clock.now(),
     });
     if (!inboundId) return { outcome: 'duplicate' as const };
     const from = parsed?.from?.address.includes('@') ? parsed.from : null;
     const decided =
       parsed && from
-        ? await decide(ctx, s, recipient, { ...parsed, from }, mail.raw, { screened: true })
+        ? await decide(ctx, s, recipient, { ...parsed, from }, raw, { screened: true })
         : { status: 'held' as const, reason: 'malformed: no sender address could be read', ticketId: null };
     await repo.setOutcome(tx, inboundId, decided);
     return { outcome: decided.status, inboundId, ticketId: decided.ticketId, reason: decided.reason };
@@ -130,7 +132,7 @@ async function decide(
   s: Scope,
   recipient: Recipient,
   mail: ParsedMail & { from: { address: string; name: string } },
-  raw: Buffer,
+  raw: readonly Buffer[],
   options: { screened: boolean },
 ): Promise<Decision> {
   const host = new URL(ctx.config.publicUrl).hostname;
@@ -312,7 +314,7 @@ export async function reviewInbound(
     return { ...row, status: 'discarded' as const };
   }
   const raw = await repo.findRaw(tx, id);
-  const parsed = raw && (await parseMail(raw).catch(() => null));
+  const parsed = raw && (await parseMail([raw]).catch(() => null));
   const s = { tx, clock: ctx.clock, bus: ctx.bus, jobs: ctx.jobs };
   const from = parsed?.from?.address.includes('@') ? parsed.from : null;
   if (!raw || !parsed || !from) {
@@ -321,7 +323,7 @@ export async function reviewInbound(
       'This mail cannot be read as a mail with a sender; download it instead.',
     );
   }
-  const decided = await decide(ctx, s, { ...row, ticketId: null }, { ...parsed, from }, raw, {
+  const decided = await decide(ctx, s, { ...row, ticketId: null }, { ...parsed, from }, [raw], {
     screened: false,
   });
   await repo.setOutcome(tx, id, decided);
