@@ -4,6 +4,7 @@ import { registerDeliveryChannel } from './modules/delivery/index.js';
 import { discordChannel, queueReplyDm, queueSurveyDm, queueSurveyDmEdits } from './modules/discord/index.js';
 import {
   mailChannel,
+  queueAcknowledgementMail,
   queueDiscordBrokenMail,
   queuePasswordResetMail,
   queuePortalLinkMail,
@@ -55,6 +56,7 @@ export function subscribeAll(bus: EventBus): EventBus {
   bus.subscribe('message.created', queueReplyDm);
   bus.subscribe('csat.surveys_ended', notifyOnSurveysEnded);
   bus.subscribe('ticket.created', notifyOnTicketCreated);
+  bus.subscribe('ticket.created', queueAcknowledgementMail);
   bus.subscribe('message.created', notifyOnMessageCreated);
   bus.subscribe('message.created', queueReplyMail);
   bus.subscribe('staff_notification.created', queueStaffNotificationMail);

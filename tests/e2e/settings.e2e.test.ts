@@ -122,6 +122,8 @@ describe('the settings screens', () => {
     expect(await getJson(`/api/v1/projects/${tenant.projectId}/inbound/settings`)).toEqual({
       address: 'help@acme.example',
       newTicketsPerSenderHour: 1,
+      acknowledge: true,
+      acknowledgementText: null,
     });
     for (const n of [1, 2]) {
       const raw = Buffer.from(
@@ -135,5 +137,22 @@ describe('the settings screens', () => {
     await page.waitForSelector('text=No mail is held.');
     const list = await getJson(`/api/v1/projects/${tenant.projectId}/tickets`);
     expect(list.tickets.map((x: { subject: string }) => x.subject)).toContain('Mail 2');
+  });
+
+  it('Email in: the acknowledgement text and switch are saved', async () => {
+    await page.goto(`${base}/app/p/${tenant.projectId}/settings/email-in`);
+    await page.fill('#inbound-acknowledgement-text', 'We answer within a day.');
+    await page.click('form[aria-labelledby=inbound-title] button[type=submit]');
+    await expect
+      .poll(
+        async () =>
+          (await getJson(`/api/v1/projects/${tenant.projectId}/inbound/settings`)).acknowledgementText,
+      )
+      .toBe('We answer within a day.');
+    await page.uncheck('#inbound-acknowledge');
+    await page.click('form[aria-labelledby=inbound-title] button[type=submit]');
+    await expect
+      .poll(async () => (await getJson(`/api/v1/projects/${tenant.projectId}/inbound/settings`)).acknowledge)
+      .toBe(false);
   });
 });

@@ -23,6 +23,11 @@ export interface DomainEvents {
     /** A new ticket has no watchers yet: without an assignee, no staff member is told of it. */
     assigneeId: string | null;
     actor: EventActor;
+    /**
+     * Whether the requester is mailed the acknowledgement (reference, subject, portal link), if the
+     * project's switch is on: set by whoever opens the ticket (never for an automatic mail).
+     */
+    acknowledge: boolean;
     at: Date;
   };
   'ticket.status_changed': {

@@ -79,6 +79,12 @@ export const de: Catalogue = {
   'mail.portal.open': 'Anfrage öffnen',
   'mail.portal.footer':
     'Sie erhalten diese E-Mail, weil unser Team Ihnen den Link zu Ihrer Anfrage {reference} geschickt hat. Geben Sie ihn nicht weiter: Er öffnet Ihre Anfrage ohne Anmeldung.',
+  'mail.ack.intro':
+    'Vielen Dank für Ihre Nachricht. Wir haben Ihre Anfrage erhalten und antworten so bald wie möglich.',
+  'mail.ack.received':
+    'Ihre Anfrage {subject} hat die Nummer {reference}. Sie können sie jederzeit verfolgen und ergänzen:',
+  'mail.ack.footer':
+    'Sie erhalten diese E-Mail, weil mit Ihrer Adresse eine Anfrage eröffnet wurde ({reference}). Geben Sie den Link nicht weiter: Er öffnet Ihre Anfrage ohne Anmeldung.',
   'mail.signIn.subject': 'Ihr Anmeldelink für {account}',
   'mail.signIn.hello': 'Hallo {name},',
   'mail.signIn.intro':

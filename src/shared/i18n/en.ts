@@ -79,6 +79,12 @@ export const en = {
   'mail.portal.open': 'Open your request',
   'mail.portal.footer':
     'You get this mail because our team sent you the link to your request {reference}. Keep it private: it opens your request without signing in.',
+  'mail.ack.intro':
+    'Thank you for writing to us. We have received your request and will answer as soon as we can.',
+  'mail.ack.received':
+    'Your request {subject} has the reference {reference}. You can follow it and add to it at any time:',
+  'mail.ack.footer':
+    'You get this mail because a request was opened with your address ({reference}). Keep the link private: it opens your request without signing in.',
   'mail.signIn.subject': 'Your sign-in link for {account}',
   'mail.signIn.hello': 'Hello {name},',
   'mail.signIn.intro':

@@ -78,6 +78,12 @@ export const es: Catalogue = {
   'mail.portal.open': 'Abrir su solicitud',
   'mail.portal.footer':
     'Recibe este correo porque nuestro equipo le envió el enlace de su solicitud {reference}. No lo comparta: abre su solicitud sin iniciar sesión.',
+  'mail.ack.intro':
+    'Gracias por escribirnos. Hemos recibido su solicitud y le responderemos lo antes posible.',
+  'mail.ack.received':
+    'Su solicitud {subject} tiene la referencia {reference}. Puede seguirla y completarla en cualquier momento:',
+  'mail.ack.footer':
+    'Recibe este correo porque se abrió una solicitud con su dirección ({reference}). No comparta el enlace: abre su solicitud sin iniciar sesión.',
   'mail.signIn.subject': 'Su enlace de acceso a {account}',
   'mail.signIn.hello': 'Hola, {name}:',
   'mail.signIn.intro':

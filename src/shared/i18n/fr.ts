@@ -79,6 +79,12 @@ export const fr: Catalogue = {
   'mail.portal.open': 'Ouvrir votre demande',
   'mail.portal.footer':
     'Vous recevez cet e-mail car notre équipe vous a envoyé le lien de votre demande {reference}. Gardez-le pour vous : il ouvre votre demande sans connexion.',
+  'mail.ack.intro':
+    'Merci de nous avoir écrit. Nous avons bien reçu votre demande et vous répondrons dès que possible.',
+  'mail.ack.received':
+    'Votre demande {subject} porte la référence {reference}. Vous pouvez la suivre et la compléter à tout moment :',
+  'mail.ack.footer':
+    'Vous recevez cet e-mail car une demande a été ouverte avec votre adresse ({reference}). Gardez le lien pour vous : il ouvre votre demande sans connexion.',
   'mail.signIn.subject': 'Votre lien de connexion pour {account}',
   'mail.signIn.hello': 'Bonjour {name},',
   'mail.signIn.intro':

@@ -77,6 +77,11 @@ export const nl: Catalogue = {
   'mail.portal.open': 'Uw verzoek openen',
   'mail.portal.footer':
     'U krijgt deze e-mail omdat ons team u de link naar uw verzoek {reference} stuurde. Deel hem niet: hij opent uw verzoek zonder aanmelden.',
+  'mail.ack.intro': 'Bedankt voor uw bericht. We hebben uw verzoek ontvangen en antwoorden zo snel mogelijk.',
+  'mail.ack.received':
+    'Uw verzoek {subject} heeft het kenmerk {reference}. U kunt het op elk moment volgen en aanvullen:',
+  'mail.ack.footer':
+    'U krijgt deze e-mail omdat er met uw adres een verzoek is geopend ({reference}). Deel de link niet: hij opent uw verzoek zonder aanmelden.',
   'mail.signIn.subject': 'Uw aanmeldlink voor {account}',
   'mail.signIn.hello': 'Hallo {name},',
   'mail.signIn.intro':

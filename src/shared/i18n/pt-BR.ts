@@ -77,6 +77,11 @@ export const ptBR: Catalogue = {
   'mail.portal.open': 'Abrir sua solicitação',
   'mail.portal.footer':
     'Você recebe este e-mail porque nossa equipe lhe enviou o link da sua solicitação {reference}. Não o compartilhe: ele abre sua solicitação sem login.',
+  'mail.ack.intro': 'Obrigado por nos escrever. Recebemos sua solicitação e responderemos o quanto antes.',
+  'mail.ack.received':
+    'Sua solicitação {subject} tem a referência {reference}. Você pode acompanhá-la e complementá-la a qualquer momento:',
+  'mail.ack.footer':
+    'Você recebe este e-mail porque uma solicitação foi aberta com seu endereço ({reference}). Não compartilhe o link: ele abre sua solicitação sem login.',
   'mail.signIn.subject': 'Seu link de acesso para {account}',
   'mail.signIn.hello': 'Olá, {name},',
   'mail.signIn.intro':

@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, bytea, projects, timestamptz } from './accounts.js';
 import { tickets } from './tickets.js';
 
-/** A project's mail intake: the address mail for it arrives at, and how many new tickets one sender may open per hour. */
+/**
+ * A project's intake: the address mail for it arrives at, how many new tickets one sender may open
+ * per hour, and the acknowledgement mailed to a requester whose new ticket came in (switch and text).
+ */
 export const inboundSettings = pgTable(
   'inbound_settings',
   {
@@ -15,6 +18,9 @@ export const inboundSettings = pgTable(
       .references(() => accounts.id, { onDelete: 'cascade' }),
     address: text(),
     newTicketsPerSenderHour: integer().notNull().default(20),
+    acknowledge: boolean().notNull().default(true),
+    /** Replaces the catalogue's opening words of the acknowledgement; null: the catalogue's, in the customer's language. */
+    acknowledgementText: text(),
     updatedAt: timestamptz().notNull(),
   },
   // An address names one project on the whole instance: the listener routes by it alone.

@@ -19,6 +19,8 @@ export async function upsertSettings(tx: Tx, values: typeof inboundSettings.$inf
       set: {
         address: values.address,
         newTicketsPerSenderHour: values.newTicketsPerSenderHour,
+        acknowledge: values.acknowledge,
+        acknowledgementText: values.acknowledgementText,
         updatedAt: values.updatedAt,
       },
     })

@@ -11,6 +11,7 @@ import {
   listQuery,
   projectParams,
   reviewBody,
+  settingsBody,
   settingsSchema,
 } from './inbound.schemas.js';
 import * as inbound from './inbound.service.js';
@@ -34,7 +35,7 @@ export function registerInboundRoutes(app: Api, ctx: AppContext) {
     {
       schema: {
         tags: ['mail intake'],
-        summary: "The project's inbound address and flood limit (settings.manage).",
+        summary: "The project's inbound address, flood limit and acknowledgement mail (settings.manage).",
         params: projectParams,
         response: { 200: settingsSchema, ...errorResponses },
       },
@@ -51,9 +52,9 @@ export function registerInboundRoutes(app: Api, ctx: AppContext) {
     {
       schema: {
         tags: ['mail intake'],
-        summary: 'Change the inbound address and flood limit (settings.manage).',
+        summary: 'Change the inbound address, flood limit and acknowledgement mail (settings.manage).',
         params: projectParams,
-        body: settingsSchema,
+        body: settingsBody,
         response: { 200: settingsSchema, ...errorResponses },
       },
     },

@@ -16,6 +16,24 @@ export const settingsSchema = z.object({
     .min(1)
     .max(10_000)
     .describe('New tickets one sender may open by mail per hour; the rest are held for review.'),
+  acknowledge: z
+    .boolean()
+    .describe(
+      'Mail the requester an acknowledgement (reference, subject, portal link) when their ticket comes in by mail, the portal or the request form, or staff open one for them with "notify the requester" on. Never for auto-replies, lists or bounces. Default on.',
+    ),
+  acknowledgementText: text()
+    .trim()
+    .max(2000)
+    .nullable()
+    .describe(
+      "The acknowledgement's opening words, in place of the built-in text (which follows the customer's language); the reference, subject and portal link always follow. Null (or empty): the built-in text.",
+    ),
+});
+
+/** The PUT body: the acknowledgement fields keep their current values when left out. */
+export const settingsBody = settingsSchema.extend({
+  acknowledge: settingsSchema.shape.acknowledge.optional(),
+  acknowledgementText: settingsSchema.shape.acknowledgementText.optional(),
 });
 
 export const inboundStatusSchema = z.enum(['ticket', 'reply', 'held', 'auto', 'bounce', 'discarded']);

@@ -192,6 +192,8 @@ async function decide(
         email: mail.from.address,
         name: mail.from.name || mail.from.address.split('@')[0] || 'Customer',
       },
+      // Never answer an auto-reply, list or bounce, even one staff released from review.
+      acknowledge: !mail.automatic,
     },
     'requester',
   );
@@ -238,18 +240,23 @@ export async function getSettings(db: Queryable, projectId: string) {
   return {
     address: row?.address ?? null,
     newTicketsPerSenderHour: row?.newTicketsPerSenderHour ?? DEFAULT_TICKETS_PER_SENDER_HOUR,
+    acknowledge: row?.acknowledge ?? true,
+    acknowledgementText: row?.acknowledgementText ?? null,
   };
 }
+
+export type IntakeSettings = Awaited<ReturnType<typeof getSettings>>;
 
 export async function readSettings(db: Queryable, member: Member) {
   requirePermission(member, 'settings.manage');
   return getSettings(db, member.projectId);
 }
 
+/** A PUT: what it leaves out keeps its current value (clients older than the acknowledgement send two fields). */
 export async function updateSettings(
   s: Scope,
   member: Member,
-  input: { address: string | null; newTicketsPerSenderHour: number },
+  input: Pick<IntakeSettings, 'address' | 'newTicketsPerSenderHour'> & Partial<IntakeSettings>,
 ) {
   requirePermission(member, 'settings.manage');
   const owner = input.address && (await repo.findProjectByAddress(s.tx, input.address));
@@ -264,9 +271,19 @@ export async function updateSettings(
     accountId: member.accountId,
     address: input.address?.toLowerCase() ?? null,
     newTicketsPerSenderHour: input.newTicketsPerSenderHour,
+    acknowledge: input.acknowledge ?? before.acknowledge,
+    acknowledgementText:
+      input.acknowledgementText === undefined
+        ? before.acknowledgementText
+        : input.acknowledgementText || null,
     updatedAt: s.clock.now(),
   });
-  const after = { address: row.address, newTicketsPerSenderHour: row.newTicketsPerSenderHour };
+  const after: IntakeSettings = {
+    address: row.address,
+    newTicketsPerSenderHour: row.newTicketsPerSenderHour,
+    acknowledge: row.acknowledge,
+    acknowledgementText: row.acknowledgementText,
+  };
   await recordAuditEvent(s.tx, {
     accountId: member.accountId,
     projectId: member.projectId,

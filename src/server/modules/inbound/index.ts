@@ -1,7 +1,9 @@
 export { registerInboundRoutes } from './inbound.routes.js';
 export {
+  getSettings as getIntakeSettings,
   type InboundMail,
   type IngestOutcome,
+  type IntakeSettings,
   ingestInboundMail,
   REPLY_TOKEN_PURPOSE,
   replyAddress,

@@ -2,6 +2,7 @@ export { registerMailRoutes } from './mail.routes.js';
 export type { MailCause } from './mail.schemas.js';
 export {
   hasSurveyInvitationFailed,
+  queueAcknowledgementMail,
   queueDiscordBrokenMail,
   queueMail,
   queuePasswordResetMail,

@@ -14,7 +14,7 @@ import { findAccountBrand, getUser } from '../accounts/index.js';
 import { findPasswordResetForMail, passwordResetPath } from '../auth/index.js';
 import { findSurveyInvitation, surveyPath } from '../csat/index.js';
 import type { DeliveryRow } from '../delivery/index.js';
-import { REPLY_MARKER, replyAddress } from '../inbound/index.js';
+import { getIntakeSettings, REPLY_MARKER, replyAddress } from '../inbound/index.js';
 import { findStaffNotification } from '../notifications/index.js';
 import { findSignInLink, signInPath } from '../portal/index.js';
 import {
@@ -178,6 +178,10 @@ async function renderContent(
       return ticket
         ? renderPortalLink(env, ticket, customerLocale(brand, ticket.requester.language))
         : { gone: 'No ticket.' };
+    case 'acknowledgement':
+      return ticket
+        ? renderAcknowledgement(db, env, ticket, customerLocale(brand, ticket.requester.language))
+        : { gone: 'No ticket.' };
     case 'password_reset':
       return renderPasswordReset(db, env, cause.resetId, brand);
     case 'discord_setup_broken':
@@ -199,6 +203,23 @@ ${button(portal, t('mail.portal.open'))}
 <p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${portal}">${portal}</a></p>`,
     text: `${t('mail.portal.intro', { reference, subject: `"${ticket.subject}"` })}\n\n${portal}`,
     footer: t('mail.portal.footer', { reference }),
+  };
+}
+
+/** The project's own opening words (as typed: not translated) or the catalogue's, then what was received. */
+async function renderAcknowledgement(db: Queryable, env: RenderEnv, ticket: TicketSummary, { t }: Locale) {
+  const intro = (await getIntakeSettings(db, ticket.projectId)).acknowledgementText ?? t('mail.ack.intro');
+  const portal = url(env, portalPath(env.links, ticket));
+  const reference = ticket.reference;
+  const [before = '', after = ''] = t('mail.ack.received', { reference }).split('{subject}');
+  return {
+    subject: ticketSubject(ticket),
+    html: html`<p style="white-space:pre-line">${intro}</p>
+<p>${before}<strong>${ticket.subject}</strong>${after}</p>
+${button(portal, t('mail.portal.open'))}
+<p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${portal}">${portal}</a></p>`,
+    text: `${intro}\n\n${t('mail.ack.received', { reference, subject: `"${ticket.subject}"` })}\n\n${portal}`,
+    footer: t('mail.ack.footer', { reference }),
   };
 }
 

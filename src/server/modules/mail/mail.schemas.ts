@@ -18,6 +18,8 @@ export const mailCauseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sign_in'), tokenId: z.uuid() }),
   /** A staff notification (new ticket, requester reply, reopen), to its staff member. */
   z.object({ kind: z.literal('staff_notification'), notificationId: z.uuid() }),
+  /** A new ticket's acknowledgement, to its requester: reference, subject, portal link (one per ticket). */
+  z.object({ kind: z.literal('acknowledgement'), ticketId: z.uuid() }),
   /** The ticket's portal link, sent to the requester at staff's request (`sendId` tells sends apart). */
   z.object({ kind: z.literal('portal_link'), ticketId: z.uuid(), sendId: z.uuid() }),
   /** A staff member's password reset link, to them alone (never shown on the Outgoing mail page). */
@@ -40,6 +42,7 @@ export const mailKinds = [
   'survey_invitation',
   'sign_in',
   'staff_notification',
+  'acknowledgement',
   'portal_link',
   'password_reset',
   'discord_setup_broken',

@@ -15,6 +15,7 @@ import {
   listTicketDeliveries,
   queueDelivery,
 } from '../delivery/index.js';
+import { getIntakeSettings } from '../inbound/index.js';
 import {
   getAccountMember,
   listMemberships,
@@ -45,6 +46,8 @@ const causeKeyOf = (cause: MailCause) => {
       return `sign_in:${cause.tokenId}`;
     case 'staff_notification':
       return `staff_notification:${cause.notificationId}`;
+    case 'acknowledgement':
+      return `acknowledgement:${cause.ticketId}`;
     case 'portal_link':
       return `portal_link:${cause.ticketId}:${cause.sendId}`;
     case 'password_reset':
@@ -88,6 +91,7 @@ async function findRecipient(db: Queryable, cause: MailCause): Promise<Recipient
         link && { email: link.customerEmail, accountId: link.accountId, projectId: null, ticketId: null }
       );
     }
+    case 'acknowledgement':
     case 'portal_link':
       return requesterOf(db, cause.ticketId);
     case 'staff_notification': {
@@ -145,6 +149,16 @@ export async function queueSurveyInvitation(s: Scope, event: DomainEvents['csat.
 export async function queueReplyMail(s: Scope, event: DomainEvents['message.created']) {
   if (event.kind === 'public' && event.actor.type === 'staff') {
     await queueMail(s, { kind: 'agent_reply', messageId: event.messageId });
+  }
+}
+
+/**
+ * Subscriber of ticket.created: the requester is told their request arrived (reference, subject,
+ * portal link) when whoever opened it asked for it (`acknowledge`) and the project's switch is on.
+ */
+export async function queueAcknowledgementMail(s: Scope, event: DomainEvents['ticket.created']) {
+  if (event.acknowledge && (await getIntakeSettings(s.tx, event.projectId)).acknowledge) {
+    await queueMail(s, { kind: 'acknowledgement', ticketId: event.ticketId });
   }
 }
 

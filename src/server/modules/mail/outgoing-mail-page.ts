@@ -20,6 +20,7 @@ const KIND_LABELS: Record<MailKind, string> = {
   survey_invitation: 'Survey invitation',
   sign_in: 'Sign-in link',
   staff_notification: 'Staff notification',
+  acknowledgement: 'Acknowledgement of a new ticket',
   portal_link: 'Portal link',
   password_reset: 'Password reset link',
   discord_setup_broken: 'Discord setup broken',

@@ -199,6 +199,7 @@ export async function openPortalTicket(
       subject: input.subject,
       body: input.body,
       requester: { email: customer.email, name: customer.name },
+      acknowledge: true,
     },
     { type: 'requester', customerId: customer.id },
   );

@@ -32,7 +32,7 @@ export interface RequestInput {
  * A request from the public form becomes a ticket of the customer with that address (found in the
  * account, or created; an existing customer keeps their name), and the form's language is kept as
  * theirs when none is known yet. Callers answer nothing that leads to the ticket: anyone can type
- * any address, and only the address's owner gets the link, by mail.
+ * any address, and only the address's owner gets the link, by mail (the acknowledgement).
  */
 export async function submitRequest(
   s: Scope,
@@ -43,7 +43,12 @@ export async function submitRequest(
   const ticket = await openTicket(
     s,
     where,
-    { subject: input.subject, body: input.body, requester: { email: input.email, name: input.name } },
+    {
+      subject: input.subject,
+      body: input.body,
+      requester: { email: input.email, name: input.name },
+      acknowledge: true,
+    },
     'requester',
   );
   await rememberCustomerLanguage(s.tx, ticket.requesterId, language);

@@ -162,7 +162,8 @@ export async function replyOrFollowUp(s: Scope, ticketId: string, body: string) 
   const followUp = await openTicket(
     s,
     { projectId: ticket.projectId, accountId: ticket.accountId },
-    { subject: ticket.subject, body, requester: details.requester },
+    // The requester answered a thread they know; both threads name the follow-up, so no acknowledgement.
+    { subject: ticket.subject, body, requester: details.requester, acknowledge: false },
     { type: 'requester', customerId: ticket.requesterId },
   );
   const closedRef = reference(details.projectKey, ticket.number);

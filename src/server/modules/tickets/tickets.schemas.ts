@@ -19,6 +19,12 @@ export const createTicketBody = z.object({
   priority: prioritySchema.optional(),
   assigneeId: z.uuid().nullable().optional(),
   tags: z.array(tag).max(20).optional(),
+  notifyRequester: z
+    .boolean()
+    .optional()
+    .describe(
+      "Mail the requester the acknowledgement (reference, subject, portal link), if the project's acknowledgement is on. Default true.",
+    ),
 });
 
 export const updateTicketBody = z

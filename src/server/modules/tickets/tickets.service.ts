@@ -97,26 +97,46 @@ export interface CreateTicketInput {
   tags?: string[] | undefined;
 }
 
-/** A staff member opens a ticket for a requester (tickets.create; an assignee needs tickets.assign). */
-export async function createTicket(s: Scope, member: Member, input: CreateTicketInput) {
-  requirePermission(member, 'tickets.create');
-  if (input.assigneeId) requirePermission(member, 'tickets.assign');
-  await assertAssignable(s.tx, member.projectId, input.assigneeId);
-  return openTicket(s, { projectId: member.projectId, accountId: member.accountId }, input, {
-    type: 'staff',
-    userId: member.userId,
-  });
+export interface OpenTicketInput extends CreateTicketInput {
+  /**
+   * Mail the requester the acknowledgement (reference, subject, portal link) when the project's
+   * switch is on: true for what a customer sends (form, portal, mail that is not automatic) and for
+   * staff who leave "notify the requester" on. It rides on ticket.created; the mail module queues it.
+   */
+  acknowledge: boolean;
 }
 
 /**
- * A new ticket, whoever opens it (staff, or the requester on the portal or by mail): its body is the
- * requester's first message. Callers check permissions; this publishes ticket.created. `'requester'`
- * names the requester as the actor when the caller does not know them yet (a mail from a new address).
+ * A staff member opens a ticket for a requester (tickets.create; an assignee needs tickets.assign);
+ * `notifyRequester` (default on) sends the acknowledgement.
+ */
+export async function createTicket(
+  s: Scope,
+  member: Member,
+  input: CreateTicketInput & { notifyRequester?: boolean | undefined },
+) {
+  requirePermission(member, 'tickets.create');
+  if (input.assigneeId) requirePermission(member, 'tickets.assign');
+  await assertAssignable(s.tx, member.projectId, input.assigneeId);
+  const { notifyRequester = true, ...ticket } = input;
+  return openTicket(
+    s,
+    { projectId: member.projectId, accountId: member.accountId },
+    { ...ticket, acknowledge: notifyRequester },
+    { type: 'staff', userId: member.userId },
+  );
+}
+
+/**
+ * A new ticket, whoever opens it (staff, or the requester on the portal, the request form or by
+ * mail): its body is the requester's first message. Callers check permissions; this publishes
+ * ticket.created, which carries `input.acknowledge` to the acknowledgement mail. `'requester'` names
+ * the requester as the actor when the caller does not know them yet (a mail from a new address).
  */
 export async function openTicket(
   s: Scope,
   where: { projectId: string; accountId: string },
-  input: CreateTicketInput,
+  input: OpenTicketInput,
   by: EventActor | 'requester',
 ) {
   const now = s.clock.now();
@@ -161,6 +181,7 @@ export async function openTicket(
     accountId: ticket.accountId,
     assigneeId: ticket.assigneeId,
     actor,
+    acknowledge: input.acknowledge,
     at: now,
   });
   return ticket;

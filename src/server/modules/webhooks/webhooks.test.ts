@@ -232,6 +232,7 @@ describe('webhooks: delivery pipeline (at-least-once, stable id)', () => {
           accountId: tenant.accountId,
           assigneeId: null,
           actor: { type: 'system' },
+          acknowledge: false,
           at: t.clock.now(),
         });
         throw new Error('rolled back');

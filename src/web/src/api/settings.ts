@@ -137,6 +137,10 @@ export function useDiscordMutations() {
 export interface InboundSettings {
   address: string | null;
   newTicketsPerSenderHour: number;
+  /** Mail requesters an acknowledgement of their new ticket (reference, subject, portal link). */
+  acknowledge: boolean;
+  /** The acknowledgement's opening words; null: the built-in text in the customer's language. */
+  acknowledgementText: string | null;
 }
 
 export interface InboundMail {

@@ -11,7 +11,7 @@ import { has } from '../../lib/permissions';
 import { useProject } from '../../lib/session';
 import { FormStatus } from '../FormStatus';
 
-/** The project's inbound address and flood limit, and the mail held for review. */
+/** The project's inbound address, flood limit and acknowledgement mail, and the mail held for review. */
 export function InboundSettings() {
   const project = useProject();
   const query = useInboundSettings(project.id);
@@ -31,7 +31,11 @@ export function InboundSettings() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate({ ...draft, address: draft.address?.trim() || null });
+    save.mutate({
+      ...draft,
+      address: draft.address?.trim() || null,
+      acknowledgementText: draft.acknowledgementText?.trim() || null,
+    });
   };
 
   return (
@@ -54,6 +58,28 @@ export function InboundSettings() {
           required
           value={draft.newTicketsPerSenderHour}
           onChange={(e) => setDraft({ ...draft, newTicketsPerSenderHour: Number(e.target.value) })}
+        />
+        <h3>Acknowledgement</h3>
+        <label className="checkbox">
+          <input
+            id="inbound-acknowledge"
+            type="checkbox"
+            checked={draft.acknowledge}
+            onChange={(e) => setDraft({ ...draft, acknowledge: e.target.checked })}
+          />{' '}
+          Mail the requester the reference and portal link of a new ticket (by mail, the portal or the request
+          form, or from staff with "notify the requester"; never to auto-replies)
+        </label>
+        <label htmlFor="inbound-acknowledgement-text">
+          Opening words (leave empty for the built-in text in the customer's language)
+        </label>
+        <textarea
+          id="inbound-acknowledgement-text"
+          rows={3}
+          maxLength={2000}
+          disabled={!draft.acknowledge}
+          value={draft.acknowledgementText ?? ''}
+          onChange={(e) => setDraft({ ...draft, acknowledgementText: e.target.value })}
         />
         <button type="submit" className="primary" disabled={save.isPending}>
           Save
