@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import { AppError, type ErrorCode, errorStatus } from './lib/errors.js';
 import { parseFormBody } from './lib/http.js';
 import { logSerializers } from './lib/log.js';
+import { registerMultipart } from './lib/multipart.js';
 import { registerAccountRoutes } from './modules/accounts/index.js';
 import { registerAnalyticsRoutes } from './modules/analytics/index.js';
 import { registerAuthRoutes, registerPasswordRoutes, registerSessionRoutes } from './modules/auth/index.js';
@@ -74,6 +75,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: LogOptions }
   });
   await app.register(cookie);
   await app.register(formbody, { parser: parseFormBody });
+  await registerMultipart(app, BODY_LIMIT);
   await registerRateLimits(app, ctx.config);
   await app.register(swagger, {
     openapi: {

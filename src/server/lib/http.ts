@@ -88,6 +88,9 @@ export const typedText = (body: unknown, name: string): string => {
 export const firstProblem = (error: z.ZodError) =>
   error.issues[0]?.message ?? 'Check the form and send it again.';
 
+/** A yes/no field: a JSON boolean, or "true"/"false" as form fields send it. */
+export const formBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
 export const uuidParam = <K extends string>(name: K) =>
   z.object({ [name]: z.uuid() } as Record<K, z.ZodUUID>);
 

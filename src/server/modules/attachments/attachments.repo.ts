@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
-import { attachmentChunks, attachments } from '../../db/schema/index.js';
+import { attachmentChunks, attachments, messages } from '../../db/schema/index.js';
 
 export type AttachmentRow = typeof attachments.$inferSelect;
 
@@ -42,4 +42,14 @@ export function listForMessages(db: Queryable, messageIds: readonly string[]) {
     .from(attachments)
     .where(inArray(attachments.messageId, [...messageIds]))
     .orderBy(asc(attachments.messageId), asc(attachments.seq));
+}
+
+/** The attachment with the kind of its message (requesters may reach only public messages' files). */
+export async function findWithMessageKind(db: Queryable, id: string) {
+  const [row] = await db
+    .select({ attachment: attachments, messageKind: messages.kind })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .where(eq(attachments.id, id));
+  return row;
 }

@@ -8,6 +8,7 @@ import type { Scope } from '../../app-context.js';
 import type { Config } from '../../config.js';
 import type { Queryable } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
+import type { UploadedFile } from '../../lib/multipart.js';
 import * as repo from './attachments.repo.js';
 
 /** Bytes per row of `attachment_chunks`: large enough for few rows, small enough to hold one at a time. */
@@ -182,9 +183,44 @@ export async function storeAttachment(
   return toAttachment({ ...row, size });
 }
 
+/** Stores the files of a request one after another on the message (see storeAttachment). */
+export async function storeUploads(
+  s: Pick<Scope, 'tx' | 'clock'>,
+  storage: AttachmentStorage,
+  target: { accountId: string; ticketId: string; messageId: string },
+  uploads: AsyncIterable<UploadedFile>,
+): Promise<Attachment[]> {
+  const stored: Attachment[] = [];
+  for await (const file of uploads) stored.push(await storeAttachment(s, storage, { ...target, ...file }));
+  return stored;
+}
+
+/** The attachment and the kind of the message it is on; undefined when there is none. */
+export async function findAttachment(db: Queryable, id: string) {
+  const row = await repo.findWithMessageKind(db, id);
+  return (
+    row && {
+      ...toAttachment(row.attachment),
+      accountId: row.attachment.accountId,
+      messageKind: row.messageKind,
+    }
+  );
+}
+
 /** The attachments of these messages, in one query: by message, each message's in the order stored. */
 export async function listAttachments(db: Queryable, messageIds: readonly string[]): Promise<Attachment[]> {
   return (await repo.listForMessages(db, messageIds)).map(toAttachment);
+}
+
+/** The same, by message id (a message without files has no entry). */
+export async function listAttachmentsByMessage(db: Queryable, messageIds: readonly string[]) {
+  const byMessage = new Map<string, Attachment[]>();
+  for (const a of await listAttachments(db, messageIds)) {
+    const list = byMessage.get(a.messageId);
+    if (list) list.push(a);
+    else byMessage.set(a.messageId, [a]);
+  }
+  return byMessage;
 }
 
 /**

@@ -14,16 +14,37 @@
  *   `contentId` is an inline image's MIME Content-ID without `<>` (for `cid:` references).
  * - `listAttachments(db, messageIds)` — every attachment of these messages in one query, grouped by
  *   message, each message's in storing order.
+ * - `listAttachmentsByMessage(db, messageIds)` — the same as a Map by message id.
  * - `openAttachment(db, storage, attachment)` — a Readable of its bytes, one chunk in memory at a
  *   time; use it outside the transaction that stored them (e.g. when sending or serving).
+ * - `findAttachment(db, id)` — the attachment with its `accountId` and `messageKind`; callers check
+ *   access (staff: can see the ticket; requesters: the ticket's portal token and a public message).
+ * - `sendAttachment(reply, db, storage, attachment)` — the download response with its safety
+ *   headers; `attachmentSchema`/`presentAttachment` — how a message lists its files.
+ *
+ * Uploads (the one shape every route with files uses): the route takes multipart/form-data besides
+ * JSON — `preValidation: readMultipartFields` (src/server/lib/multipart.ts) turns the text fields,
+ * which must come before the files, into the body its Zod schema validates; in the handler,
+ * `storeUploads(scope, storage, { accountId, ticketId, messageId }, uploadedFiles(request))` stores
+ * the files in the transaction that inserted the message, after the insert.
  */
+
+export {
+  attachmentSchema,
+  contentDisposition,
+  presentAttachment,
+  sendAttachment,
+} from './attachment-response.js';
 export {
   type Attachment,
   type AttachmentContent,
   type AttachmentStorage,
   attachmentStorage,
+  findAttachment,
   listAttachments,
+  listAttachmentsByMessage,
   type NewAttachment,
   openAttachment,
   storeAttachment,
+  storeUploads,
 } from './attachments.service.js';

@@ -2,6 +2,8 @@ import type { TicketStatus } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import type { UploadedFile } from '../../lib/multipart.js';
+import { type AttachmentStorage, storeUploads } from '../attachments/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { requirePermission } from '../members/index.js';
 import { changeStatus } from './ticket-status.service.js';
@@ -10,12 +12,19 @@ import { canDeleteMessage, canEditMessage } from './tickets.policy.js';
 import * as repo from './tickets.repo.js';
 import { getTicketAccess, getTicketForUpdate, openTicket, reference } from './tickets.service.js';
 
-/** A staff reply (public) or internal note on the ticket's thread. */
+/** The files a message is posted with (a multipart request's), and where they are stored. */
+export interface Files {
+  storage: AttachmentStorage;
+  uploads: AsyncIterable<UploadedFile>;
+}
+
+/** A staff reply (public) or internal note on the ticket's thread, with its files. */
 export async function postStaffMessage(
   s: Scope,
   actor: StaffActor,
   ticketId: string,
   input: { body: string; internal?: boolean | undefined },
+  files: Files,
 ) {
   const { ticket, member } = await getTicketAccess(s.tx, actor, ticketId, { lock: true });
   requirePermission(member, input.internal ? 'messages.create_internal' : 'messages.create');
@@ -29,6 +38,12 @@ export async function postStaffMessage(
     bodyHtml: renderMarkdown(input.body),
     createdAt: now,
   });
+  const attachments = await storeUploads(
+    s,
+    files.storage,
+    { accountId: ticket.accountId, ticketId, messageId: message.id },
+    files.uploads,
+  );
   await repo.updateTicket(s.tx, ticketId, { updatedAt: now });
   await s.bus.publish(s, 'message.created', {
     ticketId,
@@ -39,7 +54,7 @@ export async function postStaffMessage(
     actor: { type: 'staff', userId: actor.userId },
     at: now,
   });
-  return { message, member, authorName: await repo.findUserName(s.tx, actor.userId) };
+  return { message, attachments, member, authorName: await repo.findUserName(s.tx, actor.userId) };
 }
 
 /** The status a requester's reply leaves the ticket in: pending and resolved reopen, the others stay. */

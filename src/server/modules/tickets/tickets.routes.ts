@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
-import { type Api, errorResponses } from '../../lib/http.js';
+import { type Api, errorResponse, errorResponses, formBoolean } from '../../lib/http.js';
+import { readMultipartFields, uploadedFiles } from '../../lib/multipart.js';
+import {
+  type Attachment,
+  attachmentStorage,
+  presentAttachment,
+  sendAttachment,
+} from '../attachments/index.js';
 import { authenticate, type StaffActor } from '../auth/index.js';
 import { getMember, type Member } from '../members/index.js';
 import * as messages from './ticket-messages.service.js';
@@ -22,7 +29,7 @@ import * as tickets from './tickets.service.js';
 const ticketParams = z.object({ ticketId: z.uuid() });
 
 type Summary = NonNullable<Awaited<ReturnType<typeof repo.findTicketDetails>>>;
-type MessageRow = Awaited<ReturnType<typeof repo.listMessages>>[number];
+type MessageRow = Awaited<ReturnType<typeof repo.listMessages>>[number] & { attachments: Attachment[] };
 
 export const presentTicketSummary = ({ ticket, projectKey, requester, assigneeName }: Summary) => ({
   id: ticket.id,
@@ -52,6 +59,7 @@ const presentMessage = (member: Member, m: MessageRow) => ({
       : null,
   createdAt: m.createdAt,
   editedAt: m.editedAt,
+  attachments: m.attachments.map(presentAttachment),
   abilities: messageAbilities(member, m),
 });
 
@@ -245,19 +253,48 @@ export function registerTicketRoutes(app: Api, ctx: AppContext) {
       schema: {
         tags: ['messages'],
         summary: 'Reply to the requester, or add an internal note with internal: true.',
+        consumes: ['application/json', 'multipart/form-data'],
+        description:
+          'JSON, or multipart/form-data with the same fields first and then the files (any number of file parts, at most 20).',
         params: ticketParams,
-        body: z.object({ body: messageBody, internal: z.boolean().optional() }),
-        response: { 201: messageSchema, ...errorResponses },
+        body: z.object({ body: messageBody, internal: formBoolean.optional() }),
+        response: { 201: messageSchema, ...errorResponses, 413: errorResponse },
+      },
+      preValidation: readMultipartFields,
+    },
+    async (request, reply) => {
+      const actor = await authenticate(ctx, request);
+      const files = { storage: attachmentStorage(ctx.config), uploads: uploadedFiles(request) };
+      const { message, attachments, member, authorName } = await inTransaction(ctx.db, (tx) =>
+        messages.postStaffMessage(scopeOf(ctx, tx), actor, request.params.ticketId, request.body, files),
+      );
+      return reply.status(201).send(
+        presentMessage(member, {
+          ...message,
+          attachments,
+          authorUserName: authorName,
+          authorCustomerName: null,
+        }),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/attachments/:attachmentId',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: "Download a message's file (anyone who can see its ticket).",
+        description:
+          'The bytes, as a download (Content-Disposition: attachment) except PNG, JPEG, GIF and WebP images, which are shown inline; nosniff and a CSP that allows nothing.',
+        params: z.object({ attachmentId: z.uuid() }),
+        response: { 200: z.unknown().describe('The file.'), ...errorResponses },
       },
     },
     async (request, reply) => {
       const actor = await authenticate(ctx, request);
-      const { message, member, authorName } = await inTransaction(ctx.db, (tx) =>
-        messages.postStaffMessage(scopeOf(ctx, tx), actor, request.params.ticketId, request.body),
-      );
-      return reply
-        .status(201)
-        .send(presentMessage(member, { ...message, authorUserName: authorName, authorCustomerName: null }));
+      const attachment = await tickets.getStaffAttachment(ctx.db, actor, request.params.attachmentId);
+      return sendAttachment(reply, ctx.db, attachmentStorage(ctx.config), attachment);
     },
   );
 

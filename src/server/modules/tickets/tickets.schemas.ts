@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH, PRIORITIES, STATUSES } from '../../../shared/tickets.js';
 import { text } from '../../lib/http.js';
 import { pageQuery } from '../../lib/pagination.js';
+import { attachmentSchema } from '../attachments/index.js';
 
 export const statusSchema = z.enum(STATUSES);
 export const prioritySchema = z.enum(PRIORITIES);
@@ -99,6 +100,7 @@ export const messageSchema = z.object({
     .nullable(),
   createdAt: z.date(),
   editedAt: z.date().nullable(),
+  attachments: z.array(attachmentSchema),
   abilities: z.object({ edit: z.boolean(), delete: z.boolean() }),
 });
 

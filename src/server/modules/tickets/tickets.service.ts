@@ -8,6 +8,7 @@ import type { LinkTokens } from '../../lib/link-tokens.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import { nextTicketNumber } from '../accounts/index.js';
+import { findAttachment, listAttachmentsByMessage } from '../attachments/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { can, isMember, type Member, requirePermission } from '../members/index.js';
 import { changeStatus } from './ticket-status.service.js';
@@ -374,7 +375,20 @@ export async function getTicketWithThread(db: Queryable, actor: StaffActor, tick
     repo.listWatchers(db, ticketId),
   ]);
   if (!details) throw notFound('Ticket');
-  return { details, thread, watchers, member };
+  const files = await listAttachmentsByMessage(
+    db,
+    thread.map((m) => m.id),
+  );
+  const withFiles = thread.map((m) => ({ ...m, attachments: files.get(m.id) ?? [] }));
+  return { details, thread: withFiles, watchers, member };
+}
+
+/** An attachment for staff who can see its ticket (not in the trash); anything else is not found. */
+export async function getStaffAttachment(db: Queryable, actor: StaffActor, attachmentId: string) {
+  const attachment = await findAttachment(db, attachmentId);
+  if (!attachment || attachment.accountId !== actor.accountId) throw notFound('Attachment');
+  await getTicketAccess(db, actor, attachment.ticketId);
+  return attachment;
 }
 
 /** What the requester may read of the thread: public replies and system messages, never internal notes. */
