@@ -33,7 +33,13 @@ export const customers = pgTable(
     language: text(),
     createdAt: timestamptz().notNull(),
   },
-  (t) => [uniqueIndex('customers_account_email_key').on(t.accountId, sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex('customers_account_email_key').on(t.accountId, sql`lower(${t.email})`),
+    // Staff's requester search: prefix ranges of the email or the name, in order (text_pattern_ops
+    // serves LIKE 'abc%' whatever the database's collation).
+    index('customers_email_prefix_idx').on(t.accountId, sql`lower(${t.email}) text_pattern_ops`),
+    index('customers_name_prefix_idx').on(t.accountId, sql`lower(${t.name}) text_pattern_ops`),
+  ],
 );
 
 export const tickets = pgTable(

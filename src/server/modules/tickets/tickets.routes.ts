@@ -11,11 +11,14 @@ import {
 } from '../attachments/index.js';
 import { authenticate, type StaffActor } from '../auth/index.js';
 import { getMember, type Member } from '../members/index.js';
+import { searchCustomers } from './customers.service.js';
 import * as messages from './ticket-messages.service.js';
 import { messageAbilities, ticketAbilities } from './tickets.policy.js';
 import type * as repo from './tickets.repo.js';
 import {
   createTicketBody,
+  customerSchema,
+  customerSearchQuery,
   listTicketsQuery,
   messageBody,
   messageSchema,
@@ -190,6 +193,25 @@ export function registerTicketRoutes(app: Api, ctx: AppContext) {
         tickets.restoreTicket(scopeOf(ctx, tx), actor, request.params.ticketId),
       );
       return presentTicket(request.params.ticketId, actor);
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:projectId/customers',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary:
+          "Requesters of the project's tickets whose email or name starts with q, to pick for a new ticket (tickets.create; without tickets.view_all, those of tickets assigned to you).",
+        params: z.object({ projectId: z.uuid() }),
+        querystring: customerSearchQuery,
+        response: { 200: z.object({ customers: z.array(customerSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      const member = await getMember(ctx.db, actor, request.params.projectId);
+      return { customers: await searchCustomers(ctx.db, member, request.query.q, request.query.limit) };
     },
   );
 

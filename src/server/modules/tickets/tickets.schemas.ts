@@ -28,6 +28,13 @@ export const createTicketBody = z.object({
     ),
 });
 
+export const customerSearchQuery = z.object({
+  q: text().trim().min(1).max(200).describe('The start of an email address or of a name.'),
+  limit: z.coerce.number().int().min(1).max(20).default(10),
+});
+
+export const customerSchema = z.object({ id: z.uuid(), name: z.string(), email: z.string() });
+
 export const updateTicketBody = z
   .object({
     subject: text().trim().min(1).max(300),
