@@ -4,6 +4,8 @@ import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { setSessionCookie } from '../../lib/http.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import { uploadedFiles } from '../../lib/multipart.js';
+import { attachmentStorage, presentAttachment } from '../attachments/index.js';
 import { assertNotStaffOf, assertSameOrigin } from '../auth/index.js';
 import { submitSurvey } from '../csat/index.js';
 import { DISCORD_STATE_COOKIE, startDiscordLink, unlinkDiscord } from '../discord/index.js';
@@ -15,7 +17,8 @@ import { type PortalCustomer, resolveCustomerSession } from './portal-customer.s
 /**
  * What both faces of the portal (HTML forms and the JSON API) do for an action: the honeypot answers
  * exactly like a success and writes nothing; otherwise the captcha is spent in the transaction that
- * writes, so a refused submission leaves nothing behind.
+ * writes, so a refused submission leaves nothing behind. A reply's files (a multipart request's)
+ * are stored in that transaction too.
  */
 
 export async function sendPortalReply(
@@ -37,13 +40,17 @@ export async function sendPortalReply(
         bodyHtml: renderMarkdown(input.body),
         author,
         createdAt: ctx.clock.now(),
+        attachments: [],
       },
       ticket: { status: statusAfterRequesterReply(row.ticket.status) },
     };
   }
   const message = await inTransaction(ctx.db, async (tx) => {
     await verifyCaptcha(tx, ctx.clock, input.altcha);
-    return postRequesterMessage(scopeOf(ctx, tx), row.ticket.id, input.body);
+    return postRequesterMessage(scopeOf(ctx, tx), row.ticket.id, input.body, {
+      storage: attachmentStorage(ctx.config),
+      uploads: uploadedFiles(request),
+    });
   });
   return {
     message: {
@@ -53,6 +60,7 @@ export async function sendPortalReply(
       bodyHtml: message.bodyHtml,
       author,
       createdAt: message.createdAt,
+      attachments: message.attachments.map(presentAttachment),
     },
     ticket: { status: statusAfterRequesterReply(row.ticket.status) },
   };

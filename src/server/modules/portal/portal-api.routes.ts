@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { type Api, errorResponse, errorResponses } from '../../lib/http.js';
+import { readMultipartFields } from '../../lib/multipart.js';
 import { publicForm, publicPage } from '../../rate-limits.js';
+import { attachmentStorage, sendAttachment } from '../attachments/index.js';
 import { authenticate } from '../auth/index.js';
 import { resetPortalLink } from '../tickets/index.js';
 import {
@@ -13,7 +15,12 @@ import {
   portalTicketSchema,
   portalTokenParams,
 } from './portal.schemas.js';
-import { getPortalTicketByToken, openTicketView, sendPortalLink } from './portal.service.js';
+import {
+  getPortalAttachment,
+  getPortalTicketByToken,
+  openTicketView,
+  sendPortalLink,
+} from './portal.service.js';
 import { answerPortalSurvey, closePortalTicket, sendPortalReply } from './portal-actions.js';
 
 /** The JSON face of the ticket page: what `/p/{token}` shows and does, for API clients. */
@@ -51,16 +58,40 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
         tags: ['portal'],
         summary:
           'Reply as the requester (Markdown, captcha). Reopens a pending or resolved ticket; a closed one refuses with TICKET_CLOSED.',
+        description:
+          'JSON, or multipart/form-data with the same fields first and then the files (at most 20; ATTACHMENT_TOO_LARGE past the size limits).',
+        consumes: ['application/json', 'multipart/form-data'],
         security: [],
         params: portalTokenParams,
         body: portalReplyBody,
-        response: { 201: portalReplyResponse, ...errorResponses },
+        response: { 201: portalReplyResponse, ...errorResponses, 413: errorResponse },
       },
+      preValidation: readMultipartFields,
     },
     async (request, reply) => {
       const row = await byToken(request.params.token);
       const { body, altcha, website } = request.body;
       return reply.status(201).send(await sendPortalReply(ctx, request, row, { body, altcha, website }));
+    },
+  );
+
+  app.get(
+    '/api/v1/portal/:token/attachments/:attachmentId',
+    {
+      config: publicPage,
+      schema: {
+        tags: ['portal'],
+        summary:
+          "Download a file of the ticket's public messages by its portal link (an internal note's file is not found).",
+        security: [],
+        params: portalTokenParams.extend({ attachmentId: z.uuid() }),
+        response: { 200: z.unknown().describe('The file.'), 404: errorResponse, 429: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const row = await byToken(request.params.token);
+      const attachment = await getPortalAttachment(ctx.db, row, request.params.attachmentId);
+      return sendAttachment(reply, ctx.db, attachmentStorage(ctx.config), attachment);
     },
   );
 

@@ -96,11 +96,28 @@ ${link.dmUndeliverableAt ? html`<p class="error" role="alert" id="discord-undeli
   return html`<section id="discord" aria-labelledby="discord-title"><h2 id="discord-title">Discord</h2>${body}</section>`;
 }
 
-function renderThread(view: PortalTicketView): RawHtml {
+function renderFiles(files: PortalTicketView['thread'][number]['attachments'], o: TicketPageOptions) {
+  if (files.length === 0) return '';
+  const url = (id: string) => (o.preview ? `/api/v1/attachments/${id}` : `${o.base}/attachments/${id}`);
+  const items = files.map(
+    (f) =>
+      html`<li><a href="${url(f.id)}">${f.filename}</a> <span class="muted">(${formatBytes(f.size)})</span></li>`,
+  );
+  return html`<ul class="files" aria-label="Attached files">${items}</ul>`;
+}
+
+/** 1234567 → "1.2 MB": the size a person reads next to a file name. */
+function formatBytes(size: number): string {
+  if (size < 1000) return `${size} B`;
+  const [value, unit] = size < 1e6 ? [size / 1e3, 'kB'] : [size / 1e6, 'MB'];
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
+}
+
+function renderThread(view: PortalTicketView, o: TicketPageOptions): RawHtml {
   const items = view.thread.map((m) =>
     m.kind === 'system'
       ? html`<li class="system" id="m-${m.id}">${raw(m.bodyHtml)}<p class="byline">${formatTime(m.createdAt)}</p></li>`
-      : html`<li class="public" id="m-${m.id}"><p class="byline"><strong>${m.author?.name ?? 'Support'}</strong>${m.author?.type === 'requester' ? ' (you)' : ''} · ${formatTime(m.createdAt)}</p>${raw(m.bodyHtml)}</li>`,
+      : html`<li class="public" id="m-${m.id}"><p class="byline"><strong>${m.author?.name ?? 'Support'}</strong>${m.author?.type === 'requester' ? ' (you)' : ''} · ${formatTime(m.createdAt)}</p>${raw(m.bodyHtml)}${renderFiles(m.attachments, o)}</li>`,
   );
   return html`<section id="thread" aria-labelledby="thread-title"><h2 id="thread-title">Conversation</h2><ol class="thread">${items}</ol></section>`;
 }
@@ -111,10 +128,12 @@ function renderReply(view: PortalTicketView, o: TicketPageOptions): RawHtml {
   }
   return html`<section id="reply" aria-labelledby="reply-title"><h2 id="reply-title">Reply</h2>
 ${o.reply ? html`<p class="error" role="alert" id="reply-error">${o.reply.error}</p>` : ''}
-<form method="post" action="${o.base}/reply" id="reply-form">
+<form method="post" action="${o.base}/reply" id="reply-form" enctype="multipart/form-data">
   <label for="reply-body">Your message <span class="muted">(Markdown, at most 10,000 characters)</span></label>
   <textarea id="reply-body" name="body" rows="6" maxlength="${MAX_MESSAGE_LENGTH}" required>${o.reply?.body ?? ''}</textarea>
   ${spamFields('reply')}
+  <label for="reply-files">Attach files <span class="muted">(optional)</span></label>
+  <input type="file" id="reply-files" name="files" multiple>
   <button type="submit">Send reply</button>
 </form></section>`;
 }
@@ -158,7 +177,7 @@ ${o.preview ? html`<p class="notice" role="note" id="preview-notice">Preview: wh
 ${o.notice ? html`<p class="notice" role="status" id="notice">${NOTICES[o.notice]}</p>` : ''}
 ${o.error ? html`<p class="error" role="alert" id="page-error">${o.error}</p>` : ''}
 ${renderSurvey(view, o)}
-${renderThread(view)}
+${renderThread(view, o)}
 ${o.preview ? '' : renderReply(view, o)}
 ${o.preview ? '' : renderClose(view, o)}
 ${o.preview ? '' : renderDiscordSection(o.discord, o.base)}

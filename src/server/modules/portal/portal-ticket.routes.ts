@@ -5,12 +5,15 @@ import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, firstProblem, text, typedText } from '../../lib/http.js';
+import { readMultipartFields } from '../../lib/multipart.js';
 import { publicForm, publicPage } from '../../rate-limits.js';
+import { attachmentStorage, sendAttachment } from '../attachments/index.js';
 import { ratingSchema } from '../csat/index.js';
 import { getPortalDiscordState } from '../discord/index.js';
 import { portalReplyBody, portalSurveyBody, portalTokenParams } from './portal.schemas.js';
 import {
   getCustomerTicket,
+  getPortalAttachment,
   getPortalTicketByToken,
   openTicketView,
   type PortalTicket,
@@ -105,9 +108,22 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
     },
   );
 
+  app.get(
+    `${path}/attachments/:attachmentId`,
+    { config: publicPage, schema: { hide: true, params: params.extend({ attachmentId: z.uuid() }) } },
+    async (request, reply) => {
+      const target = await targetOf(request, reply);
+      if (!target) return reply;
+      const { attachmentId } = request.params as { attachmentId: string };
+      const attachment = await notFoundAsNull(() => getPortalAttachment(ctx.db, target.row, attachmentId));
+      if (!attachment) return sendHtml(reply, 404, renderPortalNotFound());
+      return sendAttachment(reply, ctx.db, attachmentStorage(ctx.config), attachment);
+    },
+  );
+
   app.post(
     `${path}/reply`,
-    { config: publicForm, schema: { hide: true, params } },
+    { config: publicForm, schema: { hide: true, params }, preValidation: readMultipartFields },
     async (request, reply) => {
       const target = await targetOf(request, reply);
       if (!target) return reply;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH, PRIORITIES, STATUSES } from '../../../shared/tickets.js';
 import { text } from '../../lib/http.js';
+import { attachmentSchema } from '../attachments/index.js';
 import { surveyAnswerBody } from '../csat/index.js';
 import { captchaBodyFields } from '../spam/index.js';
 
@@ -30,6 +31,9 @@ export const portalMessageSchema = z.object({
   bodyHtml: z.string().describe('The body rendered from Markdown, without raw HTML.'),
   author: z.object({ type: z.enum(['staff', 'requester']), name: z.string() }).nullable(),
   createdAt: z.date(),
+  attachments: z
+    .array(attachmentSchema)
+    .describe("The message's files; download them with GET /api/v1/portal/{token}/attachments/{id}."),
 });
 
 export const portalAbilitiesSchema = z.object({

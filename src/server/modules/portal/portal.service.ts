@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { logoPathOf } from '../accounts/index.js';
+import { findAttachment, listAttachmentsByMessage, presentAttachment } from '../attachments/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { getPendingSurvey } from '../csat/index.js';
 import { requirePermission } from '../members/index.js';
@@ -110,6 +111,11 @@ async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
     listRequesterThread(db, ticket.id),
     getPendingSurvey(db, clock, ticket.id),
   ]);
+  // Only the listed (public and system) messages' files: a note's never reach the view.
+  const files = await listAttachmentsByMessage(
+    db,
+    thread.map((m) => m.id),
+  );
   return {
     account: {
       id: row.accountId,
@@ -138,6 +144,7 @@ async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
           ? { type: 'requester' as const, name: m.authorCustomerName ?? 'You' }
           : null,
       createdAt: m.createdAt,
+      attachments: (files.get(m.id) ?? []).map(presentAttachment),
     })),
     survey: survey ? { id: survey.id, expiresAt: survey.expiresAt } : null,
     abilities: portalAbilities(ticket.status),
@@ -145,6 +152,15 @@ async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
 }
 
 export type PortalTicketView = Awaited<ReturnType<typeof readTicketView>>;
+
+/** A file of the ticket's public messages; a note's file, or another ticket's, is not found. */
+export async function getPortalAttachment(db: Queryable, row: PortalTicket, attachmentId: string) {
+  const attachment = await findAttachment(db, attachmentId);
+  if (!attachment || attachment.ticketId !== row.ticket.id || attachment.messageKind !== 'public') {
+    throw notFound('Attachment');
+  }
+  return attachment;
+}
 
 /**
  * "Close my ticket": from an active status or resolved it asks for closure (pending_closure, which

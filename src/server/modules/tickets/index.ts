@@ -1,6 +1,7 @@
 export { closeScheduledTicketJob } from './ticket-closure.job.js';
 export {
   assertAcceptsReplies,
+  type Files,
   postRequesterMessage,
   replyOrFollowUp,
   statusAfterRequesterReply,
@@ -26,6 +27,7 @@ export { registerTicketRoutes } from './tickets.routes.js';
  * carries it to the mail module's subscriber. Pass false for automatic mail and for follow-ups.
  */
 export {
+  getStaffAttachment,
   getTicketAccess,
   getTicketForUpdate,
   getTicketParties,

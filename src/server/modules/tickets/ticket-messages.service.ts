@@ -74,9 +74,9 @@ export function assertAcceptsReplies(ticket: { status: TicketStatus }) {
 /**
  * The requester replies (portal, mail). A reply on a pending or resolved ticket reopens it through
  * the same status operation staff use (so an unsubmitted survey is withdrawn); a closed ticket
- * takes no more replies.
+ * takes no more replies. `files` (the portal reply's uploads) are stored on the message.
  */
-export async function postRequesterMessage(s: Scope, ticketId: string, body: string) {
+export async function postRequesterMessage(s: Scope, ticketId: string, body: string, files?: Files) {
   const ticket = await getTicketForUpdate(s.tx, ticketId);
   assertAcceptsReplies(ticket);
   const now = s.clock.now();
@@ -90,6 +90,14 @@ export async function postRequesterMessage(s: Scope, ticketId: string, body: str
     bodyHtml: renderMarkdown(body),
     createdAt: now,
   });
+  const attachments = files
+    ? await storeUploads(
+        s,
+        files.storage,
+        { accountId: ticket.accountId, ticketId, messageId: message.id },
+        files.uploads,
+      )
+    : [];
   await repo.updateTicket(s.tx, ticketId, { updatedAt: now });
   await s.bus.publish(s, 'message.created', {
     ticketId,
@@ -104,7 +112,7 @@ export async function postRequesterMessage(s: Scope, ticketId: string, body: str
   if (after !== ticket.status) {
     await changeStatus(s, ticket, after, { actor, byline: 'by the requester’s reply' });
   }
-  return message;
+  return { ...message, attachments };
 }
 
 async function getMessageAccess(s: Scope, actor: StaffActor, ticketId: string, messageId: string) {
