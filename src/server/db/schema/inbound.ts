@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, bytea, projects, timestamptz } from './accounts.js';
 import { tickets } from './tickets.js';
 
@@ -28,7 +28,8 @@ export const inboundSettings = pgTable(
 );
 
 /**
- * Every mail that came in, as received (`raw`, for staff to download) and what became of it:
+ * Every mail that came in, as received (its `size` bytes in `inbound_message_chunks`, for staff to
+ * download) and what became of it:
  * ticket (opened one), reply (added to one), held (flood or malformed: for review), auto (an
  * auto-reply, a list or our own mail: kept, nothing answered), bounce (marked our delivery),
  * discarded (by staff). The unique (project, Message-ID) makes a second delivery of one mail a no-op.
@@ -50,7 +51,7 @@ export const inboundMessages = pgTable(
     status: text({ enum: ['ticket', 'reply', 'held', 'auto', 'bounce', 'discarded'] }).notNull(),
     reason: text(),
     ticketId: uuid().references(() => tickets.id, { onDelete: 'set null' }),
-    raw: bytea().notNull(),
+    size: integer().notNull(),
     receivedAt: timestamptz().notNull(),
   },
   (t) => [
@@ -58,4 +59,23 @@ export const inboundMessages = pgTable(
     index().on(t.projectId, t.fromAddress, t.receivedAt),
     index().on(t.projectId, t.status, t.receivedAt),
   ],
+);
+
+/**
+ * A received mail's bytes in order (`seq` from 0), each row at most 256 KiB: written and read a
+ * row at a time, so a large mail is never one parameter or one value in memory.
+ */
+export const inboundMessageChunks = pgTable(
+  'inbound_message_chunks',
+  {
+    inboundMessageId: uuid()
+      .notNull()
+      .references(() => inboundMessages.id, { onDelete: 'cascade' }),
+    seq: integer().notNull(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    data: bytea().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.inboundMessageId, t.seq] })],
 );

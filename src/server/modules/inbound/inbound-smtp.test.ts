@@ -5,12 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
+import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { startSmtpServer } from '../../../../tests/helpers/smtp.js';
+import { attachmentStorage, listAttachments, openAttachment } from '../attachments/index.js';
 import { sendDeliveryJob } from '../delivery/index.js';
-import { startInboundSmtp } from './index.js';
+import { ingestInboundMail, startInboundSmtp } from './index.js';
 
 const DOMAIN = 'in.example.com';
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -48,6 +50,12 @@ afterAll(async () => {
 });
 
 const unique = () => randomBytes(4).toString('hex');
+
+const readAll = async (stream: AsyncIterable<Buffer>) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+};
 
 /** A fixture of tests/fixtures/mail with its placeholders filled, byte for byte otherwise. */
 function fixture(
@@ -95,7 +103,7 @@ const thread = async (ticketId: string) => {
   const body = res.json() as {
     status: string;
     requester: { email: string };
-    thread: { kind: string; body: string }[];
+    thread: { id: string; kind: string; body: string }[];
   };
   return { ...body, messages: body.thread };
 };
@@ -406,11 +414,92 @@ describe('a requester answers an agent mail (end to end through the listener)', 
     expect(mails.json().mails.map((m: { status: string }) => m.status)).toContain('bounced');
   });
 
-  it('a multipart mail with an attachment and an inline image is accepted and its text kept', async () => {
-    await send(fixture('attachments.eml', { SUBJECT: 'with files' }));
+  it('a multipart mail with an attachment and an inline image becomes a ticket whose first message carries both files, byte for byte, and names the image in its text', async () => {
+    const raw = fixture('attachments.eml', { SUBJECT: 'with files' });
+    await send(raw);
     const row = await rowFor('attach-');
     expect(row.status).toBe('ticket');
-    const body = (await thread(row.ticket_id as string)).messages[0]?.body ?? '';
-    expect(body).toContain('Screenshot of the error');
+    const message = (await thread(row.ticket_id as string)).messages[0];
+    expect(message?.body).toContain('Screenshot of the error: [image: shot.png]');
+    const files = await listAttachments(t.db, [message?.id as string]);
+    expect(files.map((f) => [f.filename, f.contentType, f.contentId])).toEqual([
+      ['shot.png', 'image/png', 'shot@example.org'],
+      ['invoice.pdf', 'application/pdf', null],
+    ]);
+    const expected = (await PostalMime.parse(raw)).attachments.map((a) =>
+      Buffer.from(a.content as ArrayBuffer),
+    );
+    for (const [i, file] of files.entries()) {
+      const bytes = await readAll(openAttachment(t.db, attachmentStorage(t.ctx.config), file));
+      expect(bytes.equals(expected[i] as Buffer)).toBe(true);
+      expect(file.size).toBe(expected[i]?.length);
+    }
+  });
+
+  it('a reply by mail with a file attaches it to the reply, not to the first message', async () => {
+    const requester = `files-${unique()}@example.org`;
+    const first = fixture('html-only.eml', { FROM: requester, SUBJECT: 'first' });
+    await send(first);
+    const ticketId = (await inbound()).find((r) => r.subject === 'first')?.ticket_id as string;
+    const { reference } = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticketId}`, headers: tenant.owner.headers })
+    ).json() as { reference: string };
+    await send(fixture('attachments.eml', { FROM: requester, SUBJECT: `Re: [${reference}] first` }));
+    const publicOnes = (await thread(ticketId)).messages.filter((m) => m.kind === 'public');
+    expect(publicOnes).toHaveLength(2);
+    const files = await listAttachments(
+      t.db,
+      publicOnes.map((m) => m.id),
+    );
+    expect(files.map((f) => [f.messageId, f.filename])).toEqual([
+      [publicOnes[1]?.id, 'shot.png'],
+      [publicOnes[1]?.id, 'invoice.pdf'],
+    ]);
+  });
+
+  it('a file past the attachment limit is left out and named in the mail record; the ticket opens and the original keeps it', async () => {
+    // shot.png is 70 bytes, invoice.pdf 78.
+    const strict = { ...t.ctx, config: { ...t.ctx.config, attachmentMaxBytes: 75 } };
+    const raw = fixture('attachments.eml', { SUBJECT: 'too big' });
+    const result = await ingestInboundMail(strict, { raw, envelopeTo: [support], source: 'smtp' });
+    expect(result).toMatchObject({
+      outcome: 'ticket',
+      reason: 'not attached, past the attachment limits: invoice.pdf',
+    });
+    const message = (await thread((result as { ticketId: string }).ticketId)).messages[0];
+    expect((await listAttachments(t.db, [message?.id as string])).map((f) => f.filename)).toEqual([
+      'shot.png',
+    ]);
+  });
+
+  it('staff download the original mail byte for byte, also when it spans many stored chunks', async () => {
+    const id = unique();
+    // CRLF throughout, as SMTP carries it.
+    const head = fixture('html-only.eml', { SUBJECT: 'long original', ID: id }).toString('latin1');
+    const raw = Buffer.concat([
+      Buffer.from(head.replace(/\r?\n/g, '\r\n'), 'latin1'),
+      Buffer.from(`${'0123456789abcdef'.repeat(4)}\r\n`.repeat(12_000)),
+    ]);
+    await send(raw);
+    const list = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/projects/${tenant.projectId}/inbound/messages?status=ticket`,
+      headers: tenant.owner.headers,
+    });
+    const kept = (list.json().messages as { id: string; subject: string; size: number }[]).find(
+      (m) => m.subject === 'long original',
+    );
+    expect(kept?.size).toBe(raw.length);
+    const download = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/inbound/messages/${kept?.id}/raw`,
+      headers: tenant.owner.headers,
+    });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(raw)).toBe(true);
+    const chunks = await t.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM inbound_message_chunks WHERE inbound_message_id = ${kept?.id}`,
+    );
+    expect(chunks.rows[0]?.n).toBeGreaterThan(2);
   });
 });

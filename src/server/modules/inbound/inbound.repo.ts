@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
-import { inboundMessages, inboundSettings, projects } from '../../db/schema/index.js';
+import { inboundMessageChunks, inboundMessages, inboundSettings, projects } from '../../db/schema/index.js';
 
 export type InboundMessageRow = typeof inboundMessages.$inferSelect;
 export type InboundStatus = InboundMessageRow['status'];
@@ -89,7 +89,7 @@ const listed = {
   status: inboundMessages.status,
   reason: inboundMessages.reason,
   ticketId: inboundMessages.ticketId,
-  size: sql<number>`octet_length(${inboundMessages.raw})`,
+  size: inboundMessages.size,
   receivedAt: inboundMessages.receivedAt,
 };
 
@@ -108,10 +108,32 @@ export async function findMessage(db: Queryable, id: string, options: { lock?: b
   return row ?? null;
 }
 
-export async function findRaw(db: Queryable, id: string) {
-  const [row] = await db
-    .select({ raw: inboundMessages.raw })
-    .from(inboundMessages)
-    .where(eq(inboundMessages.id, id));
-  return row?.raw ?? null;
+/** Bytes per row of `inbound_message_chunks`. */
+const CHUNK_BYTES = 256 * 1024;
+
+/** Writes the mail's bytes, a row of at most CHUNK_BYTES at a time (views of the pieces, not copies). */
+export async function insertRaw(tx: Tx, message: { id: string; accountId: string }, raw: readonly Buffer[]) {
+  let seq = 0;
+  for (const piece of raw) {
+    for (let at = 0; at < piece.length; at += CHUNK_BYTES) {
+      await tx.insert(inboundMessageChunks).values({
+        inboundMessageId: message.id,
+        seq: seq++,
+        accountId: message.accountId,
+        data: piece.subarray(at, at + CHUNK_BYTES),
+      });
+    }
+  }
+}
+
+/** The mail's bytes in order, a row at a time (the primary key's index). */
+export async function* readRaw(db: Queryable, id: string) {
+  for (let seq = 0; ; seq++) {
+    const [row] = await db
+      .select({ data: inboundMessageChunks.data })
+      .from(inboundMessageChunks)
+      .where(and(eq(inboundMessageChunks.inboundMessageId, id), eq(inboundMessageChunks.seq, seq)));
+    if (!row) return;
+    yield row.data;
+  }
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
@@ -104,10 +105,10 @@ export function registerInboundRoutes(app: Api, ctx: AppContext) {
       const row = await inbound.findInbound(ctx.db, request.params.inboundId);
       if (!row || row.accountId !== actor.accountId) throw notFound('Inbound mail');
       const member = await getMember(ctx.db, actor, row.projectId);
-      const raw = await inbound.readRaw(ctx.db, member)(row.id);
-      if (!raw) throw notFound('Inbound mail');
+      const raw = Readable.from(inbound.readRaw(ctx.db, member)(row.id));
       return reply
         .header('Content-Type', 'message/rfc822')
+        .header('Content-Length', row.size)
         .header('Content-Disposition', `attachment; filename="mail-${row.id}.eml"`)
         .header('X-Content-Type-Options', 'nosniff')
         .header('Cache-Control', 'no-store')

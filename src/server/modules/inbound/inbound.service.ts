@@ -1,11 +1,14 @@
-import type { AppContext, Scope } from '../../app-context.js';
+import { sql } from 'drizzle-orm';
+import { type AppContext, type Scope, scopeOf } from '../../app-context.js';
 import { inTransaction, type Queryable, type Tx } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
+import { attachmentStorage, storeAttachment } from '../attachments/index.js';
 import { findDeliveryById, markDeliveryBounced } from '../delivery/index.js';
 import { type Member, requirePermission } from '../members/index.js';
 import {
   AuditEventType,
+  findFirstPublicMessageId,
   findTicketIdByReference,
   findTicketSummary,
   openTicket,
@@ -13,6 +16,7 @@ import {
   replyOrFollowUp,
 } from '../tickets/index.js';
 import * as repo from './inbound.repo.js';
+import { type MailPart, splitMail } from './inbound-mime.js';
 import { digestId, ourMessageIds, type ParsedMail, parseMail, quotedMessageIds } from './inbound-parse.js';
 
 /** Signs reply+{token}@ addresses: the ticket's id under the portal link's version, so resetting the link revokes it. */
@@ -81,7 +85,7 @@ export async function ingestInboundMail(ctx: AppContext, mail: InboundMail): Pro
   const raw = Buffer.isBuffer(mail.raw) ? [mail.raw] : mail.raw;
   const parsed = await parseMail(raw).catch(() => null);
   return inTransaction(ctx.db, async (tx) => {
-    const s = { tx, clock: ctx.clock, bus: ctx.bus, jobs: ctx.jobs };
+    const s = scopeOf(ctx, tx);
     const inboundId = await repo.insertOnce(tx, {
       accountId: recipient.accountId,
       projectId: recipient.projectId,
@@ -91,10 +95,11 @@ export async function ingestInboundMail(ctx: AppContext, mail: InboundMail): Pro
       subject: parsed?.subject ?? '',
       status: 'held',
       reason: 'malformed',
-      raw: Buffer.concat(raw),
+      size: raw.reduce((n, piece) => n + piece.length, 0),
       receivedAt: ctx.clock.now(),
     });
     if (!inboundId) return { outcome: 'duplicate' as const };
+    await repo.insertRaw(tx, { id: inboundId, accountId: recipient.accountId }, raw);
     const from = parsed?.from?.address.includes('@') ? parsed.from : null;
     const decided =
       parsed && from
@@ -164,11 +169,10 @@ async function decide(
   const existing = await findThread(s.tx, recipient, mail, host);
   if (existing) {
     const result = await replyOrFollowUp(s, existing, mail.body);
-    return {
-      status: 'reply',
-      reason: result.followUpOf ? 'follow-up of a closed ticket' : null,
-      ticketId: result.ticketId,
-    };
+    const target = { accountId: recipient.accountId, ticketId: result.ticketId, messageId: result.messageId };
+    const refused = await attachParts(ctx, s, target, mail, raw);
+    const reasons = [result.followUpOf && 'follow-up of a closed ticket', refused].filter(Boolean);
+    return { status: 'reply', reason: reasons.join('; ') || null, ticketId: result.ticketId };
   }
   if (options.screened) {
     const settings = await getSettings(s.tx, recipient.projectId);
@@ -197,7 +201,49 @@ async function decide(
     },
     'requester',
   );
-  return { status: 'ticket', reason: null, ticketId: ticket.id };
+  const target = { accountId: recipient.accountId, ticketId: ticket.id, messageId: null };
+  const refused = await attachParts(ctx, s, target, mail, raw);
+  return { status: 'ticket', reason: refused, ticketId: ticket.id };
+}
+
+/**
+ * The mail's files on the message it became, decoded from the raw bytes straight into the
+ * attachments store (a second streaming pass: never a whole file in memory). A file past the
+ * attachment limits is left out (it stays in the original, which staff can download): the
+ * returned reason names it, else null.
+ */
+async function attachParts(
+  ctx: AppContext,
+  s: Scope,
+  target: { accountId: string; ticketId: string; messageId: string | null },
+  mail: { parts: MailPart[] },
+  raw: readonly Buffer[],
+) {
+  if (mail.parts.length === 0) return null;
+  // A new ticket's (or follow-up's) first message is the mail.
+  const messageId = target.messageId ?? (await findFirstPublicMessageId(s.tx, target.ticketId));
+  if (!messageId) return null;
+  const storage = attachmentStorage(ctx.config);
+  const refused: string[] = [];
+  await splitMail(raw, async (part, content) => {
+    await s.tx.execute(sql`SAVEPOINT inbound_attachment`);
+    try {
+      await storeAttachment(s, storage, {
+        ...part,
+        accountId: target.accountId,
+        ticketId: target.ticketId,
+        messageId,
+        content,
+      });
+      await s.tx.execute(sql`RELEASE SAVEPOINT inbound_attachment`);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'ATTACHMENT_TOO_LARGE')) throw err;
+      await s.tx.execute(sql`ROLLBACK TO SAVEPOINT inbound_attachment`);
+      refused.push(part.filename);
+      for await (const _ of content); // the rest of a refused file is read and dropped
+    }
+  });
+  return refused.length > 0 ? `not attached, past the attachment limits: ${refused.join(', ')}` : null;
 }
 
 /** The ticket the mail continues, only when its sender is that ticket's requester (never another's thread). */
@@ -304,9 +350,10 @@ export async function listInbound(db: Queryable, member: Member, status: repo.In
 
 export const findInbound = (db: Queryable, id: string) => repo.findMessage(db, id);
 
+/** The mail as received, a chunk at a time (tickets.view_all). */
 export const readRaw = (db: Queryable, member: Member) => {
   requirePermission(member, 'tickets.view_all');
-  return (id: string) => repo.findRaw(db, id);
+  return (id: string) => repo.readRaw(db, id);
 };
 
 /**
@@ -330,17 +377,18 @@ export async function reviewInbound(
     await repo.setOutcome(tx, id, { status: 'discarded', reason: row.reason, ticketId: null });
     return { ...row, status: 'discarded' as const };
   }
-  const raw = await repo.findRaw(tx, id);
-  const parsed = raw && (await parseMail([raw]).catch(() => null));
-  const s = { tx, clock: ctx.clock, bus: ctx.bus, jobs: ctx.jobs };
+  const raw: Buffer[] = [];
+  for await (const chunk of repo.readRaw(tx, id)) raw.push(chunk);
+  const parsed = await parseMail(raw).catch(() => null);
+  const s = scopeOf(ctx, tx);
   const from = parsed?.from?.address.includes('@') ? parsed.from : null;
-  if (!raw || !parsed || !from) {
+  if (!parsed || !from) {
     throw new AppError(
       'VALIDATION_ERROR',
       'This mail cannot be read as a mail with a sender; download it instead.',
     );
   }
-  const decided = await decide(ctx, s, { ...row, ticketId: null }, { ...parsed, from }, [raw], {
+  const decided = await decide(ctx, s, { ...row, ticketId: null }, { ...parsed, from }, raw, {
     screened: false,
   });
   await repo.setOutcome(tx, id, decided);
