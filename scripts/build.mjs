@@ -46,7 +46,7 @@ function listServerSources(dir) {
 }
 
 async function buildServer() {
-  const { build } = await import('esbuild');
+  const { build, stop } = await import('esbuild');
   fs.rmSync(at('dist/server'), { recursive: true, force: true });
   fs.rmSync(at('dist/shared'), { recursive: true, force: true });
   await build({
@@ -59,6 +59,8 @@ async function buildServer() {
     target: 'node20',
     logLevel: 'warning',
   });
+  // esbuild's service process would otherwise live (and hold its memory) as long as the app.
+  await stop();
   fs.writeFileSync(at('dist/server/.built'), `${new Date().toISOString()}\n`);
 }
 

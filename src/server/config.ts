@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PASSWORD_COST, type PasswordCost } from './lib/tokens.js';
@@ -105,6 +106,7 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
 });
 
 export type Config = {
@@ -119,6 +121,8 @@ export type Config = {
   rateLimitPublicPerMinute: number;
   sessionDays: number;
   runWorkers: boolean;
+  /** `start`'s HTTP worker processes (Node's cluster); 1 serves from the one process. */
+  webConcurrency: number;
   /**
    * Behind reverse proxies: take the client address and host from X-Forwarded-* headers. `true`
    * trusts every hop (the left-most address, which a client can forge); a hop count or the proxies'
@@ -194,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPublicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
     sessionDays: e.SESSION_DAYS,
     runWorkers: e.RUN_WORKERS,
+    webConcurrency: e.WEB_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,

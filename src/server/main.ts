@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type PgBoss from 'pg-boss';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { type AppContext, scopeOf } from './app-context.js';
+import { askPrimary, JOBS_WORKER_ENV } from './cluster-ipc.js';
 import { type Config, loadConfig } from './config.js';
 import { backupDatabase, RestoreRefused, restoreDatabase } from './db/backup.js';
 import {
@@ -25,6 +25,7 @@ import { SecretBox } from './lib/secret-box.js';
 import { startInboundSmtp } from './modules/inbound/index.js';
 import { startMailboxWatchers } from './modules/mailboxes/index.js';
 import { requeueScheduledClosures } from './modules/tickets/index.js';
+import { resolveSecretKey } from './secret-key.js';
 import { subscribeAll } from './subscribers.js';
 
 const USAGE = `Usage: clearline <command>
@@ -45,33 +46,19 @@ interface Runtime {
 }
 
 /**
- * SECRET_KEY signs secret links. With the bundled database it may be left unset: a key is generated
- * once into DATA_DIR/secret.key (mode 0600), outside the database.
+ * Opens the database (bundled unless DATABASE_URL is set; in a web worker of the cluster, the
+ * primary's, once it is up), migrates it and prepares the queue.
  */
-function resolveSecretKey(config: Config): string {
-  if (config.secretKey) return config.secretKey;
-  if (config.databaseUrl) {
-    throw new Error(
-      'Set SECRET_KEY (at least 32 random characters, the same on every instance) when using DATABASE_URL.',
-    );
-  }
-  const file = path.join(config.dataDir, 'secret.key');
-  try {
-    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  return fs.readFileSync(file, 'utf8').trim();
-}
-
-/** Opens the database (bundled unless DATABASE_URL is set), migrates it and prepares the queue. */
 async function open(config: Config): Promise<Runtime> {
-  const bundled = config.databaseUrl ? null : await startBundledPostgres(config.dataDir);
+  if (cluster.isWorker) await askPrimary({ kind: 'database' });
+  const bundled = config.databaseUrl || cluster.isWorker ? null : await startBundledPostgres(config.dataDir);
   const secretKey = resolveSecretKey(config);
   const links = new LinkTokens(secretKey);
-  const db = createDatabase(bundled ? bundled.connection : { connectionString: config.databaseUrl });
+  const db = createDatabase(
+    config.databaseUrl ? { connectionString: config.databaseUrl } : bundledConnection(config.dataDir),
+  );
   try {
-    if (!bundled) {
+    if (config.databaseUrl) {
       const tooOld = await isExternalDatabaseTooOld(db);
       if (tooOld) throw new Error(tooOld);
     }
@@ -86,7 +73,7 @@ async function open(config: Config): Promise<Runtime> {
       bus: subscribeAll(new EventBus()),
       jobs,
       config,
-      databaseMode: bundled ? 'bundled' : 'external',
+      databaseMode: config.databaseUrl ? 'external' : 'bundled',
       links,
       secrets: new SecretBox(secretKey),
     };
@@ -131,15 +118,20 @@ function watchBundled(rt: Runtime) {
   });
 }
 
+/**
+ * `start` in one process (WEB_CONCURRENCY=1), or as one web worker of the cluster (src/server/cluster.ts),
+ * where the primary says which worker runs the jobs and prints the ready line once all listen.
+ */
 async function start(config: Config) {
   const began = performance.now();
   const rt = await open(config);
   watchBundled(rt);
   await rt.boss.start();
   const app = await buildApp(rt.ctx, { logger: { level: config.logLevel } });
-  if (config.runWorkers) await rt.ctx.jobs.work(rt.ctx, allJobs, app.log);
+  const runsJobs = config.runWorkers && (cluster.isPrimary || process.env[JOBS_WORKER_ENV] === '1');
+  if (runsJobs) await rt.ctx.jobs.work(rt.ctx, allJobs, app.log);
   // IMAP mailboxes are read where the jobs run; an advisory lock keeps each to one process.
-  const stopMailboxes = config.runWorkers ? await startMailboxWatchers(rt.ctx, app.log) : null;
+  const stopMailboxes = runsJobs ? await startMailboxWatchers(rt.ctx, app.log) : null;
   // The listener runs beside the web server, not in `clearline worker`: it binds a port as HTTP does,
   // and it needs no job (a mail is committed before its 250), so workers can scale without it.
   const smtp = config.inboundSmtp ? await startInboundSmtp(rt.ctx, config.inboundSmtp, app.log) : null;
@@ -152,6 +144,10 @@ async function start(config: Config) {
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  if (cluster.isWorker) {
+    await askPrimary({ kind: 'ready', port, smtpPort: smtp?.port ?? null });
+    return;
+  }
   const where = rt.bundled
     ? `bundled PostgreSQL, data in ${config.dataDir}`
     : 'external PostgreSQL (DATABASE_URL)';

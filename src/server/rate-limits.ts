@@ -1,8 +1,10 @@
+import cluster from 'node:cluster';
 import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { Redis } from 'ioredis';
+import { ClusterRateLimitStore } from './cluster-ipc.js';
 import type { Config } from './config.js';
 import { AppError } from './lib/errors.js';
 
@@ -37,7 +39,9 @@ function credentialOf(request: FastifyRequest): string | null {
  * load pages RATE_LIMIT_PUBLIC_PER_MINUTE times a minute and send forms a third as often, across
  * all public routes. So colleagues behind one company address each have their own allowance, and
  * one token still cannot be hammered.
- * With REDIS_URL every limit is counted in Redis, shared by all instances; without it, in memory.
+ * With REDIS_URL every limit is counted in Redis, shared by all instances; without it, in memory:
+ * the process's own, or in a web worker of `clearline start` the cluster primary's, which all the
+ * machine's workers ask, so a limit stays exact whatever WEB_CONCURRENCY is.
  *
  * While Redis is unreachable or hung, requests are served without limits (skipOnError) and the
  * outage is logged: a help desk should keep answering customers; the sign-in lockout and the sign-in link
@@ -48,7 +52,9 @@ export async function registerRateLimits(app: FastifyInstance, config: Config) {
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    ...(redis && { redis, nameSpace: `${config.redisKeyPrefix}rate-limit:`, skipOnError: true }),
+    ...(redis
+      ? { redis, nameSpace: `${config.redisKeyPrefix}rate-limit:`, skipOnError: true }
+      : cluster.isWorker && { store: ClusterRateLimitStore }),
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds.`),
   });

@@ -43,7 +43,7 @@ type Command = 'start' | 'worker' | 'migrate' | 'backup' | 'restore';
 
 /**
  * Spawns the CLI the way an operator does: `start` and `worker` through `node --import tsx`
- * (signals reach our process directly), the others through the published `bin/clearline.js`. Uses
+ * src/server/cli.ts (signals reach our process directly), the others through the published `bin/clearline.js`. Uses
  * the bundled database unless `settings` names a DATABASE_URL; `settings` override the environment.
  */
 export function spawnClearline(
@@ -55,10 +55,18 @@ export function spawnClearline(
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   delete env.TEST_DATABASE_URL;
-  Object.assign(env, { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, settings);
+  // One web process unless a test asks for the cluster (WEB_CONCURRENCY).
+  const defaults = {
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    WEB_CONCURRENCY: '1',
+  };
+  Object.assign(env, defaults, settings);
   const args =
     command === 'start' || command === 'worker'
-      ? ['--import', 'tsx', 'src/server/main.ts', command]
+      ? ['--import', 'tsx', 'src/server/cli.ts', command]
       : ['bin/clearline.js', command, ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
