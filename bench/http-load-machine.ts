@@ -60,6 +60,22 @@ function treeTicks(root: number): number {
   return ticks;
 }
 
+/** `pid` and the node processes it forked (a cluster primary's web workers). */
+export function withNodeChildren(pid: number): number[] {
+  const children = fs.readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      return (
+        readStat(Number(entry))?.ppid === pid &&
+        fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'node'
+      );
+    } catch {
+      return false;
+    }
+  });
+  return [pid, ...children.map(Number)];
+}
+
 /**
  * Starts counting the CPU seconds of server processes (themselves only) and of the whole PostgreSQL
  * tree (postmaster, backends, background workers); `stop()` returns the seconds spent since.

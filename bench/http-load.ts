@@ -21,7 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { measureCpu, readMachine, waitUntilIdle } from './http-load-machine.js';
+import { measureCpu, readMachine, waitUntilIdle, withNodeChildren } from './http-load-machine.js';
 import { nextClientAddress, resetSurveys, type SurveyRequest, seed } from './http-load-seed.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -155,9 +155,10 @@ async function main() {
       fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8'),
       10,
     );
-    const pids: Record<Side, number> = {
-      clearline: clearline.child.pid as number,
-      floor: floor.child.pid as number,
+    // With WEB_CONCURRENCY > 1, the cluster primary and its web workers.
+    const pids: Record<Side, number[]> = {
+      clearline: withNodeChildren(clearline.child.pid as number),
+      floor: [floor.child.pid as number],
     };
     const urls: Record<Side, string> = { clearline: clearline.url, floor: floor.url };
 
@@ -200,8 +201,8 @@ async function main() {
     const runOnce = async (side: Side, pathName: PathName, c: number, duration: number, amount?: number) => {
       if (pathName === 'survey') await resetSurveys(db);
       // A run ends with requests still queued in the server: let them drain before the next one.
-      await waitUntilIdle([pids.clearline, pids.floor], postmaster);
-      const cpu = measureCpu([pids[side]], postmaster);
+      await waitUntilIdle([...pids.clearline, ...pids.floor], postmaster);
+      const cpu = measureCpu(pids[side], postmaster);
       const began = performance.now();
       const result = await autocannon({
         url: urls[side],
@@ -334,7 +335,7 @@ function renderReport(
       : []),
     `- Machine: ${before.model}, \`nproc\` = ${before.cpus}, Node.js ${process.version}; load average (1, 5, 15 min) before ${before.load.join(', ')}, after ${after.load.join(', ')}.`,
     `- ${rounds} interleaved round(s) after a ${warmupSeconds} s warm-up per path and side at c=${Math.min(32, Math.max(...connections))}; ${seconds} s per run (survey: ${surveyRequests} answers per run, the same surveys put back to pending before each run). Ranges are min–max over the rounds; the ratio is Clearline ÷ floor, pair by pair.`,
-    '- Clearline: `bin/clearline.js start` on the bundled PostgreSQL, workers off, TRUST_PROXY with one client address per request, rate limits raised out of the way. Floor: bench/floor-server.ts, the same SQL on the same database, a plain-string answer, no captcha check.',
+    `- Clearline: \`bin/clearline.js start\` with ${process.env.WEB_CONCURRENCY ?? os.availableParallelism()} web worker(s) (WEB_CONCURRENCY) on the bundled PostgreSQL, workers off, TRUST_PROXY with one client address per request, rate limits raised out of the way. Floor: bench/floor-server.ts, the same SQL on the same database, a plain-string answer, no captcha check.`,
     '- CPU s/1k: user + system seconds of the server process and every PostgreSQL process per 1,000 requests (from /proc; the load generator runs on the same machine and is not counted).',
     '',
     '| path | c | Clearline req/s | floor req/s | ratio | Clearline p50 / p99 ms | floor p50 / p99 ms | Clearline CPU s/1k | floor CPU s/1k | failed |',
