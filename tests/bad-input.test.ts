@@ -84,6 +84,7 @@ describe('form bodies go through the same schemas as JSON bodies', () => {
       [`${openTicket.portal}/reply`, 'body=a&body=b', 'body'],
       [`/portal/${tenant.accountId}/tickets/${openTicket.id}/reply`, 'body=a&body=b', 'body', customer],
       [`/portal/${tenant.accountId}/tickets`, 'subject=a&subject=b&body=c', 'subject', customer],
+      [`/portal/${tenant.accountId}/new`, 'name=a&email=a%40example.com&email=b%40example.com', 'email'],
     ];
     for (const [url, body, field, headers] of cases) {
       const message = expectRefused(await rawForm(url, body, headers), field);
@@ -106,6 +107,7 @@ describe('form bodies go through the same schemas as JSON bodies', () => {
         'Give your ticket a subject.',
         customer,
       ],
+      [`/portal/${tenant.accountId}/new`, { name: ['Casey'], email: 'c@example.com' }, 'Enter your name.'],
     ];
     for (const [url, payload, words, headers] of pages) {
       const res = await publicJson(url, payload, headers);

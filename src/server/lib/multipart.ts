@@ -103,8 +103,8 @@ async function* filesOf(
         { field: part.fieldname, in: 'body', message: 'Text fields go before the files.' },
       ]);
     }
-    // A file input left empty still sends a part, without a name or bytes.
-    if (part.filename === '') part.file.resume();
+    // A file input left empty still sends a part, without a name or bytes; some clients leave the name out.
+    if (!part.filename) part.file.resume();
     else yield { filename: part.filename, contentType: part.mimetype, content: guarded(part.file) };
     try {
       const next = await parts.next();

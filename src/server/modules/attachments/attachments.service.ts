@@ -82,7 +82,7 @@ export function cleanContentType(type: string): string {
     : 'application/octet-stream';
 }
 
-const tooLarge = (per: 'file' | 'message', limitBytes: number) =>
+export const tooLarge = (per: 'file' | 'message', limitBytes: number) =>
   new AppError(
     'ATTACHMENT_TOO_LARGE',
     per === 'file'

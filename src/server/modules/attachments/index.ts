@@ -48,3 +48,4 @@ export {
   storeAttachment,
   storeUploads,
 } from './attachments.service.js';
+export { type SpooledUploads, spoolUploads } from './attachments-spool.js';

@@ -32,6 +32,17 @@ export const formSwitchPath = (accountId: string, projectId: string | undefined)
 
 const count = (language: Language, n: number) => new Intl.NumberFormat(language).format(n);
 
+const megabytes = (language: Language, bytes: number) =>
+  new Intl.NumberFormat(language, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(
+    bytes / 1024 / 1024,
+  );
+
+/** The attachment limits as the form states them: per file and for all files of a request. */
+export const attachmentLimits = (
+  language: Language,
+  limits: { maxFileBytes: number; maxMessageBytes: number },
+) => ({ size: megabytes(language, limits.maxFileBytes), total: megabytes(language, limits.maxMessageBytes) });
+
 function page(
   t: Translate,
   title: string,
@@ -48,8 +59,15 @@ function page(
   );
 }
 
-/** The public request form: name, email, subject, message, the honeypot and the captcha. */
-export function renderRequestForm(p: RequestFormPage, form: RequestFormState = {}): string {
+/**
+ * The public request form: name, email, subject, message, the honeypot, the captcha and then the
+ * files (a multipart body carries the text fields first, the files after them).
+ */
+export function renderRequestForm(
+  p: RequestFormPage,
+  form: RequestFormState,
+  limits: { maxFileBytes: number; maxMessageBytes: number },
+): string {
   const t = translator(p.language);
   const fixed = p.customer ? html` readonly aria-describedby="request-fixed"` : '';
   const name = p.customer?.name ?? form.name ?? '';
@@ -64,7 +82,7 @@ export function renderRequestForm(p: RequestFormPage, form: RequestFormState = {
 <p class="muted" id="project-name">${p.project.name}</p>
 <p>${t('form.intro')}</p>
 ${form.error ? html`<p class="error" role="alert" id="request-error">${form.error}</p>` : ''}
-<form method="post" action="${formPath(p.account.id, p.project.id)}" id="request-form">
+<form method="post" action="${formPath(p.account.id, p.project.id)}" id="request-form" enctype="multipart/form-data">
   <label for="request-name">${t('form.name')}</label>
   <input id="request-name" name="name" type="text" autocomplete="name" required maxlength="200" value="${name}"${fixed}>
   <label for="request-email">${t('form.email')}</label>
@@ -77,6 +95,8 @@ ${form.error ? html`<p class="error" role="alert" id="request-error">${form.erro
   <div class="hp" aria-hidden="true"><label for="request-website">${t('survey.spamField')}</label><input id="request-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
   <altcha-widget challenge="/api/v1/captcha/challenge" name="altcha" auto="onload"></altcha-widget>
   <noscript><p>${t('form.noscript')}</p></noscript>
+  <label for="request-files">${t('form.attachments')} <span class="muted">${t('form.attachmentsHint', attachmentLimits(p.language, limits))}</span></label>
+  <input id="request-files" name="attachments" type="file" multiple>
   <button type="submit">${t('form.submit')}</button>
 </form>`,
     PORTAL_SCRIPTS,

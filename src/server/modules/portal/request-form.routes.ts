@@ -7,9 +7,11 @@ import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponses, firstProblem, typedText } from '../../lib/http.js';
+import { type Api, errorResponse, errorResponses, firstProblem, typedText } from '../../lib/http.js';
 import { chooseLanguage, languageBody, setLanguageCookie } from '../../lib/language.js';
+import { readMultipartFields, type UploadedFile, uploadedFiles } from '../../lib/multipart.js';
 import { createKeyedRateLimit, publicForm, publicPage } from '../../rate-limits.js';
+import { attachmentStorage, spoolUploads } from '../attachments/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { rememberCustomerLanguage, setCustomerLanguage } from '../tickets/index.js';
 import {
@@ -23,6 +25,7 @@ import { findPortalCustomer } from './portal-actions.js';
 import { type AccountBrand, getAccountBrand, type PortalCustomer } from './portal-customer.service.js';
 import { getFormProject, type RequestInput, submitRequest } from './request-form.service.js';
 import {
+  attachmentLimits,
   formPath,
   formSwitchPath,
   type RequestFormPage,
@@ -97,20 +100,25 @@ function formProblem(t: Translate, language: Language, error: z.ZodError) {
 const emailKey = (email: string) => createHash('sha256').update(email.toLowerCase()).digest('hex');
 
 export function registerRequestFormRoutes(app: Api, ctx: AppContext) {
+  const storage = attachmentStorage(ctx.config);
+  const tooLargeText = (t: Translate, language: Language) =>
+    t('form.error.tooLarge', attachmentLimits(language, storage));
   const countClient = createKeyedRateLimit(app, PER_CLIENT);
   const countEmail = createKeyedRateLimit(app, PER_EMAIL);
 
   /**
    * The one way a request is filed, from the page or the API. A signed-in customer writes as
    * themselves (their record's name and address). The client's count comes first; a filled
-   * honeypot is answered as a success and writes nothing; the captcha is spent, and the address
-   * counted, in the transaction that files the ticket, so a refusal leaves nothing behind and an
-   * unsolved captcha never uses up someone's address.
+   * honeypot is answered as a success and writes nothing; the files are spooled before the
+   * transaction (it holds the project's next ticket number, which must not wait on an upload); the
+   * captcha is spent, and the address counted, in the transaction that files the ticket, so a
+   * refusal leaves nothing behind and an unsolved captcha never uses up someone's address.
    */
   async function fileRequest(
     request: FastifyRequest,
     form: LoadedForm,
     input: RequestInput & { altcha: string; website?: string | undefined },
+    files: AsyncIterable<UploadedFile>,
   ) {
     await countClient(request, request.ip);
     if (isHoneypotFilled(input.website)) {
@@ -118,16 +126,22 @@ export function registerRequestFormRoutes(app: Api, ctx: AppContext) {
       return;
     }
     const who = form.customer ?? input;
-    await inTransaction(ctx.db, async (tx) => {
-      await verifyCaptcha(tx, ctx.clock, input.altcha);
-      await countEmail(request, emailKey(who.email));
-      await submitRequest(
-        scopeOf(ctx, tx),
-        { accountId: form.account.id, projectId: form.project.id },
-        { name: who.name, email: who.email, subject: input.subject, body: input.body },
-        form.language,
-      );
-    });
+    const spooled = await spoolUploads(files, storage);
+    try {
+      await inTransaction(ctx.db, async (tx) => {
+        await verifyCaptcha(tx, ctx.clock, input.altcha);
+        await countEmail(request, emailKey(who.email));
+        await submitRequest(
+          scopeOf(ctx, tx),
+          { accountId: form.account.id, projectId: form.project.id },
+          { name: who.name, email: who.email, subject: input.subject, body: input.body },
+          { storage, uploads: spooled.uploads() },
+          form.language,
+        );
+      });
+    } finally {
+      await spooled.cleanup();
+    }
   }
 
   app.get(
@@ -142,13 +156,17 @@ export function registerRequestFormRoutes(app: Api, ctx: AppContext) {
         await inTransaction(ctx.db, (tx) => rememberCustomerLanguage(tx, customer.id, learned));
       }
       if (request.query.sent !== undefined) return sendHtml(reply, 200, renderRequestSent(form));
-      return sendHtml(reply, 200, renderRequestForm(form));
+      return sendHtml(reply, 200, renderRequestForm(form, {}, storage));
     },
   );
 
   app.post(
     '/portal/:accountId/new',
-    { config: publicForm, schema: { hide: true, params: accountParams, querystring: requestFormQuery } },
+    {
+      config: publicForm,
+      schema: { hide: true, params: accountParams, querystring: requestFormQuery },
+      preValidation: readMultipartFields,
+    },
     async (request, reply) => {
       const { accountId } = request.params;
       const form = await loadForm(ctx, request, accountId, request.query.project);
@@ -161,15 +179,16 @@ export function registerRequestFormRoutes(app: Api, ctx: AppContext) {
         body: typedText(request.body, 'body'),
       };
       const again = (status: number, error: string) =>
-        sendHtml(reply, status, renderRequestForm(form, { ...typed, error }));
+        sendHtml(reply, status, renderRequestForm(form, { ...typed, error }, storage));
       const parsed = requestFormBody.safeParse(request.body ?? {});
       if (!parsed.success) return again(400, formProblem(t, form.language, parsed.error));
       try {
-        await fileRequest(request, form, parsed.data);
+        await fileRequest(request, form, parsed.data, uploadedFiles(request));
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         if (err.code.startsWith('CAPTCHA_')) return again(err.statusCode, t('form.error.captcha'));
         if (err.code === 'RATE_LIMITED') return again(err.statusCode, t('form.error.rateLimited'));
+        if (err.code === 'ATTACHMENT_TOO_LARGE') return again(err.statusCode, tooLargeText(t, form.language));
         return again(err.statusCode, err.message);
       }
       // Real and discarded requests land on the same page.
@@ -206,16 +225,20 @@ export function registerRequestFormRoutes(app: Api, ctx: AppContext) {
         tags: ['portal'],
         summary:
           "Send a request as the public form does: it becomes a ticket of the customer with this address, who gets a mail with its link. The answer never names the ticket. With a portal session the customer's own name and address are used. Rate limited per client address and per email address (RATE_LIMITED).",
+        consumes: ['application/json', 'multipart/form-data'],
+        description:
+          'JSON, or multipart/form-data with the same fields first and then the files (at most 20; ATTACHMENT_MAX_BYTES each, ATTACHMENT_MESSAGE_MAX_BYTES in all, else 413 ATTACHMENT_TOO_LARGE and nothing is kept).',
         security: [],
         params: accountParams,
         body: requestApiBody,
-        response: { 202: z.object({ message: z.string() }), ...errorResponses },
+        response: { 202: z.object({ message: z.string() }), ...errorResponses, 413: errorResponse },
       },
+      preValidation: readMultipartFields,
     },
     async (request, reply) => {
       const form = await loadForm(ctx, request, request.params.accountId, request.body.projectId);
       if (!form) throw new AppError('NOT_FOUND', 'Form not found.');
-      await fileRequest(request, form, request.body);
+      await fileRequest(request, form, request.body, uploadedFiles(request));
       return reply.status(202).send({ message: REQUEST_RECEIVED });
     },
   );

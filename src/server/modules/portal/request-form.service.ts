@@ -3,7 +3,9 @@ import type { Language } from '../../../shared/i18n/index.js';
 import type { Scope } from '../../app-context.js';
 import type { Queryable } from '../../db/client.js';
 import { notFound } from '../../lib/errors.js';
-import { openTicket, rememberCustomerLanguage } from '../tickets/index.js';
+import type { UploadedFile } from '../../lib/multipart.js';
+import { type AttachmentStorage, storeUploads } from '../attachments/index.js';
+import { findFirstPublicMessageId, openTicket, rememberCustomerLanguage } from '../tickets/index.js';
 import * as repo from './portal.repo.js';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
@@ -30,14 +32,16 @@ export interface RequestInput {
 
 /**
  * A request from the public form becomes a ticket of the customer with that address (found in the
- * account, or created; an existing customer keeps their name), and the form's language is kept as
- * theirs when none is known yet. Callers answer nothing that leads to the ticket: anyone can type
+ * account, or created; an existing customer keeps their name), its files the attachments of the
+ * first message (past a limit, ATTACHMENT_TOO_LARGE rolls all of it back), and the form's language
+ * is kept as theirs when none is known yet. Callers answer nothing that leads to the ticket: anyone can type
  * any address, and only the address's owner gets the link, by mail (the acknowledgement).
  */
 export async function submitRequest(
   s: Scope,
   where: { accountId: string; projectId: string },
   input: RequestInput,
+  files: { storage: AttachmentStorage; uploads: AsyncIterable<UploadedFile> },
   language: Language,
 ) {
   const ticket = await openTicket(
@@ -51,6 +55,10 @@ export async function submitRequest(
     },
     'requester',
   );
+  const messageId = await findFirstPublicMessageId(s.tx, ticket.id);
+  if (!messageId) throw new Error('a new ticket has no first message');
+  const target = { accountId: where.accountId, ticketId: ticket.id, messageId };
+  await storeUploads(s, files.storage, target, files.uploads);
   await rememberCustomerLanguage(s.tx, ticket.requesterId, language);
   return ticket;
 }

@@ -4,8 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { englishIn } from '../../../../tests/helpers/i18n.js';
+import { multipart } from '../../../../tests/helpers/multipart.js';
 import { postForm, signInCustomer, solveCaptcha } from '../../../../tests/helpers/portal.js';
 import { LANGUAGES } from '../../../shared/i18n/index.js';
+import { attachmentStorage, listAttachments, openAttachment } from '../attachments/index.js';
 
 let t: TestApp;
 /** One project: its form may leave `project` out. */
@@ -85,6 +87,7 @@ const snapshot = async () =>
       (SELECT count(*) FROM messages)::int AS messages,
       (SELECT count(*) FROM customers)::int AS customers,
       (SELECT count(*) FROM audit_events)::int AS audit_events,
+      (SELECT count(*) FROM attachments)::int AS attachments,
       (SELECT count(*) FROM captcha_uses)::int AS captchas`)
   ).rows[0];
 
@@ -236,7 +239,12 @@ describe('refused requests write nothing', () => {
     const after = (await snapshot()) as Record<string, number>;
     // Only the real request wrote (its ticket, message, customer, audit event and captcha).
     expect(after).toEqual(
-      Object.fromEntries(Object.entries(before as Record<string, number>).map(([k, v]) => [k, v + 1])),
+      Object.fromEntries(
+        Object.entries(before as Record<string, number>).map(([k, v]) => [
+          k,
+          k === 'attachments' ? v : v + 1,
+        ]),
+      ),
     );
   });
 });
@@ -333,5 +341,119 @@ describe('languages', () => {
   it('in English the page carries the English catalogue (the leftover check can fail)', async () => {
     const page = await get(formUrl(single));
     expect(englishIn(page.body)).toEqual(expect.arrayContaining(['How can we help?', 'Send request']));
+  });
+});
+
+/** The form as a browser sends it with files: multipart, text fields first; an empty file input sends a nameless part. */
+function multipartForm(
+  app: TestApp,
+  url: string,
+  values: Record<string, string>,
+  files: { name: string; type: string; bytes: Buffer }[],
+  headers: Record<string, string> = {},
+) {
+  const parts = files.length
+    ? files.map((f) => ({ filename: f.name, contentType: f.type, content: f.bytes, name: 'attachments' }))
+    : [
+        {
+          filename: '',
+          contentType: 'application/octet-stream',
+          content: Buffer.alloc(0),
+          name: 'attachments',
+        },
+      ];
+  const body = multipart(values, parts);
+  return app.app.inject({
+    method: 'POST',
+    url,
+    payload: body.payload,
+    headers: { ...body.headers, ...headers },
+    remoteAddress: clientAddress(),
+  });
+}
+
+async function readAll(stream: NodeJS.ReadableStream) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+describe('attachments on the form', () => {
+  it("stores the files as the request's first message's attachments, byte for byte", async () => {
+    const sent = await fields();
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(300_000)]);
+    const res = await multipartForm(t, formUrl(single), sent, [
+      { name: 'invoice.pdf', type: 'application/pdf', bytes: pdf },
+      { name: '../../etc/notes.txt', type: 'text/plain', bytes: Buffer.from('see attached') },
+    ]);
+    expect(res.statusCode, res.body).toBe(303);
+    const [ticket] = await ticketsOf(sent.email);
+    const message = (
+      await t.db.execute<{ id: string }>(sql`SELECT id FROM messages WHERE ticket_id = ${ticket?.id}`)
+    ).rows;
+    expect(message).toHaveLength(1);
+    const stored = await listAttachments(t.db, [message[0]?.id as string]);
+    expect(stored.map((a) => [a.filename, a.contentType, a.size])).toEqual([
+      ['invoice.pdf', 'application/pdf', pdf.length],
+      ['notes.txt', 'text/plain', 12],
+    ]);
+    const [first] = stored;
+    if (!first) throw new Error('no attachment stored');
+    const bytes = await readAll(openAttachment(t.db, attachmentStorage(t.ctx.config), first));
+    expect(bytes.equals(pdf)).toBe(true);
+  });
+
+  it('takes a file part without a name (an empty file input) as no file', async () => {
+    const sent = await fields();
+    const before = await snapshot();
+    const res = await multipartForm(t, formUrl(single), sent, []);
+    expect(res.statusCode, res.body).toBe(303);
+    // Node's FormData leaves the filename out of such a part altogether.
+    const form = new FormData();
+    const other = await fields();
+    for (const [name, value] of Object.entries(other)) form.append(name, value);
+    form.append('attachments', new Blob([]), '');
+    const api = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/portal/accounts/${single.accountId}/requests`,
+      payload: form,
+      remoteAddress: clientAddress(),
+    });
+    expect(api.statusCode, api.body).toBe(202);
+    expect(await ticketsOf(sent.email)).toHaveLength(1);
+    expect(await ticketsOf(other.email)).toHaveLength(1);
+    expect((await snapshot())?.attachments).toBe(before?.attachments);
+  });
+
+  it('refuses a file past the limit, or files past the per-request limit, with 413 and writes nothing', async () => {
+    const small = await createTestApp({ attachmentMaxBytes: 1000, attachmentMessageMaxBytes: 1500 });
+    const tenant = await buildAccount(small, { projectKey: 'SMALL' });
+    const url = formUrl(tenant);
+    const count = async () =>
+      (
+        await small.db.execute<{ n: number }>(sql`SELECT
+          (SELECT count(*) FROM tickets)::int + (SELECT count(*) FROM attachments)::int
+          + (SELECT count(*) FROM customers)::int + (SELECT count(*) FROM captcha_uses)::int AS n`)
+      ).rows[0]?.n;
+    const values = async () => ({ ...(await fields()), altcha: await solveCaptcha(small) });
+    const file = (n: number) => ({
+      name: `f${n}.bin`,
+      type: 'application/octet-stream',
+      bytes: randomBytes(n),
+    });
+
+    const tooBig = await multipartForm(small, url, await values(), [file(1001)], { 'accept-language': 'nl' });
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.body).toContain('De bijlagen zijn te groot');
+    // What was typed comes back with the refusal.
+    expect(tooBig.body).toContain('Printer on fire');
+    const together = await multipartForm(small, url, await values(), [file(800), file(800)]);
+    expect(together.statusCode).toBe(413);
+    expect(together.body).toContain('The attachments are too large: at most');
+    expect(await count()).toBe(0);
+
+    const fits = await multipartForm(small, url, await values(), [file(700), file(800)]);
+    expect(fits.statusCode, fits.body).toBe(303);
+    expect(await count()).toBeGreaterThan(0);
   });
 });

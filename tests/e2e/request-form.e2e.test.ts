@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { buildAccount, type Tenant } from '../helpers/factories.js';
+import { startSmtpServer } from '../helpers/smtp.js';
+
+let t: TestApp;
+let tenant: Tenant;
+let browser: Browser;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let base: string;
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  t = await createTestApp({ smtpUrl: smtp.url });
+  tenant = await buildAccount(t, { name: 'Acme & Co' });
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  t.ctx.config.publicUrl = base;
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await smtp?.close();
+});
+
+/** The widget solves its challenge on load and fills the hidden field the form sends. */
+async function solvedCaptcha(page: Page) {
+  const field = '#request-form input[name=altcha]';
+  await expect.poll(() => page.inputValue(field), { timeout: 30_000 }).not.toBe('');
+}
+
+describe('the public request form in Chromium', () => {
+  it('a visitor fills it in, attaches a file, the captcha solves itself, and the request becomes a ticket with the file', async () => {
+    const email = `visitor-${randomBytes(4).toString('hex')}@example.com`;
+    const page = await browser.newPage();
+    await page.goto(`${base}/portal/${tenant.accountId}/new`);
+    expect(await page.locator('.brand').innerText()).toContain('Acme & Co');
+    await page.fill('#request-name', 'Vera Visitor');
+    await page.fill('#request-email', email);
+    await page.fill('#request-subject', 'Invoice is wrong');
+    await page.fill('#request-body', 'The total is **twice** what we agreed.');
+    const scan = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'binary'), randomBytes(2048)]);
+    await page.setInputFiles('#request-files', { name: 'invoice.png', mimeType: 'image/png', buffer: scan });
+    await solvedCaptcha(page);
+    await page.click('#request-form button[type=submit]');
+
+    await expect.poll(() => page.locator('#request-sent').count()).toBe(1);
+    expect(page.url()).not.toContain('/p/');
+    const tickets = await t.db.execute<{ subject: string; name: string; body: string }>(sql`
+      SELECT t.subject, c.name, m.body FROM tickets t JOIN customers c ON c.id = t.requester_id
+      JOIN messages m ON m.ticket_id = t.id WHERE c.email = ${email}`);
+    expect(tickets.rows).toEqual([
+      { subject: 'Invoice is wrong', name: 'Vera Visitor', body: 'The total is **twice** what we agreed.' },
+    ]);
+    const files = await t.db.execute<{ filename: string; content_type: string; size: number }>(sql`
+      SELECT a.filename, a.content_type, a.size FROM attachments a JOIN tickets t ON t.id = a.ticket_id
+      JOIN customers c ON c.id = t.requester_id WHERE c.email = ${email}`);
+    expect(files.rows).toEqual([{ filename: 'invoice.png', content_type: 'image/png', size: scan.length }]);
+    await page.close();
+  });
+});
