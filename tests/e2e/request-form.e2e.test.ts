@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendDeliveryJob } from '../../src/server/modules/delivery/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildAccount, type Tenant } from '../helpers/factories.js';
-import { startSmtpServer } from '../helpers/smtp.js';
+import { linksIn, startSmtpServer } from '../helpers/smtp.js';
 
 let t: TestApp;
 let tenant: Tenant;
@@ -60,6 +61,16 @@ describe('the public request form in Chromium', () => {
       SELECT a.filename, a.content_type, a.size FROM attachments a JOIN tickets t ON t.id = a.ticket_id
       JOIN customers c ON c.id = t.requester_id WHERE c.email = ${email}`);
     expect(files.rows).toEqual([{ filename: 'invoice.png', content_type: 'image/png', size: scan.length }]);
+
+    // The link to the request reaches the address typed, by mail, and opens the request with its file.
+    await t.runJobs(sendDeliveryJob);
+    const [mail, ...more] = smtp.to(email);
+    expect(more).toEqual([]);
+    expect(mail?.parsed.subject).toMatch(/Invoice is wrong$/);
+    const link = linksIn(mail?.parsed.text ?? '').find((l) => l.includes('/p/'));
+    expect(link).toBeDefined();
+    await page.goto(link as string);
+    expect(await page.locator('h1').innerText()).toBe('Invoice is wrong');
     await page.close();
   });
 });

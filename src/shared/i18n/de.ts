@@ -62,6 +62,7 @@ export const de: Catalogue = {
   'form.thanksHeading': 'Vielen Dank!',
   'form.thanksText':
     'Wir haben Ihre Anfrage erhalten. Eine Mail mit dem Link dazu ist unterwegs zu Ihnen: Folgen Sie dem Link oder antworten Sie auf die Mail, um Ihre Anfrage zu ergänzen.',
+  'form.thanksNoMail': 'Wir haben Ihre Anfrage erhalten und antworten Ihnen per E-Mail.',
   'form.thanksHome': 'Zurück zu Ihren Tickets',
   'form.another': 'Weitere Anfrage senden',
   'form.notFoundTitle': 'Nicht gefunden',

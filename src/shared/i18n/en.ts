@@ -62,6 +62,7 @@ export const en = {
   'form.thanksHeading': 'Thank you!',
   'form.thanksText':
     'We received your request. A mail with the link to it is on its way to you: follow the link, or answer the mail, to add to your request.',
+  'form.thanksNoMail': 'We received your request and will answer you by email.',
   'form.thanksHome': 'Back to your tickets',
   'form.another': 'Send another request',
   'form.notFoundTitle': 'Not found',

@@ -61,6 +61,7 @@ export const es: Catalogue = {
   'form.thanksHeading': '¡Gracias!',
   'form.thanksText':
     'Recibimos su solicitud. Un correo con su enlace va de camino: siga el enlace, o responda al correo, para añadir algo a su solicitud.',
+  'form.thanksNoMail': 'Recibimos su solicitud y le responderemos por correo.',
   'form.thanksHome': 'Volver a sus tickets',
   'form.another': 'Enviar otra solicitud',
   'form.notFoundTitle': 'No encontrado',

@@ -62,6 +62,7 @@ export const fr: Catalogue = {
   'form.thanksHeading': 'Merci !',
   'form.thanksText':
     'Nous avons reçu votre demande. Un e-mail avec son lien est en route vers vous : suivez le lien, ou répondez à l’e-mail, pour compléter votre demande.',
+  'form.thanksNoMail': 'Nous avons reçu votre demande et vous répondrons par e-mail.',
   'form.thanksHome': 'Retour à vos tickets',
   'form.another': 'Envoyer une autre demande',
   'form.notFoundTitle': 'Introuvable',

@@ -60,6 +60,7 @@ export const nl: Catalogue = {
   'form.thanksHeading': 'Bedankt!',
   'form.thanksText':
     'We hebben uw verzoek ontvangen. Een mail met de link ernaartoe is onderweg: volg de link, of beantwoord de mail, om iets aan uw verzoek toe te voegen.',
+  'form.thanksNoMail': 'We hebben uw verzoek ontvangen en antwoorden u per e-mail.',
   'form.thanksHome': 'Terug naar uw tickets',
   'form.another': 'Nog een verzoek versturen',
   'form.notFoundTitle': 'Niet gevonden',

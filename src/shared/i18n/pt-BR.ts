@@ -60,6 +60,7 @@ export const ptBR: Catalogue = {
   'form.thanksHeading': 'Obrigado!',
   'form.thanksText':
     'Recebemos sua solicitação. Um e-mail com o link dela está a caminho: siga o link, ou responda ao e-mail, para complementar sua solicitação.',
+  'form.thanksNoMail': 'Recebemos sua solicitação e responderemos por e-mail.',
   'form.thanksHome': 'Voltar aos seus tickets',
   'form.another': 'Enviar outra solicitação',
   'form.notFoundTitle': 'Não encontrado',

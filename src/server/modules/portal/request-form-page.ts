@@ -104,10 +104,10 @@ ${form.error ? html`<p class="error" role="alert" id="request-error">${form.erro
 }
 
 /**
- * After a request, real or discarded alike: thanks, and the mail on its way. Never the ticket or its
- * link: whoever typed the address may not be its owner.
+ * After a request, real or discarded alike: thanks, and the mail on its way (when the project sends
+ * acknowledgements). Never the ticket or its link: whoever typed the address may not be its owner.
  */
-export function renderRequestSent(p: RequestFormPage): string {
+export function renderRequestSent(p: RequestFormPage, acknowledged: boolean): string {
   const t = translator(p.language);
   const back = p.customer
     ? html`<a href="/portal/${p.account.id}" id="portal-home">${t('form.thanksHome')}</a>`
@@ -119,7 +119,7 @@ export function renderRequestSent(p: RequestFormPage): string {
     formSwitchPath(p.account.id, p.project.id),
     html`${brandHeader(p.account)}
 <h1>${t('form.thanksHeading')}</h1>
-<p class="notice" role="status" id="request-sent">${t('form.thanksText')}</p>
+<p class="notice" role="status" id="request-sent">${t(acknowledged ? 'form.thanksText' : 'form.thanksNoMail')}</p>
 <p>${back}</p>`,
   );
 }

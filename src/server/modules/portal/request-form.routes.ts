@@ -12,6 +12,7 @@ import { chooseLanguage, languageBody, setLanguageCookie } from '../../lib/langu
 import { readMultipartFields, type UploadedFile, uploadedFiles } from '../../lib/multipart.js';
 import { createKeyedRateLimit, publicForm, publicPage } from '../../rate-limits.js';
 import { attachmentStorage, spoolUploads } from '../attachments/index.js';
+import { getIntakeSettings } from '../inbound/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { rememberCustomerLanguage, setCustomerLanguage } from '../tickets/index.js';
 import {
@@ -155,7 +156,10 @@ export function registerRequestFormRoutes(app: Api, ctx: AppContext) {
         const { learned, customer } = form;
         await inTransaction(ctx.db, (tx) => rememberCustomerLanguage(tx, customer.id, learned));
       }
-      if (request.query.sent !== undefined) return sendHtml(reply, 200, renderRequestSent(form));
+      if (request.query.sent !== undefined) {
+        const { acknowledge } = await getIntakeSettings(ctx.db, form.project.id);
+        return sendHtml(reply, 200, renderRequestSent(form, acknowledge));
+      }
       return sendHtml(reply, 200, renderRequestForm(form, {}, storage));
     },
   );

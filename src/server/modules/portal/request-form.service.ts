@@ -34,8 +34,8 @@ export interface RequestInput {
  * A request from the public form becomes a ticket of the customer with that address (found in the
  * account, or created; an existing customer keeps their name), its files the attachments of the
  * first message (past a limit, ATTACHMENT_TOO_LARGE rolls all of it back), and the form's language
- * is kept as theirs when none is known yet. Callers answer nothing that leads to the ticket: anyone can type
- * any address, and only the address's owner gets the link, by mail (the acknowledgement).
+ * is kept as theirs when none is known yet. Callers answer nothing that leads to the ticket: anyone
+ * can type any address, and only the address's owner gets the link, by mail (the acknowledgement).
  */
 export async function submitRequest(
   s: Scope,

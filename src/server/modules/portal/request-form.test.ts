@@ -160,6 +160,26 @@ describe('sending a request', () => {
     expect(thanks.body).not.toContain(ticket?.id);
   });
 
+  it('says a mail is on its way only while the project sends acknowledgements', async () => {
+    const put = (acknowledge: boolean) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/projects/${single.projectId}/inbound/settings`,
+        headers: single.owner.headers,
+        payload: { address: null, newTicketsPerSenderHour: 20, acknowledge },
+      });
+    const thanks = () => get(`${formUrl(single, single.projectId)}&sent=1`);
+    expect((await thanks()).body).toContain('A mail with the link to it is on its way to you');
+    expect((await put(false)).statusCode).toBe(200);
+    try {
+      const body = (await thanks()).body;
+      expect(body).toContain('We received your request and will answer you by email.');
+      expect(body).not.toContain('on its way');
+    } finally {
+      expect((await put(true)).statusCode).toBe(200);
+    }
+  });
+
   it('files a request for a known address under that customer, whose name stays theirs', async () => {
     const email = address();
     await buildTicket(t, single, { requester: { email, name: 'Real Owner' } });
