@@ -87,6 +87,7 @@ describe('on a phone', () => {
       [`${project}/csat`, '.review-list li'],
       [`${project}/settings/members`, '#member-email'],
       [`${project}/settings/roles`, '.role-list li'],
+      [`${project}/new-ticket`, '#new-ticket-email'],
     ];
     const widths: Record<string, number> = {};
     for (const [url, ready] of screens) {
@@ -136,6 +137,7 @@ describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (theme) =>
       [`${project}/settings/roles`, '.role-list li'],
       [`${project}/settings/csat`, '#csat-expiry'],
       [`${project}/settings/discord`, '#discord-application-id'],
+      [`${project}/new-ticket`, '#new-ticket-email'],
       [`${base}/app/me/api-tokens`, '#token-name'],
     ];
     const found: Record<string, string[]> = {};

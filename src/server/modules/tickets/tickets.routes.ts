@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
@@ -30,6 +31,17 @@ import {
 import * as tickets from './tickets.service.js';
 
 const ticketParams = z.object({ ticketId: z.uuid() });
+
+/** A multipart new ticket names its requester in two flat fields; the schema wants the object. */
+async function nestMultipartRequester(request: FastifyRequest) {
+  if (!request.isMultipart()) return;
+  const {
+    'requester.email': email,
+    'requester.name': name,
+    ...rest
+  } = request.body as Record<string, unknown>;
+  request.body = { ...rest, requester: { email, name } };
+}
 
 type Summary = NonNullable<Awaited<ReturnType<typeof repo.findTicketDetails>>>;
 type MessageRow = Awaited<ReturnType<typeof repo.listMessages>>[number] & { attachments: Attachment[] };
@@ -84,16 +96,23 @@ export function registerTicketRoutes(app: Api, ctx: AppContext) {
       schema: {
         tags: ['tickets'],
         summary: "Open a ticket for a requester (tickets.create); the body is the requester's first message.",
+        consumes: ['application/json', 'multipart/form-data'],
+        description:
+          'JSON, or multipart/form-data with the same fields first (the requester as `requester.email` and `requester.name`; no tags) and then the files of the first message (at most 20).',
         params: z.object({ projectId: z.uuid() }),
         body: createTicketBody,
-        response: { 201: ticketSummarySchema, ...errorResponses },
+        response: { 201: ticketSummarySchema, ...errorResponses, 413: errorResponse },
       },
+      preValidation: [readMultipartFields, nestMultipartRequester],
     },
     async (request, reply) => {
       const actor = await authenticate(ctx, request);
+      const files = request.isMultipart()
+        ? { storage: attachmentStorage(ctx.config), uploads: uploadedFiles(request) }
+        : null;
       const ticketId = await inTransaction(ctx.db, async (tx) => {
         const member = await getMember(tx, actor, request.params.projectId);
-        return (await tickets.createTicket(scopeOf(ctx, tx), member, request.body)).id;
+        return (await tickets.createTicket(scopeOf(ctx, tx), member, request.body, files)).id;
       });
       return reply.status(201).send(presentTicketSummary(await tickets.getTicketDetails(ctx.db, ticketId)));
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH, PRIORITIES, STATUSES } from '../../../shared/tickets.js';
-import { text } from '../../lib/http.js';
+import { formBoolean, text } from '../../lib/http.js';
 import { pageQuery } from '../../lib/pagination.js';
 import { attachmentSchema } from '../attachments/index.js';
 
@@ -20,8 +20,7 @@ export const createTicketBody = z.object({
   priority: prioritySchema.optional(),
   assigneeId: z.uuid().nullable().optional(),
   tags: z.array(tag).max(20).optional(),
-  notifyRequester: z
-    .boolean()
+  notifyRequester: formBoolean
     .optional()
     .describe(
       "Mail the requester the acknowledgement (reference, subject, portal link), if the project's acknowledgement is on. Default true.",

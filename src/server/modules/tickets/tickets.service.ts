@@ -8,9 +8,10 @@ import type { LinkTokens } from '../../lib/link-tokens.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import { nextTicketNumber } from '../accounts/index.js';
-import { findAttachment, listAttachmentsByMessage } from '../attachments/index.js';
+import { findAttachment, listAttachmentsByMessage, storeUploads } from '../attachments/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { can, isMember, type Member, requirePermission } from '../members/index.js';
+import type { Files } from './ticket-messages.service.js';
 import { changeStatus } from './ticket-status.service.js';
 import { AuditEventType } from './tickets.events.js';
 import { canSeeTicket } from './tickets.policy.js';
@@ -109,23 +110,35 @@ export interface OpenTicketInput extends CreateTicketInput {
 
 /**
  * A staff member opens a ticket for a requester (tickets.create; an assignee needs tickets.assign);
- * `notifyRequester` (default on) sends the acknowledgement.
+ * `notifyRequester` (default on) sends the acknowledgement. Files go on the first message, in the
+ * same transaction: past a limit nothing of the ticket stays.
  */
 export async function createTicket(
   s: Scope,
   member: Member,
   input: CreateTicketInput & { notifyRequester?: boolean | undefined },
+  files: Files | null = null,
 ) {
   requirePermission(member, 'tickets.create');
   if (input.assigneeId) requirePermission(member, 'tickets.assign');
   await assertAssignable(s.tx, member.projectId, input.assigneeId);
-  const { notifyRequester = true, ...ticket } = input;
-  return openTicket(
+  const { notifyRequester = true, ...fields } = input;
+  const ticket = await openTicket(
     s,
     { projectId: member.projectId, accountId: member.accountId },
-    { ...ticket, acknowledge: notifyRequester },
+    { ...fields, acknowledge: notifyRequester },
     { type: 'staff', userId: member.userId },
   );
+  const messageId = files && (await repo.findFirstPublicMessageId(s.tx, ticket.id));
+  if (files && messageId) {
+    await storeUploads(
+      s,
+      files.storage,
+      { accountId: ticket.accountId, ticketId: ticket.id, messageId },
+      files.uploads,
+    );
+  }
+  return ticket;
 }
 
 /**

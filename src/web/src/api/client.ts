@@ -31,6 +31,8 @@ interface RequestOptions {
   json?: unknown;
   /** Sent as is (a file), with its own content type. */
   raw?: Blob;
+  /** Sent as multipart/form-data (the browser sets the boundary): text fields first, then files. */
+  form?: FormData;
 }
 
 /** Calls the API with the session cookie; resolves the JSON body (undefined for 204) or throws an ApiError. */
@@ -43,6 +45,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   } else if (options.raw) {
     headers['content-type'] = options.raw.type || 'application/octet-stream';
     body = options.raw;
+  } else if (options.form) {
+    body = options.form;
   }
   let response: Response;
   try {

@@ -33,6 +33,52 @@ export const useTickets = (projectId: string, filters: TicketFilters) =>
 
 const ticketKey = (ticketId: string) => ['ticket', ticketId] as const;
 
+export interface CustomerMatch {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** The project's requesters whose email or name starts with `q` (nothing is asked for an empty q). */
+export const useCustomerSearch = (projectId: string, q: string) =>
+  useQuery({
+    queryKey: ['customers', projectId, q.trim()],
+    queryFn: () =>
+      api<{ customers: CustomerMatch[] }>(`/projects/${projectId}/customers`, { query: { q: q.trim() } }),
+    enabled: q.trim().length > 0,
+    placeholderData: keepPreviousData,
+  });
+
+export interface NewTicket {
+  requester: { email: string; name: string };
+  subject: string;
+  body: string;
+  priority: TicketPriority;
+  assigneeId: string | null;
+  notifyRequester: boolean;
+  files: File[];
+}
+
+/** Opens a ticket as multipart/form-data: the fields first, then the files of the first message. */
+export function useCreateTicket(projectId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: NewTicket) => {
+      const form = new FormData();
+      form.append('requester.email', input.requester.email);
+      form.append('requester.name', input.requester.name);
+      form.append('subject', input.subject);
+      form.append('body', input.body);
+      form.append('priority', input.priority);
+      if (input.assigneeId) form.append('assigneeId', input.assigneeId);
+      form.append('notifyRequester', String(input.notifyRequester));
+      for (const file of input.files) form.append('files', file);
+      return api<TicketSummary>(`/projects/${projectId}/tickets`, { method: 'POST', form });
+    },
+    onSuccess: () => client.invalidateQueries({ queryKey: ['tickets', projectId] }),
+  });
+}
+
 export const useTicket = (ticketId: string) =>
   useQuery({ queryKey: ticketKey(ticketId), queryFn: () => api<Ticket>(`/tickets/${ticketId}`) });
 

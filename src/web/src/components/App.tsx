@@ -11,6 +11,7 @@ import { AccountPage } from './account/AccountPage';
 import { ResetPassword } from './account/ResetPassword';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Inbox } from './inbox/Inbox';
+import { NewTicket } from './inbox/NewTicket';
 import { Trash } from './inbox/Trash';
 import { NotAllowed } from './NotAllowed';
 import { Shell } from './Shell';
@@ -122,6 +123,9 @@ function ProjectScreens({ project }: { project: Project }) {
     <Switch>
       <Route path="/p/:projectId/inbox">
         <Inbox />
+      </Route>
+      <Route path="/p/:projectId/new-ticket">
+        {has(project, 'tickets.create') ? <NewTicket /> : <NotAllowed what="opening tickets" />}
       </Route>
       <Route path="/p/:projectId/tickets/:ticketId">
         {(params) => <TicketView key={params.ticketId} ticketId={params.ticketId} />}

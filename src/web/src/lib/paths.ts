@@ -2,6 +2,7 @@
 export const paths = {
   inbox: (projectId: string, search = '') => `/p/${projectId}/inbox${search ? `?${search}` : ''}`,
   ticket: (projectId: string, ticketId: string) => `/p/${projectId}/tickets/${ticketId}`,
+  newTicket: (projectId: string) => `/p/${projectId}/new-ticket`,
   csat: (projectId: string) => `/p/${projectId}/csat`,
   trash: (projectId: string) => `/p/${projectId}/trash`,
   settings: (projectId: string, section?: string) =>

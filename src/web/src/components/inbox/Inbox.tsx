@@ -1,4 +1,4 @@
-import { useLocation, useSearch } from 'wouter';
+import { Link, useLocation, useSearch } from 'wouter';
 import { useTickets } from '../../api/tickets';
 import { paths } from '../../lib/paths';
 import { has } from '../../lib/permissions';
@@ -29,6 +29,11 @@ export function Inbox() {
     <section aria-labelledby="inbox-title" className="inbox">
       <div className="page-head">
         <h1 id="inbox-title">Inbox</h1>
+        {has(project, 'tickets.create') && (
+          <Link href={paths.newTicket(project.id)} className="button primary">
+            New ticket
+          </Link>
+        )}
         <p className="muted keys-hint">
           <kbd>j</kbd>/<kbd>k</kbd> or arrows to move, <kbd>Enter</kbd> to open, <kbd>/</kbd> to search
         </p>
