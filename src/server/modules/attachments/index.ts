@@ -32,6 +32,7 @@
 export {
   attachmentSchema,
   contentDisposition,
+  formatSize,
   presentAttachment,
   sendAttachment,
 } from './attachment-response.js';

@@ -1,4 +1,5 @@
 import type { AppContext, Scope } from '../../app-context.js';
+import { attachmentStorage, openAttachment } from '../attachments/index.js';
 import { recordInvitationSent } from '../csat/index.js';
 import type { DeliveryChannel, DeliveryRow, SendResult } from '../delivery/index.js';
 import { type RenderEnv, renderMail } from './mail-render.js';
@@ -26,16 +27,21 @@ export const mailChannel: DeliveryChannel = {
       const reason = 'gone' in rendered ? rendered.gone : rendered.mail.obsolete;
       return { outcome: 'failed', error: `Not sent: ${reason}` };
     }
+    const storage = attachmentStorage(ctx.config);
+    const contents = rendered.mail.files.map((f) => openAttachment(ctx.db, storage, f));
     try {
       await sendThroughSmtp(
         smtpUrl,
         { from: ctx.config.mailFrom, to: delivery.recipient },
         rendered.mail,
+        contents,
         signal,
       );
     } catch (err) {
       const error = describeSmtpFailure(err);
       return isPermanentSmtpFailure(err) ? { outcome: 'failed', error } : { outcome: 'retry', error };
+    } finally {
+      for (const content of contents) content.destroy();
     }
     return { outcome: 'sent', externalId: rendered.mail.headers.messageId };
   },

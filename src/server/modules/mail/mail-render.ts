@@ -11,6 +11,7 @@ import { formatUtc } from '../../lib/clock.js';
 import { html, type RawHtml, raw } from '../../lib/html.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { findAccountBrand, getUser } from '../accounts/index.js';
+import { type Attachment, formatSize, listAttachments } from '../attachments/index.js';
 import { findPasswordResetForMail, passwordResetPath } from '../auth/index.js';
 import { findSurveyInvitation, surveyPath } from '../csat/index.js';
 import type { DeliveryRow } from '../delivery/index.js';
@@ -28,7 +29,7 @@ import type { MailCause } from './mail.schemas.js';
 
 /** What rendering needs besides the database: links are signed again at each rendering. */
 export interface RenderEnv {
-  config: Pick<Config, 'publicUrl' | 'mailInboundDomain'>;
+  config: Pick<Config, 'publicUrl' | 'mailInboundDomain' | 'attachmentMailMaxBytes'>;
   links: LinkTokens;
   now: Date;
 }
@@ -46,6 +47,8 @@ export interface RenderedMail {
   headers: { messageId: string; inReplyTo?: string; references?: string; replyTo?: string };
   /** Why it should no longer go out (the survey was answered, the link used…); null when it may. */
   obsolete: string | null;
+  /** Files the mail carries (a public reply's, while they fit ATTACHMENT_MAIL_MAX_BYTES), read when sent. */
+  files: Attachment[];
 }
 
 /** Rendered, or the reason it cannot be (what it was about was deleted). */
@@ -80,6 +83,7 @@ interface Content {
   text: string;
   footer: string;
   obsolete?: string | null;
+  files?: Attachment[];
 }
 
 const hostOf = (env: RenderEnv) => new URL(env.config.publicUrl).hostname;
@@ -144,6 +148,7 @@ ${content.html}
         ...(replyTo && { replyTo }),
       },
       obsolete: content.obsolete ?? null,
+      files: content.files ?? [],
     },
   };
 }
@@ -239,14 +244,24 @@ async function renderAgentReply(
   const name = message.staffName ?? t('mail.reply.ourTeam');
   const reference = ticket.reference;
   const [before = '', after = ''] = t('mail.reply.intro', { name, reference }).split('{subject}');
+  const files = await listAttachments(db, [messageId]);
+  // Files that fit go along; past the threshold the mail links to each through the portal link.
+  const carried = files.reduce((sum, f) => sum + f.size, 0) <= env.config.attachmentMailMaxBytes;
+  const linked = carried ? [] : files.map((f) => ({ ...f, href: `${portal}/attachments/${f.id}` }));
+  const fileList = linked.length
+    ? html`<ul>${linked.map((f) => html`<li><a href="${f.href}">${f.filename}</a> (${formatSize(f.size)})</li>`)}</ul>`
+    : '';
+  const fileLines = linked.map((f) => `${f.filename} (${formatSize(f.size)}): ${f.href}\n`).join('');
   return {
     subject: ticketSubject(ticket),
     html: html`<p>${before}<strong>${ticket.subject}</strong>${after}</p>
 ${quote(message.bodyHtml)}
+${fileList}
 ${button(portal, t('mail.reply.open'))}
 <p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${portal}">${portal}</a></p>`,
-    text: `${t('mail.reply.intro', { name, reference, subject: `"${ticket.subject}"` })}\n\n${message.body}\n\n${t('mail.reply.open')}:\n${portal}`,
+    text: `${t('mail.reply.intro', { name, reference, subject: `"${ticket.subject}"` })}\n\n${message.body}\n\n${fileLines ? `${fileLines}\n` : ''}${t('mail.reply.open')}:\n${portal}`,
     footer: t('mail.reply.footer', { reference }),
+    files: carried ? files : [],
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { RenderedMail } from './mail-render.js';
 
@@ -23,6 +24,8 @@ export async function sendThroughSmtp(
   smtpUrl: string,
   envelope: { from: string; to: string },
   mail: RenderedMail,
+  /** The bytes of each of `mail.files`, in order: read as the message goes out. */
+  contents: Readable[],
   /** Aborting closes the SMTP connection, whatever stage the conversation is at. */
   signal: AbortSignal,
 ): Promise<void> {
@@ -38,6 +41,11 @@ export async function sendThroughSmtp(
     ...(mail.headers.replyTo && { replyTo: mail.headers.replyTo }),
     // RFC 3834: machine-sent, so auto-responders do not answer it.
     headers: { 'Auto-Submitted': 'auto-generated' },
+    attachments: mail.files.map((f, i) => ({
+      filename: f.filename,
+      contentType: f.contentType,
+      content: contents[i],
+    })),
     signal,
   });
 }

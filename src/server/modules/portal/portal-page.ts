@@ -1,6 +1,7 @@
 import { DEFAULT_LANGUAGE, translator } from '../../../shared/i18n/index.js';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
+import { formatSize } from '../attachments/index.js';
 import { renderSurveyFormFields, SURVEY_STYLE } from '../csat/index.js';
 import type { PortalDiscordState } from '../discord/index.js';
 import type { PortalTicketView } from './portal.service.js';
@@ -101,16 +102,9 @@ function renderFiles(files: PortalTicketView['thread'][number]['attachments'], o
   const url = (id: string) => (o.preview ? `/api/v1/attachments/${id}` : `${o.base}/attachments/${id}`);
   const items = files.map(
     (f) =>
-      html`<li><a href="${url(f.id)}">${f.filename}</a> <span class="muted">(${formatBytes(f.size)})</span></li>`,
+      html`<li><a href="${url(f.id)}">${f.filename}</a> <span class="muted">(${formatSize(f.size)})</span></li>`,
   );
   return html`<ul class="files" aria-label="Attached files">${items}</ul>`;
-}
-
-/** 1234567 → "1.2 MB": the size a person reads next to a file name. */
-function formatBytes(size: number): string {
-  if (size < 1000) return `${size} B`;
-  const [value, unit] = size < 1e6 ? [size / 1e3, 'kB'] : [size / 1e6, 'MB'];
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
 }
 
 function renderThread(view: PortalTicketView, o: TicketPageOptions): RawHtml {
