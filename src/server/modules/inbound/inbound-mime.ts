@@ -41,7 +41,7 @@ function describe(node: MimeNode, index: number): MailPart {
  * with every file's body left out (headers kept), small enough for postal-mime to parse; `parts`
  * lists the files in order; with `store`, each file's decoded bytes are streamed to it.
  */
-export async function splitMail(raw: readonly Buffer[], store?: StorePart) {
+export async function splitMail(raw: Iterable<Buffer> | AsyncIterable<Buffer>, store?: StorePart) {
   const splitter = new Splitter({ ignoreEmbedded: true });
   Readable.from(raw, { objectMode: false }).pipe(splitter);
   const skeleton: Buffer[] = [];

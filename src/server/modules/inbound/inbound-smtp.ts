@@ -57,9 +57,9 @@ export async function startInboundSmtp(
         if (stream.sizeExceeded || size > max) {
           return callback(smtpError(552, `Message exceeds the ${max}-byte limit`));
         }
-        // The pieces as they came: the pipeline streams them, never joined into one copy.
+        // The pieces as they came, handed over (the pipeline lets go of them once stored).
         ingestInboundMail(ctx, {
-          raw: chunks,
+          raw: chunks.splice(0),
           envelopeTo: session.envelope.rcptTo.map((r) => r.address),
           envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
           source: 'smtp',

@@ -60,8 +60,11 @@ export async function resolveRecipient(ctx: AppContext, address: string): Promis
 }
 
 export interface InboundMail {
-  /** The mail's bytes, whole or in the pieces they arrived in (never joined here). */
-  raw: Buffer | readonly Buffer[];
+  /**
+   * The mail's bytes, whole or in the pieces they arrived in (never joined here). The array is
+   * emptied once the pieces are stored, so that a large mail is not held while its files are decoded.
+   */
+  raw: Buffer | Buffer[];
   envelopeTo: string[];
   envelopeFrom?: string | undefined;
   source: 'smtp' | 'imap';
@@ -100,10 +103,12 @@ export async function ingestInboundMail(ctx: AppContext, mail: InboundMail): Pro
     });
     if (!inboundId) return { outcome: 'duplicate' as const };
     await repo.insertRaw(tx, { id: inboundId, accountId: recipient.accountId }, raw);
+    // From here on the bytes are read back from the rows just written (same transaction).
+    raw.length = 0;
     const from = parsed?.from?.address.includes('@') ? parsed.from : null;
     const decided =
       parsed && from
-        ? await decide(ctx, s, recipient, { ...parsed, from }, raw, { screened: true })
+        ? await decide(ctx, s, recipient, { ...parsed, from }, inboundId, { screened: true })
         : { status: 'held' as const, reason: 'malformed: no sender address could be read', ticketId: null };
     await repo.setOutcome(tx, inboundId, decided);
     return { outcome: decided.status, inboundId, ticketId: decided.ticketId, reason: decided.reason };
@@ -125,6 +130,12 @@ async function findRecipient(ctx: AppContext, mail: InboundMail): Promise<Recipi
   return null;
 }
 
+async function readAll(chunks: AsyncIterable<Buffer>) {
+  const all: Buffer[] = [];
+  for await (const chunk of chunks) all.push(chunk);
+  return all;
+}
+
 type Decision = { status: repo.InboundStatus; reason: string | null; ticketId: string | null };
 
 /**
@@ -137,13 +148,13 @@ async function decide(
   s: Scope,
   recipient: Recipient,
   mail: ParsedMail & { from: { address: string; name: string } },
-  raw: readonly Buffer[],
+  inboundId: string,
   options: { screened: boolean },
 ): Promise<Decision> {
   const host = new URL(ctx.config.publicUrl).hostname;
   if (options.screened && (mail.isReport || /^(mailer-daemon|postmaster)@/i.test(mail.from.address))) {
     const { deliveryIds } = ourMessageIds(
-      quotedMessageIds(raw).filter((id) => id !== mail.messageId),
+      quotedMessageIds(await readAll(repo.readRaw(s.tx, inboundId))).filter((id) => id !== mail.messageId),
       host,
     );
     let marked = 0;
@@ -170,7 +181,7 @@ async function decide(
   if (existing) {
     const result = await replyOrFollowUp(s, existing, mail.body);
     const target = { accountId: recipient.accountId, ticketId: result.ticketId, messageId: result.messageId };
-    const refused = await attachParts(ctx, s, target, mail, raw);
+    const refused = await attachParts(ctx, s, target, mail, inboundId);
     const reasons = [result.followUpOf && 'follow-up of a closed ticket', refused].filter(Boolean);
     return { status: 'reply', reason: reasons.join('; ') || null, ticketId: result.ticketId };
   }
@@ -202,7 +213,7 @@ async function decide(
     'requester',
   );
   const target = { accountId: recipient.accountId, ticketId: ticket.id, messageId: null };
-  const refused = await attachParts(ctx, s, target, mail, raw);
+  const refused = await attachParts(ctx, s, target, mail, inboundId);
   return { status: 'ticket', reason: refused, ticketId: ticket.id };
 }
 
@@ -217,7 +228,7 @@ async function attachParts(
   s: Scope,
   target: { accountId: string; ticketId: string; messageId: string | null },
   mail: { parts: MailPart[] },
-  raw: readonly Buffer[],
+  inboundId: string,
 ) {
   if (mail.parts.length === 0) return null;
   // A new ticket's (or follow-up's) first message is the mail.
@@ -225,7 +236,7 @@ async function attachParts(
   if (!messageId) return null;
   const storage = attachmentStorage(ctx.config);
   const refused: string[] = [];
-  await splitMail(raw, async (part, content) => {
+  await splitMail(repo.readRaw(s.tx, inboundId), async (part, content) => {
     await s.tx.execute(sql`SAVEPOINT inbound_attachment`);
     try {
       await storeAttachment(s, storage, {
@@ -377,9 +388,7 @@ export async function reviewInbound(
     await repo.setOutcome(tx, id, { status: 'discarded', reason: row.reason, ticketId: null });
     return { ...row, status: 'discarded' as const };
   }
-  const raw: Buffer[] = [];
-  for await (const chunk of repo.readRaw(tx, id)) raw.push(chunk);
-  const parsed = await parseMail(raw).catch(() => null);
+  const parsed = await parseMail(await readAll(repo.readRaw(tx, id))).catch(() => null);
   const s = scopeOf(ctx, tx);
   const from = parsed?.from?.address.includes('@') ? parsed.from : null;
   if (!parsed || !from) {
@@ -388,7 +397,7 @@ export async function reviewInbound(
       'This mail cannot be read as a mail with a sender; download it instead.',
     );
   }
-  const decided = await decide(ctx, s, { ...row, ticketId: null }, { ...parsed, from }, raw, {
+  const decided = await decide(ctx, s, { ...row, ticketId: null }, { ...parsed, from }, id, {
     screened: false,
   });
   await repo.setOutcome(tx, id, decided);
