@@ -9,8 +9,9 @@ import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
+import { portalLinkOf } from '../../../../tests/helpers/portal.js';
 import { startSmtpServer } from '../../../../tests/helpers/smtp.js';
-import { attachmentStorage, listAttachments, openAttachment } from '../attachments/index.js';
+import { listAttachments } from '../attachments/index.js';
 import { sendDeliveryJob } from '../delivery/index.js';
 import { ingestInboundMail, startInboundSmtp } from './index.js';
 
@@ -50,12 +51,6 @@ afterAll(async () => {
 });
 
 const unique = () => randomBytes(4).toString('hex');
-
-const readAll = async (stream: AsyncIterable<Buffer>) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return Buffer.concat(chunks);
-};
 
 /** A fixture of tests/fixtures/mail with its placeholders filled, byte for byte otherwise. */
 function fixture(
@@ -103,7 +98,12 @@ const thread = async (ticketId: string) => {
   const body = res.json() as {
     status: string;
     requester: { email: string };
-    thread: { id: string; kind: string; body: string }[];
+    thread: {
+      id: string;
+      kind: string;
+      body: string;
+      attachments: { id: string; filename: string; contentType: string }[];
+    }[];
   };
   return { ...body, messages: body.thread };
 };
@@ -414,26 +414,64 @@ describe('a requester answers an agent mail (end to end through the listener)', 
     expect(mails.json().mails.map((m: { status: string }) => m.status)).toContain('bounced');
   });
 
-  it('a multipart mail with an attachment and an inline image becomes a ticket whose first message carries both files, byte for byte, and names the image in its text', async () => {
+  it('a multipart mail with an attachment and an inline image becomes a ticket whose first message carries both files, byte for byte, for staff and for the requester, and names the image in its text', async () => {
     const raw = fixture('attachments.eml', { SUBJECT: 'with files' });
     await send(raw);
     const row = await rowFor('attach-');
     expect(row.status).toBe('ticket');
     const message = (await thread(row.ticket_id as string)).messages[0];
     expect(message?.body).toContain('Screenshot of the error: [image: shot.png]');
-    const files = await listAttachments(t.db, [message?.id as string]);
-    expect(files.map((f) => [f.filename, f.contentType, f.contentId])).toEqual([
-      ['shot.png', 'image/png', 'shot@example.org'],
-      ['invoice.pdf', 'application/pdf', null],
+    const files = message?.attachments ?? [];
+    expect(files.map((f) => [f.filename, f.contentType])).toEqual([
+      ['shot.png', 'image/png'],
+      ['invoice.pdf', 'application/pdf'],
+    ]);
+    expect((await listAttachments(t.db, [message?.id as string])).map((f) => f.contentId)).toEqual([
+      'shot@example.org',
+      null,
     ]);
     const expected = (await PostalMime.parse(raw)).attachments.map((a) =>
       Buffer.from(a.content as ArrayBuffer),
     );
+    const portalToken = portalLinkOf(t, row.ticket_id as string).slice('/p/'.length);
     for (const [i, file] of files.entries()) {
-      const bytes = await readAll(openAttachment(t.db, attachmentStorage(t.ctx.config), file));
-      expect(bytes.equals(expected[i] as Buffer)).toBe(true);
-      expect(file.size).toBe(expected[i]?.length);
+      const staff = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/attachments/${file.id}`,
+        headers: tenant.owner.headers,
+      });
+      const requester = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/portal/${portalToken}/attachments/${file.id}`,
+      });
+      for (const res of [staff, requester]) {
+        expect(res.statusCode).toBe(200);
+        expect(res.rawPayload.equals(expected[i] as Buffer)).toBe(true);
+      }
     }
+  });
+
+  it('a held mail released by staff brings its files onto the ticket it opens', async () => {
+    const from = `held-files-${unique()}@example.org`;
+    for (let i = 0; i < 3; i++) await send(fixture('html-only.eml', { FROM: from, SUBJECT: `fill ${i}` }));
+    await send(fixture('attachments.eml', { FROM: from, SUBJECT: 'held with files' }));
+    const list = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/projects/${tenant.projectId}/inbound/messages?status=held`,
+      headers: tenant.owner.headers,
+    });
+    const held = (list.json().messages as { id: string; subject: string }[]).find(
+      (m) => m.subject === 'held with files',
+    );
+    const released = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/inbound/messages/${held?.id}/review`,
+      headers: tenant.owner.headers,
+      payload: { action: 'release' },
+    });
+    expect(released.json()).toMatchObject({ status: 'ticket' });
+    const message = (await thread(released.json().ticketId)).messages[0];
+    expect(message?.attachments.map((f) => f.filename)).toEqual(['shot.png', 'invoice.pdf']);
   });
 
   it('a reply by mail with a file attaches it to the reply, not to the first message', async () => {
