@@ -22,6 +22,7 @@ import { systemClock } from './lib/clock.js';
 import { EventBus } from './lib/events.js';
 import { LinkTokens } from './lib/link-tokens.js';
 import { SecretBox } from './lib/secret-box.js';
+import { rebuildDailyCounts } from './modules/analytics/index.js';
 import { startInboundSmtp } from './modules/inbound/index.js';
 import { startMailboxWatchers } from './modules/mailboxes/index.js';
 import { requeueScheduledClosures } from './modules/tickets/index.js';
@@ -35,6 +36,9 @@ const USAGE = `Usage: clearline <command>
   migrate   apply database migrations and exit
   backup FILE    write a consistent backup of the database to FILE (the app may keep running)
   restore FILE   load FILE into an empty database (a new DATA_DIR, or an empty DATABASE_URL)
+  analytics rebuild [ACCOUNT_ID]
+                 recount the CSAT daily roll-up from the surveys (every account, or one), one
+                 transaction per account; survey writes of that account's turn wait for it
 `;
 
 interface Runtime {
@@ -248,12 +252,36 @@ async function restore(config: Config) {
   console.log(`Restored ${total} rows of ${Object.keys(rows).length} tables from ${file}.`);
 }
 
+async function analytics(config: Config) {
+  const [action, accountId] = process.argv.slice(3);
+  if (action !== 'rebuild' || (accountId !== undefined && !/^[0-9a-f-]{36}$/i.test(accountId))) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const rt = await open(config);
+  try {
+    const began = performance.now();
+    const done = await rebuildDailyCounts(rt.db, accountId);
+    if (accountId && !done.accounts) {
+      console.error(`No account ${accountId}.`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(
+      `Recounted the CSAT roll-up of ${done.accounts} account(s): ${done.rows} rows in ${Math.round(performance.now() - began)} ms.`,
+    );
+  } finally {
+    await close(rt);
+  }
+}
+
 const commands: Record<string, (config: Config) => Promise<void>> = {
   start,
   worker,
   migrate: migrateOnly,
   backup,
   restore,
+  analytics,
 };
 const name = process.argv[2] ?? '';
 // An own property only: `clearline toString` is not a command.

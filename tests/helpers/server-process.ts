@@ -39,7 +39,7 @@ export function makeDataDir(): string {
   return dir;
 }
 
-type Command = 'start' | 'worker' | 'migrate' | 'backup' | 'restore';
+type Command = 'start' | 'worker' | 'migrate' | 'backup' | 'restore' | 'analytics';
 
 /**
  * Spawns the CLI the way an operator does: `start` and `worker` through `node --import tsx`

@@ -3,10 +3,12 @@ import {
   bigserial,
   boolean,
   check,
+  date,
   index,
   integer,
   pgEnum,
   pgTable,
+  primaryKey,
   smallint,
   text,
   unique,
@@ -82,8 +84,8 @@ export const csatSurveys = pgTable(
       'csat_surveys_answer_complete',
       sql`(${t.submittedAt} IS NULL) = (${t.rating} IS NULL) AND (${t.submittedAt} IS NULL) = (${t.channel} IS NULL)`,
     ),
-    // CSAT analytics (modules/analytics) read only these columns, so its range scans over a period
-    // are index-only: answers by submission time, surveys sent by creation time.
+    // The review list walks the answers by submission time; the roll-up's recount reads a
+    // project's surveys by the second (the daily counts themselves come from csat_daily_counts).
     index('csat_surveys_answers_idx')
       .on(t.projectId, t.submittedAt, t.agentId, t.rating, t.channel)
       .where(sql`${t.submittedAt} IS NOT NULL`),
@@ -113,4 +115,40 @@ export const csatEvents = pgTable(
     createdAt: timestamptz().notNull(),
   },
   (t) => [index().on(t.surveyId), index().on(t.projectId, t.createdAt), index().on(t.ticketId)],
+);
+
+/** Stands for "credited to nobody" in csat_daily_counts, whose key columns cannot be null. */
+export const NO_AGENT = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * CSAT analytics' daily roll-up of csat_surveys, so that a period costs its days, not its surveys.
+ * Kept by PostgreSQL itself (triggers of migration 0024): every insert, delete and counted change of
+ * a survey adjusts its rows in the same transaction with INSERT … ON CONFLICT DO UPDATE increments,
+ * and a change of the account's time zone recounts the account (`csat_daily_counts_rebuild`, also
+ * `clearline analytics rebuild`). `day` is a local day in the account's time zone. A row counts the
+ * surveys created on `day` whose answer came through `channel` ('' for none yet) in `sent`, and the
+ * answers submitted on `day` through `channel` by rating in `rated_1` … `rated_5`.
+ */
+export const csatDailyCounts = pgTable(
+  'csat_daily_counts',
+  {
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    day: date({ mode: 'string' }).notNull(),
+    /** The staff member credited, or NO_AGENT (a key column: PostgreSQL 14 has no NULLS NOT DISTINCT). */
+    agentId: uuid().notNull(),
+    /** The answer's channel, or '' for surveys not answered (yet). */
+    channel: text().notNull(),
+    sent: integer().notNull().default(0),
+    rated1: integer('rated_1').notNull().default(0),
+    rated2: integer('rated_2').notNull().default(0),
+    rated3: integer('rated_3').notNull().default(0),
+    rated4: integer('rated_4').notNull().default(0),
+    rated5: integer('rated_5').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.day, t.agentId, t.channel] }), index().on(t.accountId)],
 );

@@ -1,6 +1,15 @@
 import { and, desc, eq, ilike, inArray, isNotNull, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
-import type { Queryable } from '../../db/client.js';
-import { accounts, csatSurveys, customers, projects, tickets, users } from '../../db/schema/index.js';
+import type { Queryable, Tx } from '../../db/client.js';
+import {
+  accounts,
+  csatDailyCounts,
+  csatSurveys,
+  customers,
+  NO_AGENT,
+  projects,
+  tickets,
+  users,
+} from '../../db/schema/index.js';
 import { likeContaining } from '../../lib/like-pattern.js';
 
 export type CsatChannel = NonNullable<(typeof csatSurveys.$inferSelect)['channel']>;
@@ -16,8 +25,8 @@ export interface PeriodScope {
   /** The day after the last one: the period is [from, end) in local days. */
   end: string;
   previousFrom: string;
-  /** The first day of each trend bucket, in order (the first is `from`). */
-  bucketStarts: string[];
+  /** The width of the trend buckets in days (1 or 7); they start on `from`. */
+  bucketDays: number;
   /** A staff member's id, or 'none' for surveys credited to nobody. */
   agentId?: string | undefined;
   channel?: CsatChannel | undefined;
@@ -56,47 +65,51 @@ export interface AnswerCountRow {
   answers: number;
 }
 
+/** The roll-up's agent as the callers see it: null for surveys credited to nobody. */
+const agentColumn = (byAgent: boolean) =>
+  byAgent ? sql`nullif(${csatDailyCounts.agentId}, ${NO_AGENT}::uuid)` : sql`NULL::uuid`;
+
+/** The rows of both periods: the current and the previous, whole local days [previousFrom, end). */
+const dailyRows = (scope: PeriodScope) =>
+  and(
+    eq(csatDailyCounts.projectId, scope.projectId),
+    sql`${csatDailyCounts.day} >= ${scope.previousFrom}::date`,
+    sql`${csatDailyCounts.day} < ${scope.end}::date`,
+    scope.agentId === undefined
+      ? undefined
+      : eq(csatDailyCounts.agentId, scope.agentId === 'none' ? NO_AGENT : scope.agentId),
+  );
+
 /**
- * Answers of the current and the previous period, counted per bucket and rating (and agent): one
- * index-only range scan of csat_surveys_answers_idx bounded by the two periods. Buckets are found by
- * a binary search (width_bucket) among their local-midnight instants, so the time zone conversion runs
- * once per bucket rather than once per row; the sums are left to the caller (one count per group).
+ * Answers of the current and the previous period, counted per bucket and rating (and agent), from
+ * the daily roll-up: one range scan of its primary key bounded by the two periods' days, so the
+ * cost is days × agents × channels whatever the number of surveys. Periods are whole local days,
+ * so no raw answer is read at the edges. Weekly buckets start on `from`: a day's bucket is its
+ * distance from `from` in whole bucket widths. The sums are left to the caller (one row per rating).
  */
 export async function countAnswers(
   db: Queryable,
   scope: PeriodScope,
   options: { byAgent: boolean },
 ): Promise<AnswerCountRow[]> {
-  // previousFrom, then the first day of every bucket: width_bucket gives 1 for the previous period.
-  const days = `{${[scope.previousFrom, ...scope.bucketStarts].join(',')}}`;
-  const bounds = sql`ARRAY(SELECT d::timestamp AT TIME ZONE ${scope.timezone}::text FROM unnest(${days}::date[]) d)`;
-  const agent = options.byAgent ? sql`agent_id` : sql`NULL::uuid`;
-  const filters = [
-    agentCondition(scope),
-    scope.channel ? eq(csatSurveys.channel, scope.channel) : undefined,
-  ].filter((c): c is SQL => c !== undefined);
-  const result = await db.execute<{
-    agent_id: string | null;
-    bucket: number;
-    rating: number;
-    answers: number;
-  }>(
-    sql`
-    SELECT ${agent} AS agent_id, width_bucket(submitted_at, ${bounds}) - 2 AS bucket, rating,
-      count(*)::int AS answers
-    FROM csat_surveys
-    WHERE project_id = ${scope.projectId}
-      AND submitted_at >= ${dayStart(scope, scope.previousFrom)}
-      AND submitted_at < ${dayStart(scope, scope.end)}
-      ${filters.length ? sql`AND ${and(...filters)}` : sql``}
-    GROUP BY 1, 2, 3`,
+  const d = csatDailyCounts;
+  const bucket = sql<number>`CASE WHEN ${d.day} < ${scope.from}::date THEN -1
+    ELSE (${d.day} - ${scope.from}::date) / ${scope.bucketDays}::int END`;
+  const rows = await db
+    .select({
+      agentId: sql<string | null>`${agentColumn(options.byAgent)}`,
+      bucket,
+      rated: sql<number[]>`ARRAY[sum(${d.rated1}), sum(${d.rated2}), sum(${d.rated3}), sum(${d.rated4}),
+        sum(${d.rated5})]::int[]`,
+    })
+    .from(d)
+    .where(and(dailyRows(scope), scope.channel ? eq(d.channel, scope.channel) : undefined))
+    .groupBy(sql`1`, sql`2`);
+  return rows.flatMap((r) =>
+    r.rated.flatMap((answers, i) =>
+      answers ? [{ agentId: r.agentId, bucket: r.bucket, rating: i + 1, answers }] : [],
+    ),
   );
-  return result.rows.map((r) => ({
-    agentId: r.agent_id,
-    bucket: r.bucket,
-    rating: r.rating,
-    answers: r.answers,
-  }));
 }
 
 export interface SentRow {
@@ -108,40 +121,48 @@ export interface SentRow {
 
 /**
  * Surveys created in the current and the previous period (withdrawn ones are deleted, so these are
- * "sent and not withdrawn"; expired ones count), and how many of them were answered: one index-only
- * range scan of csat_surveys_sent_idx. The channel only narrows the answered count: an unanswered
- * survey has no channel (channel is set exactly when the answer is), it was offered on all.
+ * "sent and not withdrawn"; expired ones count), and how many of them were answered, from the same
+ * range of the daily roll-up. The channel only narrows the answered count: an unanswered survey has
+ * no channel ('' in the roll-up), it was offered on all.
  */
 export async function countSurveysSent(
   db: Queryable,
   scope: PeriodScope,
   options: { byAgent: boolean },
 ): Promise<SentRow[]> {
-  const agent = options.byAgent ? sql`agent_id` : sql`NULL::uuid`;
-  const agentFilter = agentCondition(scope);
-  const answered = scope.channel ? sql`channel = ${scope.channel}` : sql`channel IS NOT NULL`;
-  const result = await db.execute<{
-    agent_id: string | null;
-    is_current: boolean;
-    sent: number;
-    answered: number;
-  }>(
-    sql`
-    SELECT ${agent} AS agent_id, created_at >= ${dayStart(scope, scope.from)} AS is_current,
-      count(*)::int AS sent, count(*) FILTER (WHERE ${answered})::int AS answered
-    FROM csat_surveys
-    WHERE project_id = ${scope.projectId}
-      AND created_at >= ${dayStart(scope, scope.previousFrom)}
-      AND created_at < ${dayStart(scope, scope.end)}
-      ${agentFilter ? sql`AND ${agentFilter}` : sql``}
-    GROUP BY 1, 2`,
+  const d = csatDailyCounts;
+  const answered = scope.channel ? eq(d.channel, scope.channel) : ne(d.channel, '');
+  return db
+    .select({
+      agentId: sql<string | null>`${agentColumn(options.byAgent)}`,
+      isCurrent: sql<boolean>`${d.day} >= ${scope.from}::date`,
+      sent: sql<number>`sum(${d.sent})::int`,
+      answered: sql<number>`coalesce(sum(${d.sent}) FILTER (WHERE ${answered}), 0)::int`,
+    })
+    .from(d)
+    .where(dailyRows(scope))
+    .groupBy(sql`1`, sql`2`);
+}
+
+/** Every account's id, or the one given if it exists: what a rebuild recounts. */
+export async function listAccountIds(db: Queryable, accountId?: string) {
+  const rows = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(accountId ? eq(accounts.id, accountId) : undefined)
+    .orderBy(accounts.id);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Recounts one account's roll-up from its surveys with the migration's csat_daily_counts_rebuild
+ * (the function its time-zone trigger runs too); returns how many rows it wrote.
+ */
+export async function rebuildDailyCounts(tx: Tx, accountId: string) {
+  const result = await tx.execute<{ written: number }>(
+    sql`SELECT csat_daily_counts_rebuild(${accountId}::uuid) AS written`,
   );
-  return result.rows.map((r) => ({
-    agentId: r.agent_id,
-    isCurrent: r.is_current,
-    sent: r.sent,
-    answered: r.answered,
-  }));
+  return result.rows[0]?.written ?? 0;
 }
 
 export async function findUserNames(db: Queryable, userIds: string[]) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Queryable } from '../../db/client.js';
+import { type Database, inTransaction, type Queryable } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
 import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
@@ -25,7 +25,7 @@ async function openPeriod(db: Queryable, clock: Clock, member: Member, query: An
     from: period.from,
     end: period.end,
     previousFrom: period.previousFrom,
-    bucketStarts: period.bucketStarts,
+    bucketDays: period.bucketDays,
     agentId: query.agentId,
     channel: query.channel,
   };
@@ -295,4 +295,16 @@ export async function exportReviews(db: Queryable, clock: Clock, member: Member,
     }
   }
   return { filename: `csat-reviews-${period.from}-to-${period.to}.csv`, lines: lines() };
+}
+
+/**
+ * `clearline analytics rebuild`: recounts the daily roll-up of every account (or of one) from the
+ * surveys. One transaction per account: each holds survey writes only while its own account is
+ * recounted. Returns the accounts and the rows written.
+ */
+export async function rebuildDailyCounts(db: Database, accountId?: string) {
+  const ids = await repo.listAccountIds(db, accountId);
+  let rows = 0;
+  for (const id of ids) rows += await inTransaction(db, (tx) => repo.rebuildDailyCounts(tx, id));
+  return { accounts: ids.length, rows };
 }

@@ -1,1 +1,2 @@
 export { registerAnalyticsRoutes } from './analytics.routes.js';
+export { rebuildDailyCounts } from './analytics.service.js';

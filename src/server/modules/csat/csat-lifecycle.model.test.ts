@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimezone } from '../../../../tests/helpers/analytics.js';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { linkDiscord, setUpDiscord } from '../../../../tests/helpers/discord.js';
 import { buildAccount, buildMember, type Tenant } from '../../../../tests/helpers/factories.js';
@@ -33,6 +34,7 @@ import { expireSurveysJob } from './csat-expiry.job.js';
  * predicts, and a refused command must be refused with the predicted code and change nothing.
  * In a quarter of the runs the requester linked Discord: the invitation is a DM, `discord` submits
  * are signed modal submits to the interactions endpoint, and every way a survey ends edits its DM once.
+ * After every run the CSAT daily roll-up must also equal a recount of the raw surveys.
  */
 
 const DAY = 86_400_000;
@@ -164,6 +166,8 @@ beforeAll(async () => {
     smtpUrl: smtp.url,
   });
   tenant = await buildAccount(t);
+  // UTC+12:45 (+13:45 in summer): local days of the roll-up are not UTC days, nor whole hours off.
+  await setTimezone(t, tenant, 'Pacific/Chatham');
   await setUpDiscord(t, tenant, fake);
   const people = [tenant.owner, await buildMember(t, tenant), await buildMember(t, tenant)];
   staff = people.map((p) => ({
@@ -479,6 +483,39 @@ interface Snapshot {
   dmEdits: unknown[];
 }
 
+/**
+ * The project's CSAT daily roll-up (csat_daily_counts, kept by triggers) against a recount of its raw
+ * surveys in local days of the account's time zone: every survey sent on the day it was created,
+ * under its answer's channel ('' unanswered), and every answer on the day it was submitted, per
+ * rating. Returns the rows that differ, either way (all-zero rows left by withdrawals are no rows).
+ */
+const ROLLUP_MISMATCHES = `
+  WITH raw AS (
+    SELECT to_char(s.created_at AT TIME ZONE a.timezone, 'YYYY-MM-DD') AS created_day,
+           to_char(s.submitted_at AT TIME ZONE a.timezone, 'YYYY-MM-DD') AS submitted_day,
+           coalesce(s.agent_id::text, 'nobody') AS agent, coalesce(s.channel::text, '') AS channel, s.rating
+      FROM csat_surveys s JOIN accounts a ON a.id = s.account_id
+     WHERE s.project_id = $1),
+  counted AS (
+    SELECT created_day AS day, agent, channel, 1 AS sent, NULL::int AS rating FROM raw
+    UNION ALL
+    SELECT submitted_day, agent, channel, 0, rating FROM raw WHERE submitted_day IS NOT NULL),
+  expected AS (
+    SELECT day, agent, channel, sum(sent)::int AS sent,
+           ARRAY[count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),
+                 count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4),
+                 count(*) FILTER (WHERE rating = 5)]::int[] AS rated
+      FROM counted GROUP BY 1, 2, 3),
+  actual AS (
+    SELECT day::text, CASE WHEN agent_id = '00000000-0000-0000-0000-000000000000' THEN 'nobody'
+                           ELSE agent_id::text END AS agent,
+           channel, sent, ARRAY[rated_1, rated_2, rated_3, rated_4, rated_5] AS rated
+      FROM csat_daily_counts
+     WHERE project_id = $1 AND (sent, rated_1, rated_2, rated_3, rated_4, rated_5) <> (0, 0, 0, 0, 0, 0))
+  (SELECT 'missing or different' AS what, * FROM expected EXCEPT SELECT 'missing or different', * FROM actual)
+  UNION ALL
+  (SELECT 'unexpected', * FROM actual EXCEPT SELECT 'unexpected', * FROM expected)`;
+
 /** Compares the database with the model; learns the ids of surveys the model expects to have been created. */
 async function assertMatches(m: Model, ticketId: string) {
   const { rows } = await t.db.$client.query<Snapshot>(SNAPSHOT, [ticketId]);
@@ -510,7 +547,7 @@ async function assertMatches(m: Model, ticketId: string) {
 }
 
 describe('the survey lifecycle against a reference model', () => {
-  it('after every command, the surveys, their events, bell items and Discord DM edits are exactly what rules 1–7 (and Discord rules 10–12) predict', async () => {
+  it('after every command, the surveys, their events, bell items and Discord DM edits are exactly what rules 1–7 (and Discord rules 10–12) predict; the CSAT daily roll-up equals a recount', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -560,6 +597,10 @@ describe('the survey lifecycle against a reference model', () => {
             expect(t.clock.now().getTime()).toBe(m.now);
             await assertMatches(m, ticket.id);
           }
+          // Once per run (the recount reads every survey of the project): a miscount in any step
+          // would stay in the sums, as they only ever add and subtract.
+          const rollup = await t.db.$client.query(ROLLUP_MISMATCHES, [tenant.projectId]);
+          expect(rollup.rows, 'csat_daily_counts against a recount').toEqual([]);
         },
       ),
       { numRuns: 1000 },
