@@ -9,7 +9,7 @@ const staticDir = fileURLToPath(new URL('../../src/web/static', import.meta.url)
 
 /** Scripts of the server-rendered public pages, read once at start and served from memory. */
 const ASSETS: Record<string, string> = {
-  '/assets/altcha.js': path.join(altchaDir, 'altcha.min.js'),
+  '/assets/altcha.js': path.join(altchaDir, 'altcha.i18n.min.js'),
   '/assets/survey.js': path.join(staticDir, 'survey.js'),
 };
 

@@ -73,4 +73,15 @@ describe('the public request form in Chromium', () => {
     expect(await page.locator('h1').innerText()).toBe('Invoice is wrong');
     await page.close();
   });
+
+  it("the captcha widget speaks the page's language", async () => {
+    const page = await browser.newPage({ extraHTTPHeaders: { 'accept-language': 'de' } });
+    await page.goto(`${base}/portal/${tenant.accountId}/new`);
+    expect(await page.getAttribute('html', 'lang')).toBe('de');
+    await solvedCaptcha(page);
+    const widget = await page.locator('altcha-widget').innerText();
+    expect(widget).toContain('Überprüft');
+    expect(widget).not.toContain('Verified');
+    await page.close();
+  });
 });
