@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDeliveryJob } from '../../src/server/modules/delivery/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildAccount, type Tenant } from '../helpers/factories.js';
 import { linksIn, startSmtpServer } from '../helpers/smtp.js';
+import { waitForCaptcha } from './staff-helpers.js';
 
 let t: TestApp;
 let tenant: Tenant;
@@ -28,12 +29,6 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-/** The widget solves its challenge on load and fills the hidden field the form sends. */
-async function solvedCaptcha(page: Page) {
-  const field = '#request-form input[name=altcha]';
-  await expect.poll(() => page.inputValue(field), { timeout: 30_000 }).not.toBe('');
-}
-
 describe('the public request form in Chromium', () => {
   it('a visitor fills it in, attaches a file, the captcha solves itself, and the request becomes a ticket with the file', async () => {
     const email = `visitor-${randomBytes(4).toString('hex')}@example.com`;
@@ -46,7 +41,7 @@ describe('the public request form in Chromium', () => {
     await page.fill('#request-body', 'The total is **twice** what we agreed.');
     const scan = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'binary'), randomBytes(2048)]);
     await page.setInputFiles('#request-files', { name: 'invoice.png', mimeType: 'image/png', buffer: scan });
-    await solvedCaptcha(page);
+    await waitForCaptcha(page);
     await page.click('#request-form button[type=submit]');
 
     await expect.poll(() => page.locator('#request-sent').count()).toBe(1);
@@ -78,7 +73,7 @@ describe('the public request form in Chromium', () => {
     const page = await browser.newPage({ extraHTTPHeaders: { 'accept-language': 'de' } });
     await page.goto(`${base}/portal/${tenant.accountId}/new`);
     expect(await page.getAttribute('html', 'lang')).toBe('de');
-    await solvedCaptcha(page);
+    await waitForCaptcha(page);
     const widget = await page.locator('altcha-widget').innerText();
     expect(widget).toContain('Überprüft');
     expect(widget).not.toContain('Verified');

@@ -100,6 +100,18 @@ export async function buildMember(
   return { userId, email, token, headers: bearer(token) };
 }
 
+/** Another project of the tenant's account, created by its owner; returns its id. */
+export async function buildProject(t: TestApp, tenant: Tenant, project: { name: string; key: string }) {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/projects',
+    headers: tenant.owner.headers,
+    payload: project,
+  });
+  if (res.statusCode !== 201) throw new Error(`project not created: ${res.body}`);
+  return res.json().id as string;
+}
+
 export async function buildTicket(
   t: TestApp,
   tenant: Tenant,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
-import { buildAccount, type Tenant } from '../../../../tests/helpers/factories.js';
+import { buildAccount, buildProject, type Tenant } from '../../../../tests/helpers/factories.js';
 import {
   latestSignInPath,
   postForm,
@@ -19,14 +19,7 @@ beforeAll(async () => {
   t = await createTestApp();
   tenant = await buildAccount(t, { name: 'Acme', projectKey: 'SUP' });
   other = await buildAccount(t, { name: 'Other', projectKey: 'OTH' });
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/projects',
-    headers: tenant.owner.headers,
-    payload: { name: 'Billing', key: 'BILL' },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  billingId = res.json().id;
+  billingId = await buildProject(t, tenant, { name: 'Billing', key: 'BILL' });
 });
 
 const MINUTE = 60_000;

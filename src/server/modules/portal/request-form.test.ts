@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
-import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
+import { buildAccount, buildProject, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { englishIn } from '../../../../tests/helpers/i18n.js';
 import { multipart } from '../../../../tests/helpers/multipart.js';
 import { postForm, signInCustomer, solveCaptcha } from '../../../../tests/helpers/portal.js';
@@ -22,14 +22,7 @@ beforeAll(async () => {
   single = await buildAccount(t, { name: 'Acme <Support>', projectKey: 'ACME' });
   multi = await buildAccount(t, { name: 'Multi', projectKey: 'MUL' });
   other = await buildAccount(t, { name: 'Other', projectKey: 'OTH' });
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/projects',
-    headers: multi.owner.headers,
-    payload: { name: 'Billing', key: 'BILL' },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  billingId = res.json().id;
+  billingId = await buildProject(t, multi, { name: 'Billing', key: 'BILL' });
 });
 
 const address = () => `pat-${randomBytes(4).toString('hex')}@example.com`;
