@@ -2,7 +2,7 @@
  * Mail throughput benchmark (issue 11, point 4): how fast queued survey invitations reach a local
  * SMTP server. Not part of `npm test`.
  *
- *   npx tsx bench/mail-throughput.ts [--invitations 5000] [--concurrency 4]
+ *   npx tsx bench/mail-throughput.ts [--invitations 5000] [--concurrency 16]
  *
  * `clearline start` with RUN_WORKERS=false on a fresh bundled PostgreSQL takes the invitations
  * through the API as staff would make them (a ticket opened and resolved each: the invitation is
@@ -23,7 +23,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
     invitations: { type: 'string', default: '5000' },
-    concurrency: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: '16' },
   },
 });
 const invitations = Number(args.invitations);

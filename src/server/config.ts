@@ -60,7 +60,7 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).default('clearline:'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().optional(),
-  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   // At most the delivery lease (120 s) less a margin for recording the result.
   DELIVERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(100).default(100),
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),

@@ -39,3 +39,25 @@ export async function inTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>)
     client.release(broken);
   }
 }
+
+interface Preparable<R> {
+  prepare(name: string): { execute(values?: Record<string, unknown>): Promise<R> };
+}
+
+/**
+ * A hot-path query built once per handle and prepared under `name` (its variable parts are
+ * `sql.placeholder`s): Drizzle does not rebuild its SQL on each call, and each connection parses
+ * and plans it once. On the pool's handle it is built once per process; a transaction's handle is
+ * new each time, so there only PostgreSQL's side of the saving remains.
+ */
+export function preparedQuery<R>(name: string, build: (db: Queryable) => Preparable<R>) {
+  const built = new WeakMap<Queryable, ReturnType<Preparable<R>['prepare']>>();
+  return (db: Queryable, values: Record<string, unknown>): Promise<R> => {
+    let query = built.get(db);
+    if (!query) {
+      query = build(db).prepare(name);
+      built.set(db, query);
+    }
+    return query.execute(values);
+  };
+}

@@ -72,3 +72,51 @@ describe('a job that fails', () => {
     expect(logged).not.toContain('the-secret-survey-token');
   });
 });
+
+describe('a batch of jobs', () => {
+  it('runs side by side, and a job that throws fails alone while the rest complete', async () => {
+    let running = 0;
+    let most = 0;
+    const batchJob = defineJob({
+      name: 'test.batch',
+      payload: z.object({ n: z.number() }),
+      retryLimit: 0,
+      concurrency: () => 1,
+      batchSize: () => 3,
+      handle: async (_ctx, data) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 50));
+        running--;
+        if (data.n === 2) throw new Error('job 2 fails');
+      },
+    });
+    await createQueues(boss, [batchJob]);
+    const ids = [];
+    for (const n of [1, 2, 3]) ids.push(await boss.send(batchJob.name, { n }));
+    const failures: string[] = [];
+    await boss.start();
+    try {
+      await t.ctx.jobs.work(t.ctx, [batchJob], { error: (o: { jobId: string }) => failures.push(o.jobId) });
+      for (let i = 0; i < 100; i++) {
+        const states = await t.db.execute<{ n: number }>(
+          sql`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'test.batch' AND state IN ('completed', 'failed')`,
+        );
+        if (states.rows[0]?.n === 3) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+    }
+    const jobs = await t.db.execute<{ n: number; state: string }>(
+      sql`SELECT (data->>'n')::int AS n, state FROM pgboss.job WHERE name = 'test.batch' ORDER BY 1`,
+    );
+    expect(jobs.rows).toEqual([
+      { n: 1, state: 'completed' },
+      { n: 2, state: 'failed' },
+      { n: 3, state: 'completed' },
+    ]);
+    expect(failures).toEqual([ids[1]]);
+    expect(most).toBe(3);
+  });
+});

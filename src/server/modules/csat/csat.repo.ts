@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Queryable, Tx } from '../../db/client.js';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import {
   accounts,
   csatEvents,
@@ -95,19 +95,23 @@ export async function findSurvey(db: Queryable, surveyId: string) {
 }
 
 /** The ticket's survey still waiting for an answer (at most one: a new one needs a reopen, which withdraws it). */
-export async function findPendingSurveyForTicket(db: Queryable, ticketId: string, now: Date) {
-  const [row] = await db
+const pendingSurveyQuery = preparedQuery('pending_survey_of_ticket', (db) =>
+  db
     .select()
     .from(csatSurveys)
     .where(
       and(
-        eq(csatSurveys.ticketId, ticketId),
+        eq(csatSurveys.ticketId, sql.placeholder('ticketId')),
         isNull(csatSurveys.submittedAt),
-        sql`${csatSurveys.expiresAt} > ${now}`,
+        sql`${csatSurveys.expiresAt} > ${sql.placeholder('now')}`,
       ),
     )
     .orderBy(desc(csatSurveys.resolution))
-    .limit(1);
+    .limit(1),
+);
+
+export async function findPendingSurveyForTicket(db: Queryable, ticketId: string, now: Date) {
+  const [row] = await pendingSurveyQuery(db, { ticketId, now });
   return row ?? null;
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../../db/client.js';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import {
   discordApps,
   discordLinks,
@@ -11,6 +11,17 @@ export async function findApp(db: Queryable, accountId: string) {
   const [row] = await db.select().from(discordApps).where(eq(discordApps.accountId, accountId));
   return row ?? null;
 }
+
+const hasAppQuery = preparedQuery('discord_has_app', (db) =>
+  db
+    .select({ accountId: discordApps.accountId })
+    .from(discordApps)
+    .where(eq(discordApps.accountId, sql.placeholder('accountId'))),
+);
+
+/** Whether the account has a Discord application set up (the portal's question on every page). */
+export const hasApp = async (db: Queryable, accountId: string) =>
+  (await hasAppQuery(db, { accountId })).length > 0;
 
 export async function upsertApp(tx: Tx, values: typeof discordApps.$inferInsert) {
   await tx

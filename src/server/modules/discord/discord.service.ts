@@ -255,11 +255,8 @@ export const findCustomerIdByDiscordUser = async (db: Queryable, accountId: stri
 
 /** What the portal shows: null when the account has no Discord set up (no "Link Discord" then). */
 export async function getPortalDiscordState(db: Queryable, accountId: string, customerId: string) {
-  const [app, link] = await Promise.all([
-    repo.findApp(db, accountId),
-    getDiscordLink(db, accountId, customerId),
-  ]);
-  return app ? { link } : null;
+  if (!(await repo.hasApp(db, accountId))) return null;
+  return { link: await getDiscordLink(db, accountId, customerId) };
 }
 
 export type PortalDiscordState = Awaited<ReturnType<typeof getPortalDiscordState>>;

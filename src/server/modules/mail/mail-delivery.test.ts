@@ -313,9 +313,9 @@ describe('the delivery pipeline', () => {
     expect((await mailsOf(short, shortTenant, ticket.id))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
-  it('several mails are sent concurrently', async () => {
+  it('several mails are sent concurrently: DELIVERY_CONCURRENCY, 16 by default, in fetches of four', async () => {
     const concurrency = t.ctx.config.deliveryConcurrency;
-    expect(concurrency).toBe(4);
+    expect(concurrency).toBe(16);
     smtp.hold();
     const replies = [];
     for (let i = 0; i < concurrency; i++) replies.push(await replyOnNewTicket(t, tenant));
@@ -323,7 +323,7 @@ describe('the delivery pipeline', () => {
     await boss.start();
     try {
       await t.ctx.jobs.work(t.ctx, [sendDeliveryJob], { error: () => {} });
-      // Four SMTP conversations stall at once: one process sends them side by side.
+      // Sixteen SMTP conversations stall at once: one process sends them side by side.
       await smtp.whenHeld(concurrency);
       smtp.release();
     } finally {

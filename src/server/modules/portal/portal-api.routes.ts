@@ -28,7 +28,7 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
   const byToken = (token: string) => getPortalTicketByToken(ctx.db, ctx.links, token);
   const viewOf = async (token: string) => {
     const row = await byToken(token);
-    return inTransaction(ctx.db, (tx) => openTicketView(scopeOf(ctx, tx), row));
+    return openTicketView(ctx, row);
   };
 
   app.get(

@@ -59,7 +59,7 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
     target: Target,
     options: Partial<TicketPageOptions>,
   ) => {
-    const view = await inTransaction(ctx.db, (tx) => openTicketView(scopeOf(ctx, tx), target.row));
+    const view = await openTicketView(ctx, target.row);
     const discord = await getPortalDiscordState(ctx.db, target.row.accountId, target.row.ticket.requesterId);
     return sendHtml(
       reply,

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNull, lt, type SQL, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../../db/client.js';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import {
   accounts,
   csatSurveys,
@@ -19,9 +19,8 @@ import {
 const lastPublicActivity = sql<Date>`coalesce((SELECT max(${messages.createdAt}) FROM ${messages}
   WHERE ${messages.ticketId} = ${tickets.id} AND ${messages.kind} IN ('public', 'system')), ${tickets.createdAt})`;
 
-/** A ticket with what its portal page shows around the thread: project key and account branding. */
-export async function findPortalTicket(db: Queryable, ticketId: string) {
-  const [row] = await db
+const portalTicketQuery = preparedQuery('portal_ticket', (db) =>
+  db
     .select({
       ticket: tickets,
       projectKey: projects.key,
@@ -30,13 +29,25 @@ export async function findPortalTicket(db: Queryable, ticketId: string) {
       accountName: accounts.name,
       hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
       lastActivityAt: lastPublicActivity,
+      hasUnreadReplies: sql<boolean>`EXISTS (SELECT 1 FROM ${requesterNotifications}
+        WHERE ${requesterNotifications.ticketId} = ${tickets.id}
+          AND ${requesterNotifications.customerId} = ${tickets.requesterId}
+          AND ${requesterNotifications.kind} = 'reply' AND ${requesterNotifications.readAt} IS NULL)`,
     })
     .from(tickets)
     .innerJoin(projects, eq(projects.id, tickets.projectId))
     .innerJoin(accounts, eq(accounts.id, projects.accountId))
     .innerJoin(customers, eq(customers.id, tickets.requesterId))
     // A ticket in the trash is gone for its requester too.
-    .where(and(eq(tickets.id, ticketId), isNull(tickets.deletedAt)));
+    .where(and(eq(tickets.id, sql.placeholder('ticketId')), isNull(tickets.deletedAt))),
+);
+
+/**
+ * A ticket with what its portal page shows around the thread: project key and account branding,
+ * and whether its requester has replies not yet read (their bell items).
+ */
+export async function findPortalTicket(db: Queryable, ticketId: string) {
+  const [row] = await portalTicketQuery(db, { ticketId });
   return row ? { ...row, lastActivityAt: new Date(row.lastActivityAt) } : null;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isActiveStatus, STATUS_LABELS, type TicketStatus } from '../../../shared/tickets.js';
-import type { Scope } from '../../app-context.js';
-import type { Queryable } from '../../db/client.js';
+import { type AppContext, type Scope, scopeOf } from '../../app-context.js';
+import { inTransaction, type Queryable } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
@@ -96,13 +96,18 @@ export const portalAbilities = (status: TicketStatus) => ({
  * (they are not even read from the database), and the survey waiting for an answer, if any.
  * Opening the page reads the ticket's replies (their bell items).
  */
-export async function openTicketView(s: Scope, row: PortalTicket) {
-  await s.bus.publish(s, 'ticket.read_by_requester', {
-    ticketId: row.ticket.id,
-    customerId: row.ticket.requesterId,
-    at: s.clock.now(),
-  });
-  return readTicketView(s.tx, s.clock, row);
+export async function openTicketView(ctx: AppContext, row: PortalTicket) {
+  // A view is a write only when it reads replies that were unread: most views change nothing.
+  if (row.hasUnreadReplies) {
+    await inTransaction(ctx.db, (tx) =>
+      ctx.bus.publish(scopeOf(ctx, tx), 'ticket.read_by_requester', {
+        ticketId: row.ticket.id,
+        customerId: row.ticket.requesterId,
+        at: ctx.clock.now(),
+      }),
+    );
+  }
+  return readTicketView(ctx.db, ctx.clock, row);
 }
 
 async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {

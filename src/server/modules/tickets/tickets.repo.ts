@@ -17,7 +17,7 @@ import {
 } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { TicketPriority, TicketStatus } from '../../../shared/tickets.js';
-import type { Queryable, Tx } from '../../db/client.js';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import {
   auditEvents,
   customers,
@@ -266,10 +266,10 @@ export async function listTickets(db: Queryable, f: TicketFilters) {
 
 const authors = alias(users, 'authors');
 
-/** The thread in order; `kinds` decides what the reader may see (requesters never get internal notes). */
-export async function listMessages(db: Queryable, ticketId: string, kinds: readonly MessageKind[]) {
-  return db
-    .select({
+const threadQuery = (kinds: readonly MessageKind[]) =>
+  preparedQuery(`ticket_thread_${kinds.join('_')}`, (db) =>
+    db
+      .select({
       id: messages.id,
       kind: messages.kind,
       body: messages.body,
@@ -284,8 +284,20 @@ export async function listMessages(db: Queryable, ticketId: string, kinds: reado
     .from(messages)
     .leftJoin(authors, eq(authors.id, messages.authorUserId))
     .leftJoin(customers, eq(customers.id, messages.authorCustomerId))
-    .where(and(eq(messages.ticketId, ticketId), sql`${messages.kind} IN ${kinds}`))
-    .orderBy(asc(messages.seq));
+    .where(and(eq(messages.ticketId, sql.placeholder('ticketId')), sql`${messages.kind} IN ${kinds}`))
+    .orderBy(asc(messages.seq)),
+  );
+const threadQueries = new Map<string, ReturnType<typeof threadQuery>>();
+
+/** The thread in order; `kinds` decides what the reader may see (requesters never get internal notes). */
+export function listMessages(db: Queryable, ticketId: string, kinds: readonly MessageKind[]) {
+  const key = kinds.join();
+  let query = threadQueries.get(key);
+  if (!query) {
+    query = threadQuery(kinds);
+    threadQueries.set(key, query);
+  }
+  return query(db, { ticketId });
 }
 
 export async function insertMessage(tx: Tx, values: typeof messages.$inferInsert) {
