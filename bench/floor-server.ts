@@ -20,11 +20,15 @@ pool.on('error', () => {});
 // Only parseId is used: it reads the id out of a link token, as Clearline does before its look-up.
 const links = new LinkTokens('floor: the token is not verified, only parsed');
 
-const PORTAL_TICKET = `select "tickets"."id", "tickets"."account_id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."name", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL, coalesce((SELECT max("messages"."created_at") FROM "messages"
-	  WHERE "messages"."ticket_id" = "tickets"."id" AND "messages"."kind" IN ('public', 'system')), "tickets"."created_at") from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" where "tickets"."id" = $1`;
+const PORTAL_TICKET = `select "tickets"."id", "tickets"."account_id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."deleted_at", "tickets"."deleted_by", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."name", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL, coalesce((SELECT max("messages"."created_at") FROM "messages"
+	  WHERE "messages"."ticket_id" = "tickets"."id" AND "messages"."kind" IN ('public', 'system')), "tickets"."created_at"), EXISTS (SELECT 1 FROM "requester_notifications"
+	        WHERE "requester_notifications"."ticket_id" = "tickets"."id"
+	          AND "requester_notifications"."customer_id" = "tickets"."requester_id"
+	          AND "requester_notifications"."kind" = 'reply' AND "requester_notifications"."read_at" IS NULL) from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" where ("tickets"."id" = $1 and "tickets"."deleted_at" is null)`;
 const MARK_REPLIES_READ = `update "requester_notifications" set "read_at" = $1 where ("requester_notifications"."ticket_id" = $2 and "requester_notifications"."customer_id" = $3 and "requester_notifications"."kind" = $4 and "requester_notifications"."read_at" is null)`;
 const PUBLIC_MESSAGES = `select "messages"."id", "messages"."kind", "messages"."body", "messages"."body_html", "messages"."created_at", "messages"."edited_at", "messages"."author_user_id", "authors"."name", "messages"."author_customer_id", "customers"."name" from "messages" left join "users" "authors" on "authors"."id" = "messages"."author_user_id" left join "customers" on "customers"."id" = "messages"."author_customer_id" where ("messages"."ticket_id" = $1 and "messages"."kind" IN ($2, $3)) order by "messages"."seq" asc`;
-const PENDING_SURVEY = `select "id", "account_id", "project_id", "ticket_id", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel" from "csat_surveys" where ("csat_surveys"."ticket_id" = $1 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $2) order by "csat_surveys"."resolution" desc limit $3`;
+const DISCORD_HAS_APP = `select "account_id" from "discord_apps" where "discord_apps"."account_id" = $1`;
+const PENDING_SURVEY = `select "id", "account_id", "project_id", "ticket_id", "ticket_reference", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel" from "csat_surveys" where ("csat_surveys"."ticket_id" = $1 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $2) order by "csat_surveys"."resolution" desc limit $3`;
 
 const TOKEN_USER = `select "users"."id", "users"."account_id", "api_tokens"."id", "api_tokens"."last_used_at" from "api_tokens" inner join "users" on "users"."id" = "api_tokens"."user_id" where ("api_tokens"."token_hash" = $1 and "api_tokens"."revoked_at" is null)`;
 const TOKEN_TOUCH = `update "api_tokens" set "last_used_at" = $1 where ("api_tokens"."id" = $2 and ("api_tokens"."last_used_at" is null or "api_tokens"."last_used_at" < $3))`;
@@ -38,17 +42,18 @@ const INSERT_NUMBERED_TICKET = `with "next_ticket_number" as (update "projects" 
 const WEBHOOK_ENDPOINTS = `select "id", "account_id", "url", "events", "include_internal_notes", "secret_sealed", "created_at", "failing_since", "disabled_at" from "webhook_endpoints" where ("webhook_endpoints"."account_id" = $1 and "webhook_endpoints"."disabled_at" is null and "webhook_endpoints"."events" @> $2)`;
 const TICKET_DETAILS = `select "tickets"."id", "tickets"."account_id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."deleted_at", "tickets"."deleted_by", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."id", "customers"."account_id", "customers"."email", "customers"."name", "customers"."language", "assignees"."name" from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" left join "users" "assignees" on "assignees"."id" = "tickets"."assignee_id" where "tickets"."id" = $1`;
 
-const SURVEY_PAGE = `select "csat_surveys"."id", "csat_surveys"."account_id", "csat_surveys"."project_id", "csat_surveys"."ticket_id", "csat_surveys"."resolution", "csat_surveys"."agent_id", "csat_surveys"."token_version", "csat_surveys"."created_at", "csat_surveys"."expires_at", "csat_surveys"."expired_at", "csat_surveys"."submitted_at", "csat_surveys"."rating", "csat_surveys"."comment", "csat_surveys"."channel", "tickets"."subject", "tickets"."number", "tickets"."portal_token_version", "projects"."key", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL from "csat_surveys" inner join "tickets" on "tickets"."id" = "csat_surveys"."ticket_id" inner join "projects" on "projects"."id" = "csat_surveys"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" where "csat_surveys"."id" = $1`;
+const SURVEY_PAGE = `select "csat_surveys"."id", "csat_surveys"."account_id", "csat_surveys"."project_id", "csat_surveys"."ticket_id", "csat_surveys"."ticket_reference", "csat_surveys"."resolution", "csat_surveys"."agent_id", "csat_surveys"."token_version", "csat_surveys"."created_at", "csat_surveys"."expires_at", "csat_surveys"."expired_at", "csat_surveys"."submitted_at", "csat_surveys"."rating", "csat_surveys"."comment", "csat_surveys"."channel", "tickets"."subject", "tickets"."number", "tickets"."id", "tickets"."portal_token_version", "projects"."key", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL, "accounts"."timezone", "accounts"."default_language", "customers"."id", "customers"."language" from "csat_surveys" inner join "tickets" on "tickets"."id" = "csat_surveys"."ticket_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" inner join "projects" on "projects"."id" = "csat_surveys"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" where "csat_surveys"."id" = $1`;
 const USE_CAPTCHA = `insert into "captcha_uses" ("challenge", "expires_at") values ($1, $2) on conflict do nothing returning "challenge"`;
-const SUBMIT_SURVEY = `update "csat_surveys" set "submitted_at" = $1, "rating" = $2, "comment" = $3, "channel" = $4 where ("csat_surveys"."id" = $5 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $6) returning "id", "account_id", "project_id", "ticket_id", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel"`;
+const SUBMIT_SURVEY = `update "csat_surveys" set "submitted_at" = $1, "rating" = $2, "comment" = $3, "channel" = $4 where ("csat_surveys"."id" = $5 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $6) returning "id", "account_id", "project_id", "ticket_id", "ticket_reference", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel"`;
+const SURVEY_DM = `select "id", "account_id", "project_id", "ticket_id", "channel", "kind", "cause_key", "cause", "recipient", "status", "attempts", "next_attempt_at", "lease_until", "claimed_by", "last_error", "external_id", "created_at", "sent_at" from "deliveries" where ("deliveries"."channel" = $1 and "deliveries"."cause_key" in ($2))`;
 const DELETE_SURVEY_BELLS = `delete from "requester_notifications" where "requester_notifications"."survey_id" IN ($1)`;
 const INSERT_CSAT_EVENT = `insert into "csat_events" ("id", "account_id", "survey_id", "project_id", "ticket_id", "type", "channel", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7)`;
 
 type Row = unknown[];
 type Queryable = pg.Pool | pg.PoolClient;
 /** Rows as arrays, as Drizzle asks for them: joined tables repeat column names (id, name). */
-const rows = async (db: Queryable, text: string, values: unknown[]) =>
-  (await db.query<Row>({ text, values, rowMode: 'array' })).rows;
+const rows = async (db: Queryable, text: string, values: unknown[], name?: string) =>
+  (await db.query<Row>({ text, values, rowMode: 'array', ...(name && { name }) })).rows;
 
 /** BEGIN … COMMIT on one connection, like src/server/db/client.ts's inTransaction. */
 async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -74,16 +79,22 @@ app.setErrorHandler((err, _request, reply) => {
 
 app.get<{ Params: { token: string } }>('/p/:token', async (request, reply) => {
   const id = links.parseId(request.params.token);
-  const [ticket] = await rows(pool, PORTAL_TICKET, [id]);
+  // Named like Clearline's prepared statements: parsed once per connection.
+  const [ticket] = await rows(pool, PORTAL_TICKET, [id], 'portal_ticket');
   if (!ticket) return reply.status(404).send('not found');
-  const [ticketId, , , , subject, requesterId] = ticket;
+  const [ticketId, accountId, , , subject, requesterId] = ticket;
   const now = new Date();
-  const messages = await inTransaction(async (client) => {
-    await client.query(MARK_REPLIES_READ, [now, ticketId, requesterId, 'reply']);
-    const thread = await rows(client, PUBLIC_MESSAGES, [ticketId, 'public', 'system']);
-    await rows(client, PENDING_SURVEY, [ticketId, now, 1]);
-    return thread;
-  });
+  if (ticket.at(-1)) {
+    await inTransaction((client) => client.query(MARK_REPLIES_READ, [now, ticketId, requesterId, 'reply']));
+  }
+  const messages = await rows(
+    pool,
+    PUBLIC_MESSAGES,
+    [ticketId, 'public', 'system'],
+    'ticket_thread_public_system',
+  );
+  await rows(pool, PENDING_SURVEY, [ticketId, now, 1], 'pending_survey_of_ticket');
+  await rows(pool, DISCORD_HAS_APP, [accountId], 'discord_has_app');
   return reply.type('text/plain').send(`${subject}\n${messages.map((m) => m[2]).join('\n')}`);
 });
 
@@ -157,7 +168,7 @@ app.post<{ Params: { token: string }; Body: SurveyBody }>(
   '/api/v1/surveys/:token',
   async (request, reply) => {
     const id = links.parseId(request.params.token);
-    const [survey] = await rows(pool, SURVEY_PAGE, [id]);
+    const [survey] = await rows(pool, SURVEY_PAGE, [id], 'survey_page');
     if (!survey) return reply.status(404).send('not found');
     // The floor trusts the captcha: it only spends it, with the write Clearline makes.
     const { challenge } = JSON.parse(Buffer.from(request.body.altcha, 'base64').toString('utf8'));
@@ -169,7 +180,9 @@ app.post<{ Params: { token: string }; Body: SurveyBody }>(
       const [row] = await rows(client, SUBMIT_SURVEY, [now, request.body.rating, null, 'link', id, now]);
       if (!row) return null;
       const [surveyId, accountId, projectId, ticketId] = row;
+      await rows(client, SURVEY_DM, ['discord', `discord:survey_invitation:${surveyId}`]);
       await client.query(DELETE_SURVEY_BELLS, [surveyId]);
+      await rows(client, WEBHOOK_ENDPOINTS, [accountId, ['csat.survey_answered']]);
       await client.query(INSERT_CSAT_EVENT, [
         accountId,
         surveyId,
@@ -182,7 +195,7 @@ app.post<{ Params: { token: string }; Body: SurveyBody }>(
       return row;
     });
     if (!submitted) return reply.status(409).send('refused');
-    return reply.type('text/plain').send(`submitted ${submitted[11]}`);
+    return reply.type('text/plain').send(`submitted ${submitted[12]}`);
   },
 );
 

@@ -301,12 +301,15 @@ async function logStatements(db: pg.Client, dataDir: string, fn: () => Promise<u
   await fn();
   await setLogging('none');
   const text = fs.readFileSync(logFile, 'utf8').slice(from);
-  return text
-    .split(/\n(?=\d{4}-\d\d-\d\d )/)
-    .filter((entry) => /LOG: {2}(statement|execute)/.test(entry) && !/pgboss/.test(entry))
-    .filter((entry) => !entry.includes(`[${own}]`))
-    .map((entry) => entry.replace(/^.*?LOG: {2}(statement|execute <unnamed>): /, ''))
-    .join('\n');
+  return (
+    text
+      .split(/\n(?=\d{4}-\d\d-\d\d )/)
+      .filter((entry) => /LOG: {2}(statement|execute)/.test(entry) && !/pgboss/.test(entry))
+      .filter((entry) => !entry.includes(`[${own}]`))
+      // A prepared statement's name stays in front of it: the floor prepares the same ones.
+      .map((entry) => entry.replace(/^.*?LOG: {2}(statement|execute <unnamed>|execute (?=\w+:)): /, ''))
+      .join('\n')
+  );
 }
 
 const range = (values: number[], digits = 0) => {

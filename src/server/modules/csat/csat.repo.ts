@@ -115,9 +115,8 @@ export async function findPendingSurveyForTicket(db: Queryable, ticketId: string
   return row ?? null;
 }
 
-/** The survey with what its public page shows: the ticket and the account's branding. */
-export async function findSurveyPage(db: Queryable, surveyId: string) {
-  const [row] = await db
+const surveyPageQuery = preparedQuery('survey_page', (db) =>
+  db
     .select({
       survey: csatSurveys,
       subject: tickets.subject,
@@ -138,7 +137,12 @@ export async function findSurveyPage(db: Queryable, surveyId: string) {
     .innerJoin(customers, eq(customers.id, tickets.requesterId))
     .innerJoin(projects, eq(projects.id, csatSurveys.projectId))
     .innerJoin(accounts, eq(accounts.id, projects.accountId))
-    .where(eq(csatSurveys.id, surveyId));
+    .where(eq(csatSurveys.id, sql.placeholder('surveyId'))),
+);
+
+/** The survey with what its public page shows: the ticket and the account's branding. */
+export async function findSurveyPage(db: Queryable, surveyId: string) {
+  const [row] = await surveyPageQuery(db, { surveyId });
   return row ?? null;
 }
 

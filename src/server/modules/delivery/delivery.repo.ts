@@ -84,6 +84,19 @@ export async function findStrandedDeliveries(db: Queryable, dueBefore: Date, now
 }
 
 /** Deliveries of one kind whose cause contains `cause` (jsonb containment), oldest first. */
+/** The deliveries of these causes on one channel (its unique index on channel and cause key). */
+export async function findDeliveriesByCauseKeys(
+  db: Queryable,
+  channel: DeliveryChannelName,
+  causeKeys: string[],
+) {
+  if (!causeKeys.length) return [];
+  return db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.channel, channel), inArray(deliveries.causeKey, causeKeys)));
+}
+
 export async function listDeliveriesByCause(
   db: Queryable,
   f: { channel: DeliveryChannelName; kind: string; cause: Record<string, unknown> },

@@ -178,6 +178,13 @@ export function listTicketDeliveries(db: Queryable, ticketId: string, channel: r
   return repo.listTicketDeliveries(db, ticketId, channel);
 }
 
+/** The deliveries of these cause keys on one channel, in no particular order. */
+export const findDeliveriesByCauseKeys = (
+  db: Queryable,
+  channel: repo.DeliveryChannelName,
+  causeKeys: string[],
+) => repo.findDeliveriesByCauseKeys(db, channel, causeKeys);
+
 /** The deliveries of one kind and cause (e.g. every invitation mail of a survey), oldest first. */
 export function listDeliveriesByCause(
   db: Queryable,

@@ -1,6 +1,7 @@
 export type { DeliveryChannelName, DeliveryRow, DeliveryStatus } from './delivery.repo.js';
 export {
   findAccountDelivery,
+  findDeliveriesByCauseKeys,
   findDeliveryById,
   listAccountDeliveries,
   listDeliveriesByCause,

@@ -8,7 +8,7 @@ import { findSurveyInvitation, recordInvitationSent, surveyPath } from '../csat/
 import {
   type DeliveryChannel,
   type DeliveryRow,
-  listDeliveriesByCause,
+  findDeliveriesByCauseKeys,
   queueDelivery,
   type SendResult,
 } from '../delivery/index.js';
@@ -96,12 +96,19 @@ export async function queueSurveyDmEdits(
   surveys: { id: string; rating?: number | null }[],
   state: DmState,
 ) {
+  const invitationKey = (surveyId: string) => causeKeyOf({ kind: 'survey_invitation', surveyId });
+  // One look-up for all of them (an expiry sweep ends many), by the invitation DM's cause key.
+  const invitations = new Map(
+    (
+      await findDeliveriesByCauseKeys(
+        s.tx,
+        'discord',
+        surveys.map((x) => invitationKey(x.id)),
+      )
+    ).map((d) => [d.causeKey, d]),
+  );
   for (const survey of surveys) {
-    const [dm] = await listDeliveriesByCause(s.tx, {
-      channel: 'discord',
-      kind: 'survey_invitation',
-      cause: { surveyId: survey.id },
-    });
+    const dm = invitations.get(invitationKey(survey.id));
     if (dm?.status !== 'sent' || !dm.externalId) continue;
     await queueDelivery(s, {
       channel: 'discord',
@@ -236,11 +243,10 @@ export const discordChannel: DeliveryChannel = {
     const rest = discordRest(ctx.config.discordApiUrl, app.botToken);
     try {
       if (delivery.kind === 'survey_closed') {
-        const [dm] = await listDeliveriesByCause(ctx.db, {
-          channel: 'discord',
-          kind: 'survey_invitation',
-          cause: { surveyId: (delivery.cause as { surveyId: string }).surveyId },
-        });
+        const { surveyId } = delivery.cause as { surveyId: string };
+        const [dm] = await findDeliveriesByCauseKeys(ctx.db, 'discord', [
+          causeKeyOf({ kind: 'survey_invitation', surveyId }),
+        ]);
         const [channelId, messageId] = (dm?.externalId ?? '').split('/');
         if (!channelId || !messageId)
           return { outcome: 'failed', error: 'Not sent: the invitation DM is unknown.' };

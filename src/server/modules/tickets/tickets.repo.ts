@@ -270,22 +270,22 @@ const threadQuery = (kinds: readonly MessageKind[]) =>
   preparedQuery(`ticket_thread_${kinds.join('_')}`, (db) =>
     db
       .select({
-      id: messages.id,
-      kind: messages.kind,
-      body: messages.body,
-      bodyHtml: messages.bodyHtml,
-      createdAt: messages.createdAt,
-      editedAt: messages.editedAt,
-      authorUserId: messages.authorUserId,
-      authorUserName: authors.name,
-      authorCustomerId: messages.authorCustomerId,
-      authorCustomerName: customers.name,
-    })
-    .from(messages)
-    .leftJoin(authors, eq(authors.id, messages.authorUserId))
-    .leftJoin(customers, eq(customers.id, messages.authorCustomerId))
-    .where(and(eq(messages.ticketId, sql.placeholder('ticketId')), sql`${messages.kind} IN ${kinds}`))
-    .orderBy(asc(messages.seq)),
+        id: messages.id,
+        kind: messages.kind,
+        body: messages.body,
+        bodyHtml: messages.bodyHtml,
+        createdAt: messages.createdAt,
+        editedAt: messages.editedAt,
+        authorUserId: messages.authorUserId,
+        authorUserName: authors.name,
+        authorCustomerId: messages.authorCustomerId,
+        authorCustomerName: customers.name,
+      })
+      .from(messages)
+      .leftJoin(authors, eq(authors.id, messages.authorUserId))
+      .leftJoin(customers, eq(customers.id, messages.authorCustomerId))
+      .where(and(eq(messages.ticketId, sql.placeholder('ticketId')), sql`${messages.kind} IN ${kinds}`))
+      .orderBy(asc(messages.seq)),
   );
 const threadQueries = new Map<string, ReturnType<typeof threadQuery>>();
 
