@@ -123,6 +123,30 @@ describe('the ticket page', () => {
     expect(res.body).toContain('<altcha-widget challenge="/api/v1/captcha/challenge"');
   });
 
+  it('a view marks unread replies read, and a view with nothing unread writes nothing', async () => {
+    const ticket = await newTicket();
+    const reads: string[] = [];
+    t.ctx.bus.subscribe('ticket.read_by_requester', async (_s, event) => {
+      if (event.ticketId === ticket.id) reads.push(event.ticketId);
+    });
+    const unreadOf = async () =>
+      (
+        await t.db.execute<{ n: number }>(
+          sql`SELECT count(*)::int AS n FROM requester_notifications WHERE ticket_id = ${ticket.id} AND read_at IS NULL`,
+        )
+      ).rows[0]?.n;
+    await page(ticket.path);
+    expect(reads).toHaveLength(0);
+    await staffMessage(ticket.id, 'Public answer');
+    expect(await unreadOf()).toBe(1);
+    await page(ticket.path);
+    expect(reads).toHaveLength(1);
+    expect(await unreadOf()).toBe(0);
+    await page(apiPathOf(ticket.path));
+    await page(ticket.path);
+    expect(reads).toHaveLength(1);
+  });
+
   it('never lets an internal note reach the requester: not in HTML, JSON, counts or bells', async () => {
     const ticket = await newTicket();
     const marker = `INTERNAL-${unique()}`;
