@@ -15,6 +15,7 @@ import {
   queueWebhookDisabledMail,
 } from './modules/mail/index.js';
 import {
+  notifyOnLowScoreAnswered,
   notifyOnMessageCreated,
   notifyOnSurveyCreated,
   notifyOnSurveysEnded,
@@ -55,6 +56,7 @@ export function subscribeAll(bus: EventBus): EventBus {
   bus.subscribe('csat.surveys_withdrawn', (s, event) => queueSurveyDmEdits(s, event.surveys, 'withdrawn'));
   bus.subscribe('message.created', queueReplyDm);
   bus.subscribe('csat.surveys_ended', notifyOnSurveysEnded);
+  bus.subscribe('csat.low_score_answered', notifyOnLowScoreAnswered);
   bus.subscribe('ticket.created', notifyOnTicketCreated);
   bus.subscribe('ticket.created', queueAcknowledgementMail);
   bus.subscribe('message.created', notifyOnMessageCreated);

@@ -41,6 +41,8 @@ export const PERMISSIONS = [
   'messages.delete_any',
   'csat.view',
   'csat.manage',
+  /** Told of low scores, and may mark their follow-up done. */
+  'csat.follow_up',
   'members.manage',
   'roles.manage',
   'settings.manage',

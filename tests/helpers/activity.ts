@@ -13,7 +13,8 @@ import { signInCustomer, solveCaptcha } from './portal.js';
 /**
  * A day of help desk work through the API, so that every tenant table gets rows: a member with a
  * custom role, a staff sign-in and password reset request, a watched and assigned ticket with a reply, a note with an attachment and the
- * requester's answer on the portal, CSAT settings, a resolution whose survey the customer answers,
+ * requester's answer on the portal, CSAT settings with low-score reasons, a resolution whose survey
+ * the customer answers with a low score and a reason, followed up by the owner,
  * a customer signed in to the portal home, and a webhook endpoint whose deliveries are attempted
  * (refused: a loopback address) and logged; with a fake Discord, Discord set up with a project's
  * delivery chosen, the customer's Discord linked and a second link left half-way; and a mail
@@ -71,7 +72,12 @@ export async function recordActivity(t: TestApp, tenant: Tenant, discord?: FakeD
   await send(
     'PUT',
     `/api/v1/projects/${tenant.projectId}/csat/settings`,
-    { enabled: true, expiryDays: 5, invitationText: 'Tell us how we did.' },
+    {
+      enabled: true,
+      expiryDays: 5,
+      invitationText: 'Tell us how we did.',
+      lowScoreReasons: ['Too slow', 'Not solved'],
+    },
     200,
   );
   await send('PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'resolved' }, 200);
@@ -92,9 +98,27 @@ export async function recordActivity(t: TestApp, tenant: Tenant, discord?: FakeD
   const survey = await t.app.inject({
     method: 'POST',
     url: `${portal}/survey`,
-    payload: { rating: 4, comment: 'Fixed, thanks', altcha: await solveCaptcha(t), website: '' },
+    payload: {
+      rating: 2,
+      comment: 'Fixed, but slowly',
+      reason: 'Too slow',
+      altcha: await solveCaptcha(t),
+      website: '',
+    },
   });
   expect(survey.statusCode, survey.body).toBe(200);
+  // A low score: its follow-up is recorded beside the answer.
+  const surveys = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/tickets/${ticket.id}/surveys`,
+    headers: tenant.owner.headers,
+  });
+  await send(
+    'POST',
+    `/api/v1/projects/${tenant.projectId}/csat/follow-ups/${surveys.json().surveys[0].id}`,
+    { note: 'Called them back.' },
+    200,
+  );
   const session = await signInCustomer(t, tenant.accountId, requester.email);
   if (discord) {
     await setUpDiscord(t, tenant, discord);

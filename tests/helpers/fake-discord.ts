@@ -127,6 +127,115 @@ function validateMessage(payload: Record<string, unknown>, editing: boolean): Re
   return empty && !editing ? { empty: true } : null;
 }
 
+type Component = Record<string, unknown>;
+const isText = (v: unknown, min: number, max: number) =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
+
+/** A text input as Discord takes it: inside a Label it has no label of its own, in an action row it must. */
+function textInputProblem(c: Component, inLabel: boolean): string | null {
+  if (!isText(c.custom_id, 1, 100)) return 'custom_id: Must be between 1 and 100 in length.';
+  if (c.style !== 1 && c.style !== 2) return 'style: Value must be one of (1, 2).';
+  if (inLabel && c.label !== undefined) return 'label: A text input inside a Label takes the Label’s label.';
+  if (!inLabel && !isText(c.label, 1, 45)) return 'label: Must be between 1 and 45 in length.';
+  if (c.max_length !== undefined && (typeof c.max_length !== 'number' || c.max_length > 4000))
+    return 'max_length: int value should be less than or equal to 4000.';
+  return null;
+}
+
+function stringSelectProblem(c: Component): string | null {
+  if (!isText(c.custom_id, 1, 100)) return 'custom_id: Must be between 1 and 100 in length.';
+  const options = c.options;
+  if (!Array.isArray(options) || options.length < 1 || options.length > 25)
+    return 'options: Must be between 1 and 25 in length.';
+  const values = new Set<unknown>();
+  for (const o of options as Component[]) {
+    if (!isText(o.label, 1, 100) || !isText(o.value, 1, 100))
+      return 'options: label and value must be between 1 and 100 in length.';
+    if (values.has(o.value)) return 'options: values must be unique.';
+    values.add(o.value);
+  }
+  const min = c.min_values ?? 1;
+  const max = c.max_values ?? 1;
+  if (
+    typeof min !== 'number' ||
+    typeof max !== 'number' ||
+    min < 0 ||
+    max < 1 ||
+    min > max ||
+    max > options.length
+  )
+    return 'min_values/max_values: out of range.';
+  return null;
+}
+
+/**
+ * Checks an interaction's modal response as Discord does before showing it (the subset Clearline
+ * can hit): a title, 1–5 top-level components, each an action row holding one text input (the older
+ * form), a Label wrapping one text input or string select, or a text display. A problem per path, or null.
+ */
+export function validateModal(response: Record<string, unknown>): Record<string, string> | null {
+  const problems: Record<string, string> = {};
+  if (response.type !== 9) problems.type = 'Not a modal response (type 9).';
+  const data = (response.data ?? {}) as Component;
+  if (!isText(data.custom_id, 1, 100)) problems.custom_id = 'Must be between 1 and 100 in length.';
+  if (!isText(data.title, 1, 45)) problems.title = 'Must be between 1 and 45 in length.';
+  const rows = data.components;
+  if (!Array.isArray(rows) || rows.length < 1 || rows.length > 5) {
+    problems.components = 'Must be between 1 and 5 in length.';
+    return problems;
+  }
+  (rows as Component[]).forEach((row, i) => {
+    const path = `components.${i}`;
+    let problem: string | null = null;
+    if (row.type === 1) {
+      const inner = row.components;
+      problem =
+        Array.isArray(inner) && inner.length === 1 && (inner[0] as Component).type === 4
+          ? textInputProblem(inner[0] as Component, false)
+          : 'An action row in a modal holds exactly one text input.';
+    } else if (row.type === 18) {
+      const inner = (row.component ?? {}) as Component;
+      if (!isText(row.label, 1, 45)) problem = 'label: Must be between 1 and 45 in length.';
+      else if (inner.type === 4) problem = textInputProblem(inner, true);
+      else if (inner.type === 3) problem = stringSelectProblem(inner);
+      else problem = 'component: A Label holds a text input, a select or a file upload.';
+    } else if (row.type !== 10) {
+      problem = 'type: A modal takes action rows, labels and text displays.';
+    }
+    if (problem) problems[path] = problem;
+  });
+  return Object.keys(problems).length ? problems : null;
+}
+
+/**
+ * The `data.components` Discord posts back when the user submits this modal: the same layout, each
+ * text input with its typed `value` (empty when left out) and each select with the `values` chosen.
+ * Throws for what no Discord client can send: an invalid modal, or a value that is not an option.
+ */
+export function modalAnswers(
+  response: Record<string, unknown>,
+  answers: Record<string, string | string[]>,
+): Component[] {
+  const problems = validateModal(response);
+  if (problems) throw new Error(`Discord would refuse this modal: ${JSON.stringify(problems)}`);
+  const rows = (response.data as Component).components as Component[];
+  let id = 0;
+  const field = (c: Component): Component => {
+    const answer = answers[c.custom_id as string];
+    if (c.type === 4) return { type: 4, id: ++id, custom_id: c.custom_id, value: answer ?? '' };
+    const values = answer === undefined ? [] : Array.isArray(answer) ? answer : [answer];
+    const offered = (c.options as Component[]).map((o) => o.value);
+    if (values.some((v) => !offered.includes(v))) throw new Error(`${values} is not offered`);
+    return { type: 3, id: ++id, custom_id: c.custom_id, values };
+  };
+  return rows.flatMap((row): Component[] => {
+    if (row.type === 1)
+      return [{ type: 1, id: ++id, components: (row.components as Component[]).map(field) }];
+    if (row.type === 18) return [{ type: 18, id: ++id, component: field(row.component as Component) }];
+    return [];
+  });
+}
+
 export async function startFakeDiscord() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const app = {
@@ -539,6 +648,29 @@ export async function startFakeDiscord() {
         user: presentUser(user),
         message: presentMessage(message),
         data: { custom_id: customId, component_type: 2 },
+        locale: 'en-US',
+      }),
+      /** A submit of the modal Clearline answered a click with, filled in as a user would. */
+      modalSubmitOf: (
+        user: FakeUser,
+        message: SentMessage | null,
+        modal: Record<string, unknown>,
+        answers: Record<string, string | string[]>,
+      ) => ({
+        id: snowflake(),
+        application_id: app.applicationId,
+        type: 5,
+        token: randomBytes(20).toString('base64url'),
+        version: 1,
+        context: 1,
+        channel_id: message?.channelId,
+        channel: message && { id: message.channelId, type: 1 },
+        user: presentUser(user),
+        ...(message && { message: presentMessage(message) }),
+        data: {
+          custom_id: (modal.data as Component).custom_id,
+          components: modalAnswers(modal, answers),
+        },
         locale: 'en-US',
       }),
       modalSubmit: (

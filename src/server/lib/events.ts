@@ -88,6 +88,16 @@ export interface DomainEvents {
     surveys: (SurveyRef & { rating: number | null; comment: string | null })[];
     at: Date;
   };
+  /** A survey was answered at or below its project's threshold: its follow-up is open. */
+  'csat.low_score_answered': {
+    surveyId: string;
+    ticketId: string;
+    projectId: string;
+    accountId: string;
+    /** The staff member credited with the survey, if any. */
+    agentId: string | null;
+    at: Date;
+  };
   /** A reopen withdrew the ticket's unanswered surveys (their rows are deleted). */
   'csat.surveys_withdrawn': {
     surveys: SurveyRef[];

@@ -9,6 +9,11 @@ export const de: Catalogue = {
   'survey.stars': { one: '{count} Stern', other: '{count} Sterne' },
   'survey.comment': 'Möchten Sie etwas ergänzen?',
   'survey.optional': '(freiwillig)',
+  'survey.reason': {
+    one: 'Falls Sie {count} Stern vergeben haben: Was lief schief?',
+    other: 'Falls Sie {count} Sterne oder weniger vergeben haben: Was lief schief?',
+  },
+  'survey.reasonNone': 'Kein bestimmter Grund',
   'survey.spamField': 'Webseite',
   'survey.noscript':
     'Die Spam-Prüfung braucht JavaScript; bitte aktivieren Sie es, um Ihre Bewertung zu senden.',

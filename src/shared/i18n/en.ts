@@ -12,6 +12,11 @@ export const en = {
   'survey.stars': { one: '{count} star', other: '{count} stars' },
   'survey.comment': 'Anything to add?',
   'survey.optional': '(optional)',
+  'survey.reason': {
+    one: 'If you gave {count} star: what went wrong?',
+    other: 'If you gave {count} stars or fewer: what went wrong?',
+  },
+  'survey.reasonNone': 'No particular reason',
   'survey.spamField': 'Website',
   'survey.noscript': 'The spam check needs JavaScript; please enable it to send your rating.',
   'survey.submit': 'Send rating',

@@ -9,6 +9,11 @@ export const es: Catalogue = {
   'survey.stars': { one: '{count} estrella', other: '{count} estrellas' },
   'survey.comment': '¿Algo que añadir?',
   'survey.optional': '(opcional)',
+  'survey.reason': {
+    one: 'Si diste {count} estrella: ¿qué salió mal?',
+    other: 'Si diste {count} estrellas o menos: ¿qué salió mal?',
+  },
+  'survey.reasonNone': 'Ningún motivo en particular',
   'survey.spamField': 'Sitio web',
   'survey.noscript': 'La comprobación antispam necesita JavaScript; actívelo para enviar su valoración.',
   'survey.submit': 'Enviar valoración',

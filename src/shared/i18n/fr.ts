@@ -9,6 +9,11 @@ export const fr: Catalogue = {
   'survey.stars': { one: '{count} étoile', other: '{count} étoiles' },
   'survey.comment': 'Quelque chose à ajouter ?',
   'survey.optional': '(facultatif)',
+  'survey.reason': {
+    one: 'Si vous avez donné {count} étoile : qu’est-ce qui n’a pas marché ?',
+    other: 'Si vous avez donné {count} étoiles ou moins : qu’est-ce qui n’a pas marché ?',
+  },
+  'survey.reasonNone': 'Pas de raison particulière',
   'survey.spamField': 'Site web',
   'survey.noscript': 'La vérification anti-spam a besoin de JavaScript ; activez-le pour envoyer votre note.',
   'survey.submit': 'Envoyer la note',

@@ -9,6 +9,11 @@ export const nl: Catalogue = {
   'survey.stars': { one: '{count} ster', other: '{count} sterren' },
   'survey.comment': 'Wilt u nog iets toevoegen?',
   'survey.optional': '(optioneel)',
+  'survey.reason': {
+    one: 'Als u {count} ster gaf: wat ging er mis?',
+    other: 'Als u {count} sterren of minder gaf: wat ging er mis?',
+  },
+  'survey.reasonNone': 'Geen bepaalde reden',
   'survey.spamField': 'Webadres',
   'survey.noscript': 'De spamcontrole heeft JavaScript nodig; zet het aan om uw beoordeling te versturen.',
   'survey.submit': 'Beoordeling versturen',

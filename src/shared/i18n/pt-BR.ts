@@ -9,6 +9,11 @@ export const ptBR: Catalogue = {
   'survey.stars': { one: '{count} estrela', other: '{count} estrelas' },
   'survey.comment': 'Algo a acrescentar?',
   'survey.optional': '(opcional)',
+  'survey.reason': {
+    one: 'Se você deu {count} estrela: o que deu errado?',
+    other: 'Se você deu {count} estrelas ou menos: o que deu errado?',
+  },
+  'survey.reasonNone': 'Nenhum motivo específico',
   'survey.spamField': 'Endereço do site',
   'survey.noscript': 'A verificação antispam precisa de JavaScript; ative-o para enviar sua avaliação.',
   'survey.submit': 'Enviar avaliação',

@@ -39,9 +39,16 @@ export const csatSettings = pgTable(
     enabled: boolean().notNull().default(true),
     expiryDays: integer().notNull().default(7),
     invitationText: text().notNull(),
+    /** An answer at or below this many stars is a low score: followed up, and offered the reasons. */
+    lowScoreThreshold: smallint().notNull().default(2),
+    /** The project's own reasons a customer may pick on a low score; none (the default) offers none. */
+    lowScoreReasons: text().array().notNull().default(sql`'{}'::text[]`),
     updatedAt: timestamptz().notNull(),
   },
-  (t) => [check('csat_settings_expiry_days_range', sql`${t.expiryDays} BETWEEN 1 AND 30`)],
+  (t) => [
+    check('csat_settings_expiry_days_range', sql`${t.expiryDays} BETWEEN 1 AND 30`),
+    check('csat_settings_low_score_threshold_range', sql`${t.lowScoreThreshold} BETWEEN 1 AND 4`),
+  ],
 );
 
 /**
@@ -74,12 +81,15 @@ export const csatSurveys = pgTable(
     submittedAt: timestamptz(),
     rating: smallint(),
     comment: text(),
+    /** The reason picked on a low score, as the project's list named it then. */
+    reason: text(),
     channel: csatChannel(),
   },
   (t) => [
     unique('csat_surveys_one_per_resolution').on(t.ticketId, t.resolution),
     check('csat_surveys_rating_range', sql`${t.rating} BETWEEN 1 AND 5`),
     check('csat_surveys_comment_length', sql`char_length(${t.comment}) <= 2000`),
+    check('csat_surveys_reason_length', sql`char_length(${t.reason}) <= 100`),
     check(
       'csat_surveys_answer_complete',
       sql`(${t.submittedAt} IS NULL) = (${t.rating} IS NULL) AND (${t.submittedAt} IS NULL) = (${t.channel} IS NULL)`,
@@ -151,4 +161,35 @@ export const csatDailyCounts = pgTable(
     rated5: integer('rated_5').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.day, t.agentId, t.channel] }), index().on(t.accountId)],
+);
+
+/**
+ * A low score waiting for (or given) a follow-up by staff: one row per survey answered at or below
+ * its project's threshold, made with the answer. The answer itself is never changed by staff; what
+ * they did about it lives here.
+ */
+export const csatFollowUps = pgTable(
+  'csat_follow_ups',
+  {
+    surveyId: uuid()
+      .primaryKey()
+      .references(() => csatSurveys.id, { onDelete: 'cascade' }),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** The survey's submission time: the dashboard counts low scores by it, as it counts answers. */
+    answeredAt: timestamptz().notNull(),
+    doneAt: timestamptz(),
+    doneByUserId: uuid().references(() => users.id, { onDelete: 'set null' }),
+    note: text(),
+  },
+  (t) => [
+    index().on(t.projectId, t.answeredAt),
+    index().on(t.doneByUserId),
+    check('csat_follow_ups_note_length', sql`char_length(${t.note}) <= 2000`),
+    check('csat_follow_ups_note_when_done', sql`${t.note} IS NULL OR ${t.doneAt} IS NOT NULL`),
+  ],
 );

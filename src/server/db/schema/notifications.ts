@@ -43,6 +43,7 @@ export const staffNotificationKind = pgEnum('staff_notification_kind', [
   'new_ticket',
   'requester_reply',
   'reopened',
+  'low_score',
 ]);
 
 /** In-app notifications for staff: the assignee and the watchers of a ticket. */
@@ -64,8 +65,20 @@ export const staffNotifications = pgTable(
       .references(() => tickets.id, { onDelete: 'cascade' }),
     kind: staffNotificationKind().notNull(),
     messageId: uuid().references(() => messages.id, { onDelete: 'cascade' }),
+    /** The low score a `low_score` notification is about. */
+    surveyId: uuid().references(() => csatSurveys.id, { onDelete: 'cascade' }),
     createdAt: timestamptz().notNull(),
     readAt: timestamptz(),
   },
-  (t) => [index().on(t.userId, t.createdAt), index().on(t.ticketId), index().on(t.messageId)],
+  (t) => [
+    index().on(t.userId, t.createdAt),
+    index().on(t.ticketId),
+    index().on(t.messageId),
+    index().on(t.surveyId),
+    // As text: the enum's new value cannot be used in the migration's transaction that adds it.
+    check(
+      'staff_notifications_low_score_survey',
+      sql`(${t.kind}::text = 'low_score') = (${t.surveyId} IS NOT NULL)`,
+    ),
+  ],
 );

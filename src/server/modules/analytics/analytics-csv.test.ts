@@ -120,6 +120,11 @@ describe('CSV export', () => {
       'Requester email',
       'Channel',
       'Survey ID',
+      'Reason',
+      'Follow-up',
+      'Followed up at (Europe/Paris)',
+      'Followed up by',
+      'Follow-up note',
     ]);
     expect(rows).toHaveLength(8);
     const equals = rows.find((r) => r[surveyIdColumn] === id.equals);

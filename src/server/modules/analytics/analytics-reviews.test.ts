@@ -103,6 +103,8 @@ describe('the review list', () => {
       requester: { name: 'Yann Yak', email: 'yann@shop.test' },
       submittedAt: '2025-09-30T14:30:00.000Z',
       channel: 'link',
+      reason: null,
+      followUp: null,
     });
     expect(tickets.refund?.reference).toBe('ACME-2');
     expect(page.reviews.find((r) => r.surveyId === id.plus)?.agent).toBeNull();

@@ -1,8 +1,10 @@
 import { and, desc, eq, ilike, inArray, isNotNull, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable, Tx } from '../../db/client.js';
 import {
   accounts,
   csatDailyCounts,
+  csatFollowUps,
   csatSurveys,
   customers,
   NO_AGENT,
@@ -177,11 +179,15 @@ export async function findUserNames(db: Queryable, userIds: string[]) {
 export interface ReviewFilters {
   ratings?: number[] | undefined;
   hasComment?: boolean | undefined;
+  /** Low scores whose follow-up is still open, or done. */
+  followUp?: 'open' | 'done' | undefined;
   text?: string | undefined;
   /** Keyset: rows strictly after this one in (submittedAt desc, id desc) order. */
   after?: { at: string; id: string } | undefined;
   limit: number;
 }
+
+const followers = alias(users, 'followers');
 
 /**
  * Answers of the period, newest first, keyset-paginated on (submitted_at, id). The cursor carries the
@@ -197,6 +203,8 @@ export async function listReviews(db: Queryable, scope: PeriodScope, f: ReviewFi
     scope.channel ? eq(s.channel, scope.channel) : undefined,
     f.ratings?.length ? inArray(s.rating, f.ratings) : undefined,
   ];
+  if (f.followUp === 'open') conditions.push(isNotNull(csatFollowUps.surveyId), isNull(csatFollowUps.doneAt));
+  if (f.followUp === 'done') conditions.push(isNotNull(csatFollowUps.doneAt));
   if (f.hasComment === true) conditions.push(and(isNotNull(s.comment), ne(s.comment, '')));
   if (f.hasComment === false) conditions.push(or(isNull(s.comment), eq(s.comment, '')));
   if (f.text) {
@@ -235,12 +243,69 @@ export async function listReviews(db: Queryable, scope: PeriodScope, f: ReviewFi
       subject: tickets.subject,
       requesterName: customers.name,
       requesterEmail: customers.email,
+      reason: s.reason,
+      isLowScore: sql<boolean>`(${csatFollowUps.surveyId} IS NOT NULL)`,
+      followUpDoneAt: csatFollowUps.doneAt,
+      followUpDoneBy: csatFollowUps.doneByUserId,
+      followUpDoneByName: followers.name,
+      followUpNote: csatFollowUps.note,
     })
     .from(s)
     .leftJoin(tickets, eq(tickets.id, s.ticketId))
     .leftJoin(customers, eq(customers.id, tickets.requesterId))
     .leftJoin(users, eq(users.id, s.agentId))
+    .leftJoin(csatFollowUps, eq(csatFollowUps.surveyId, s.id))
+    .leftJoin(followers, eq(followers.id, csatFollowUps.doneByUserId))
     .where(and(...conditions))
     .orderBy(desc(s.submittedAt), desc(s.id))
     .limit(f.limit);
+}
+
+export interface LowScoreRow {
+  reason: string | null;
+  lowScores: number;
+  open: number;
+  /** Seconds from the answer to "follow-up done", of those done. */
+  medianFollowUpSeconds: number | null;
+}
+
+/**
+ * Low scores answered in the period, per reason: how many, how many still open, and the median time
+ * to follow-up of those done. A range scan of csat_follow_ups (project, answered_at), each joined to
+ * its survey by primary key for the reason and the filters; `ROLLUP` adds the all-reasons row.
+ */
+export async function countLowScores(
+  db: Queryable,
+  scope: PeriodScope,
+): Promise<(LowScoreRow & { isTotal: boolean })[]> {
+  const filters = [
+    agentCondition(scope),
+    scope.channel ? eq(csatSurveys.channel, scope.channel) : undefined,
+  ].filter((c): c is SQL => c !== undefined);
+  const result = await db.execute<{
+    reason: string | null;
+    is_total: boolean;
+    low_scores: number;
+    open: number;
+    median_seconds: number | null;
+  }>(sql`
+    SELECT ${csatSurveys.reason} AS reason, GROUPING(${csatSurveys.reason}) = 1 AS is_total,
+      count(*)::int AS low_scores,
+      count(*) FILTER (WHERE ${csatFollowUps.doneAt} IS NULL)::int AS open,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ${csatFollowUps.doneAt} - ${csatFollowUps.answeredAt}))
+        FILTER (WHERE ${csatFollowUps.doneAt} IS NOT NULL) AS median_seconds
+    FROM ${csatFollowUps}
+    JOIN ${csatSurveys} ON ${csatSurveys.id} = ${csatFollowUps.surveyId}
+    WHERE ${csatFollowUps.projectId} = ${scope.projectId}
+      AND ${csatFollowUps.answeredAt} >= ${dayStart(scope, scope.from)}
+      AND ${csatFollowUps.answeredAt} < ${dayStart(scope, scope.end)}
+      ${filters.length ? sql`AND ${and(...filters)}` : sql``}
+    GROUP BY ROLLUP (${csatSurveys.reason})`);
+  return result.rows.map((r) => ({
+    reason: r.reason,
+    isTotal: r.is_total,
+    lowScores: r.low_scores,
+    open: r.open,
+    medianFollowUpSeconds: r.median_seconds === null ? null : Number(r.median_seconds),
+  }));
 }

@@ -7,6 +7,7 @@ import { getMember } from '../members/index.js';
 import {
   agentsSchema,
   analyticsQuery,
+  lowScoresSchema,
   overviewSchema,
   reviewsQuery,
   reviewsSchema,
@@ -70,6 +71,26 @@ export function registerAnalyticsRoutes(app: Api, ctx: AppContext) {
       const actor = await authenticate(ctx, request);
       const member = await getMember(ctx.db, actor, request.params.projectId);
       return analytics.getAgentBreakdown(ctx.db, ctx.clock, member, request.query);
+    },
+  );
+
+  app.get(
+    `${base}/low-scores`,
+    {
+      schema: {
+        tags: ['csat analytics'],
+        summary:
+          'Low scores of the period: how many, how many still need a follow-up, the median time to follow-up, and by reason.',
+        description: `${RULES}\n\nA low score is an answer at or below the threshold its project had when it was given (csat settings, default 2); it counts on the day it was submitted. \`open\` counts those of the period not followed up yet (the review list's \`followUp=open\` shows them).`,
+        params,
+        querystring: analyticsQuery,
+        response: { 200: lowScoresSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      const member = await getMember(ctx.db, actor, request.params.projectId);
+      return analytics.getLowScores(ctx.db, ctx.clock, member, request.query);
     },
   );
 

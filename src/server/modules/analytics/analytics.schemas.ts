@@ -81,6 +81,10 @@ export const reviewsQuery = z
       .optional()
       .describe('One rating or several, comma-separated (e.g. 1,2).'),
     hasComment: booleanText.describe('true: only answers with a comment; false: only those without.'),
+    followUp: z
+      .enum(['open', 'done'])
+      .optional()
+      .describe('open: low scores that need a follow-up; done: low scores followed up.'),
     q: text()
       .max(200)
       .optional()
@@ -182,9 +186,35 @@ export const reviewSchema = z.object({
   requester: z.object({ name: z.string(), email: z.string() }),
   submittedAt: z.date(),
   channel: channelSchema,
+  reason: z.string().nullable().describe('The reason picked on a low score, if any.'),
+  followUp: z
+    .object({
+      doneAt: z.date().nullable().describe('null: the low score still needs a follow-up.'),
+      doneBy: agentRef.nullable(),
+      note: z.string().nullable(),
+    })
+    .nullable()
+    .describe('null: not a low score (above the threshold its project had when it was given).'),
 });
 
 export const reviewsSchema = z.object({
   reviews: z.array(reviewSchema),
   nextCursor: z.string().nullable(),
+});
+
+const lowScoreCounts = {
+  lowScores: z.number().int().describe('Answers of the period at or below the threshold of their time.'),
+  open: z.number().int().describe('Of those, how many still need a follow-up.'),
+  medianFollowUpSeconds: z
+    .number()
+    .nullable()
+    .describe('Median time from the answer to "follow-up done", of those done; null when none is.'),
+};
+
+export const lowScoresSchema = z.object({
+  period: periodSchema,
+  ...lowScoreCounts,
+  reasons: z
+    .array(z.object({ reason: z.string().nullable().describe('null: no reason picked.'), ...lowScoreCounts }))
+    .describe('The same low scores by reason, most first.'),
 });

@@ -204,6 +204,29 @@ export async function getAgentBreakdown(db: Queryable, clock: Clock, member: Mem
   return { period: presentPeriod(period, calendar.timezone), agents };
 }
 
+/**
+ * Low scores of the period (answers at or below the threshold their project had when they came in):
+ * how many, how many still wait for a follow-up, the median time to follow-up, and the split by reason.
+ */
+export async function getLowScores(db: Queryable, clock: Clock, member: Member, query: AnalyticsQuery) {
+  const { calendar, period, scope } = await openPeriod(db, clock, member, query);
+  const rows = await repo.countLowScores(db, scope);
+  const total = rows.find((r) => r.isTotal);
+  const present = (r: repo.LowScoreRow | undefined) => ({
+    lowScores: r?.lowScores ?? 0,
+    open: r?.open ?? 0,
+    medianFollowUpSeconds: r?.medianFollowUpSeconds ?? null,
+  });
+  return {
+    period: presentPeriod(period, calendar.timezone),
+    ...present(total),
+    reasons: rows
+      .filter((r) => !r.isTotal)
+      .sort((a, b) => b.lowScores - a.lowScores || (a.reason ?? '\uffff').localeCompare(b.reason ?? '\uffff'))
+      .map((r) => ({ reason: r.reason, ...present(r) })),
+  };
+}
+
 const cursorSchema = z.object({
   at: cursorField.timestamp,
   id: z.uuid(),
@@ -225,11 +248,22 @@ const presentReview = (projectKey: string) => (r: ReviewRow) => ({
   requester: { name: r.requesterName ?? 'Deleted ticket', email: r.requesterEmail ?? '' },
   submittedAt: r.submittedAt,
   channel: r.channel,
+  reason: r.reason,
+  followUp: r.isLowScore
+    ? {
+        doneAt: r.followUpDoneAt,
+        doneBy: r.followUpDoneBy
+          ? { id: r.followUpDoneBy, name: r.followUpDoneByName ?? 'Deleted user' }
+          : null,
+        note: r.followUpNote,
+      }
+    : null,
 });
 
 const reviewFilters = (query: ReviewsQuery) => ({
   ratings: query.rating,
   hasComment: query.hasComment,
+  followUp: query.followUp,
   text: query.q?.trim() || undefined,
 });
 
@@ -268,6 +302,11 @@ export async function exportReviews(db: Queryable, clock: Clock, member: Member,
       'Requester email',
       'Channel',
       'Survey ID',
+      'Reason',
+      'Follow-up',
+      `Followed up at (${calendar.timezone})`,
+      'Followed up by',
+      'Follow-up note',
     ]);
     let after: { at: string; id: string } | undefined;
     for (;;) {
@@ -286,6 +325,11 @@ export async function exportReviews(db: Queryable, clock: Clock, member: Member,
           r.requester.email,
           r.channel,
           r.surveyId,
+          r.reason,
+          r.followUp ? (r.followUp.doneAt ? 'done' : 'open') : null,
+          r.followUp?.doneAt ? localTime(r.followUp.doneAt) : null,
+          r.followUp?.doneBy?.name ?? null,
+          r.followUp?.note ?? null,
         ]);
       }
       if (chunk) yield chunk;

@@ -260,7 +260,13 @@ describe('settings (rule 8)', () => {
     const refused = await put({ ...settings, expiryDays: 11 }, viewer);
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.code).toBe('FORBIDDEN');
-    expect((await get(viewer)).json()).toEqual({ ...settings, expiryDays: 10 });
+    // Left out, the low-score fields keep their defaults: threshold 2, no reasons.
+    expect((await get(viewer)).json()).toEqual({
+      ...settings,
+      expiryDays: 10,
+      lowScoreThreshold: 2,
+      lowScoreReasons: [],
+    });
     expect((await get(outsider)).statusCode).toBe(403);
     expect((await put({ ...settings, expiryDays: 12 }, manager)).statusCode).toBe(200);
     expect((await get(viewer)).json()).toMatchObject({ expiryDays: 12 });
@@ -344,6 +350,7 @@ describe('the public survey link', () => {
       ticket: { reference: ticket.reference, subject: 'The wifi is down' },
       account: { name: 'Acme Support', logoUrl: `/api/v1/accounts/${tenant.accountId}/logo` },
       expiresAt: survey.expiresAt.toISOString(),
+      lowScore: { threshold: 2, reasons: [] },
       answer: null,
     });
     expect(await submit(survey.id, { rating: 5, comment: 'Back online, thanks' })).toBeNull();

@@ -4,6 +4,7 @@ import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import {
   accounts,
   csatEvents,
+  csatFollowUps,
   csatSettings,
   csatSurveys,
   customers,
@@ -14,12 +15,23 @@ import {
 } from '../../db/schema/index.js';
 
 export type SurveyRow = typeof csatSurveys.$inferSelect;
+export type SettingsRow = typeof csatSettings.$inferSelect;
 export type CsatChannel = NonNullable<SurveyRow['channel']>;
 export type CsatEventType = (typeof csatEvents.$inferSelect)['type'];
 
 export async function findSettings(db: Queryable, projectId: string) {
   const [row] = await db.select().from(csatSettings).where(eq(csatSettings.projectId, projectId));
   return row ?? null;
+}
+
+/** The settings of the survey's project (null: the defaults), in one indexed lookup. */
+export async function findSettingsOfSurvey(db: Queryable, surveyId: string) {
+  const [row] = await db
+    .select({ settings: csatSettings })
+    .from(csatSurveys)
+    .innerJoin(csatSettings, eq(csatSettings.projectId, csatSurveys.projectId))
+    .where(eq(csatSurveys.id, surveyId));
+  return row?.settings ?? null;
 }
 
 export async function upsertSettings(tx: Tx, values: typeof csatSettings.$inferInsert) {
@@ -32,6 +44,8 @@ export async function upsertSettings(tx: Tx, values: typeof csatSettings.$inferI
         enabled: values.enabled,
         expiryDays: values.expiryDays,
         invitationText: values.invitationText,
+        lowScoreThreshold: values.lowScoreThreshold,
+        lowScoreReasons: values.lowScoreReasons,
         updatedAt: values.updatedAt,
       },
     })
@@ -153,7 +167,7 @@ export async function findSurveyPage(db: Queryable, surveyId: string) {
 export async function submitAnswer(
   tx: Tx,
   surveyId: string,
-  answer: { rating: number; comment: string | null; channel: CsatChannel },
+  answer: { rating: number; comment: string | null; reason: string | null; channel: CsatChannel },
   now: Date,
 ) {
   const [row] = await tx
@@ -197,4 +211,36 @@ export async function listTicketSurveys(db: Queryable, ticketId: string) {
     .leftJoin(agents, eq(agents.id, csatSurveys.agentId))
     .where(eq(csatSurveys.ticketId, ticketId))
     .orderBy(csatSurveys.resolution);
+}
+
+export async function insertFollowUp(tx: Tx, values: typeof csatFollowUps.$inferInsert) {
+  await tx.insert(csatFollowUps).values(values).onConflictDoNothing();
+}
+
+/** Marks the project's low score followed up, once: null when it is unknown there or already done. */
+export async function markFollowUpDone(
+  tx: Tx,
+  f: { surveyId: string; projectId: string; doneAt: Date; doneByUserId: string; note: string | null },
+) {
+  const [row] = await tx
+    .update(csatFollowUps)
+    .set({ doneAt: f.doneAt, doneByUserId: f.doneByUserId, note: f.note })
+    .where(
+      and(
+        eq(csatFollowUps.surveyId, f.surveyId),
+        eq(csatFollowUps.projectId, f.projectId),
+        isNull(csatFollowUps.doneAt),
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+export async function findFollowUp(db: Queryable, projectId: string, surveyId: string) {
+  const [row] = await db
+    .select({ followUp: csatFollowUps, doneByName: users.name })
+    .from(csatFollowUps)
+    .leftJoin(users, eq(users.id, csatFollowUps.doneByUserId))
+    .where(and(eq(csatFollowUps.surveyId, surveyId), eq(csatFollowUps.projectId, projectId)));
+  return row ?? null;
 }

@@ -15,15 +15,19 @@ import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/ind
 import { portalPath, reference, rememberCustomerLanguage, setCustomerLanguage } from '../tickets/index.js';
 import type { CsatChannel } from './csat.repo.js';
 import {
+  followUpBody,
+  followUpSchema,
   MAX_COMMENT_LENGTH,
   publicSurveySchema,
   ratingSchema,
+  settingsBody,
   settingsSchema,
   staffSurveySchema,
   surveyAnswerBody,
   surveyLinkChannel,
 } from './csat.schemas.js';
 import * as csat from './csat.service.js';
+import { completeFollowUp } from './csat-follow-up.service.js';
 import {
   type PageLocale,
   pageLocale,
@@ -53,11 +57,14 @@ const pageData = (
 });
 
 const answerOf = (s: SurveyPage['survey']) =>
-  s.submittedAt && s.rating ? { rating: s.rating, comment: s.comment, submittedAt: s.submittedAt } : null;
+  s.submittedAt && s.rating
+    ? { rating: s.rating, comment: s.comment, reason: s.reason, submittedAt: s.submittedAt }
+    : null;
 
 interface AnswerInput {
   rating: number;
   comment: string | null;
+  reason: string | null;
   altcha: string;
   website?: string | undefined;
   channel: CsatChannel;
@@ -73,19 +80,21 @@ async function answerSurvey(ctx: AppContext, request: FastifyRequest, row: Surve
   await assertNotStaffOf(ctx, request, row.accountId);
   if (isHoneypotFilled(input.website)) {
     logHoneypotDiscard(request, 'csat.survey');
-    return { rating: input.rating, comment: input.comment, submittedAt: ctx.clock.now() };
+    return { rating: input.rating, comment: input.comment, reason: null, submittedAt: ctx.clock.now() };
   }
   const survey = await inTransaction(ctx.db, async (tx) => {
     await verifyCaptcha(tx, ctx.clock, input.altcha);
     return csat.submitSurvey(scopeOf(ctx, tx), row.survey.id, {
       rating: input.rating,
       comment: input.comment,
+      reason: input.reason,
       channel: input.channel,
     });
   });
   return {
     rating: input.rating,
     comment: survey.comment,
+    reason: survey.reason,
     submittedAt: survey.submittedAt ?? ctx.clock.now(),
   };
 }
@@ -117,7 +126,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
         tags: ['csat'],
         summary: 'Change the CSAT settings (csat.manage).',
         params: projectParams,
-        body: settingsSchema,
+        body: settingsBody,
         response: { 200: settingsSchema, ...errorResponses },
       },
     },
@@ -126,6 +135,29 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
       return inTransaction(ctx.db, async (tx) => {
         const member = await getMember(tx, actor, request.params.projectId);
         return csat.updateSettings(tx, ctx.clock, member, request.body);
+      });
+    },
+  );
+
+  app.post(
+    '/api/v1/projects/:projectId/csat/follow-ups/:surveyId',
+    {
+      schema: {
+        tags: ['csat'],
+        summary:
+          '"Follow-up done" on a low score of the project, with an optional note; recorded once, with who and when (csat.follow_up).',
+        description:
+          "A low score is an answer at or below the project's threshold when it was given. 404 for a survey that is not a low score of this project; 409 CONFLICT when it was followed up already. The answer itself never changes.",
+        params: z.object({ projectId: z.uuid(), surveyId: z.uuid() }),
+        body: followUpBody,
+        response: { 200: followUpSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = await authenticate(ctx, request);
+      return inTransaction(ctx.db, async (tx) => {
+        const member = await getMember(tx, actor, request.params.projectId);
+        return completeFollowUp(tx, ctx.clock, member, request.params.surveyId, request.body.note);
       });
     },
   );
@@ -167,6 +199,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
         ticket: { reference: d.reference, subject: d.subject },
         account: { name: d.accountName, logoUrl: d.logoUrl },
         expiresAt: row.survey.expiresAt,
+        lowScore: await csat.getLowScoreOptions(ctx.db, row.survey.projectId),
         answer: answerOf(row.survey),
       };
     },
@@ -179,7 +212,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
       schema: {
         tags: ['surveys'],
         summary:
-          'Answer a survey: 1–5 stars, an optional comment, the captcha solution. One answer per survey.',
+          'Answer a survey: 1–5 stars, an optional comment, on a low score an optional reason, the captcha solution. One answer per survey.',
         security: [],
         params: tokenParams,
         body: surveyAnswerBody.extend({
@@ -194,8 +227,15 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
     },
     async (request) => {
       const row = await csat.getSurveyByToken(ctx.db, ctx.links, request.params.token);
-      const { rating, comment, channel, altcha, website } = request.body;
-      const answer = await answerSurvey(ctx, request, row, { rating, comment, channel, altcha, website });
+      const { rating, comment, reason, channel, altcha, website } = request.body;
+      const answer = await answerSurvey(ctx, request, row, {
+        rating,
+        comment,
+        reason,
+        channel,
+        altcha,
+        website,
+      });
       return { state: 'submitted' as const, answer };
     },
   );
@@ -227,6 +267,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
           action: `/s/${request.params.token}`,
           rating: preselected.success ? preselected.data : undefined,
           via: request.query.via === 'email' ? 'email' : 'link',
+          lowScore: await csat.getLowScoreOptions(ctx.db, row.survey.projectId),
         }),
       );
     },
@@ -243,6 +284,7 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
       const rating = ratingSchema.safeParse(typedText(request.body, 'rating'));
       const comment = typedText(request.body, 'comment');
       const via = typedText(request.body, 'via') === 'email' ? 'email' : 'link';
+      const lowScore = await csat.getLowScoreOptions(ctx.db, row.survey.projectId);
       const again = (status: number, error: string) =>
         sendHtml(
           reply,
@@ -251,7 +293,9 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
             action: `/s/${request.params.token}`,
             rating: rating.success ? rating.data : undefined,
             comment,
+            reason: typedText(request.body, 'reason'),
             via,
+            lowScore,
             error,
           }),
         );

@@ -16,16 +16,35 @@ import {
   recordAuditEvent,
 } from '../tickets/index.js';
 import * as repo from './csat.repo.js';
+import { checkReason, isLowScore, openFollowUp } from './csat-follow-up.service.js';
 
 const DAY_MS = 86_400_000;
 export const SURVEY_LINK_PURPOSE = 'csat-survey';
 
-export const DEFAULT_SETTINGS = {
+export interface CsatSettings {
+  enabled: boolean;
+  expiryDays: number;
+  invitationText: string;
+  lowScoreThreshold: number;
+  lowScoreReasons: string[];
+}
+
+export const DEFAULT_SETTINGS: CsatSettings = {
   enabled: true,
   expiryDays: 7,
   /** The English catalogue's; invitations left at the default are sent in the customer's language. */
   invitationText: en['mail.invitation.intro'] as string,
+  lowScoreThreshold: 2,
+  lowScoreReasons: [],
 };
+
+const settingsOf = (row: repo.SettingsRow): CsatSettings => ({
+  enabled: row.enabled,
+  expiryDays: row.expiryDays,
+  invitationText: row.invitationText,
+  lowScoreThreshold: row.lowScoreThreshold,
+  lowScoreReasons: row.lowScoreReasons,
+});
 
 export type SurveyState = 'pending' | 'submitted' | 'expired';
 
@@ -47,11 +66,15 @@ export function assertAnswerable(survey: Pick<repo.SurveyRow, 'submittedAt' | 'e
   if (state === 'expired') throw surveyExpired();
 }
 
-export async function getSettings(db: Queryable, projectId: string) {
+export async function getSettings(db: Queryable, projectId: string): Promise<CsatSettings> {
   const row = await repo.findSettings(db, projectId);
-  return row
-    ? { enabled: row.enabled, expiryDays: row.expiryDays, invitationText: row.invitationText }
-    : DEFAULT_SETTINGS;
+  return row ? settingsOf(row) : DEFAULT_SETTINGS;
+}
+
+/** What a survey form offers on a low score: the threshold and the project's reasons. */
+export async function getLowScoreOptions(db: Queryable, projectId: string) {
+  const { lowScoreThreshold, lowScoreReasons } = await getSettings(db, projectId);
+  return { threshold: lowScoreThreshold, reasons: lowScoreReasons };
 }
 
 export async function readSettings(db: Queryable, member: Member) {
@@ -59,17 +82,26 @@ export async function readSettings(db: Queryable, member: Member) {
   return getSettings(db, member.projectId);
 }
 
-/** Changes the project's CSAT settings (csat.manage); the change goes to the project's audit trail. */
-export async function updateSettings(tx: Tx, clock: Clock, member: Member, input: typeof DEFAULT_SETTINGS) {
+/**
+ * Changes the project's CSAT settings (csat.manage); the low-score fields keep their value when left
+ * out. The change goes to the project's audit trail.
+ */
+export async function updateSettings(
+  tx: Tx,
+  clock: Clock,
+  member: Member,
+  input: Omit<CsatSettings, 'lowScoreThreshold' | 'lowScoreReasons'> & Partial<CsatSettings>,
+) {
   requirePermission(member, 'csat.manage');
   const before = await getSettings(tx, member.projectId);
   const row = await repo.upsertSettings(tx, {
     accountId: member.accountId,
     projectId: member.projectId,
+    ...before,
     ...input,
     updatedAt: clock.now(),
   });
-  const after = { enabled: row.enabled, expiryDays: row.expiryDays, invitationText: row.invitationText };
+  const after = settingsOf(row);
   await recordAuditEvent(tx, {
     accountId: member.accountId,
     projectId: member.projectId,
@@ -196,20 +228,34 @@ export const getPendingSurvey = (db: Queryable, clock: Clock, ticketId: string) 
 export interface SurveyAnswer {
   rating: number;
   comment: string | null;
+  /** One of the project's low-score reasons; ignored above the threshold. */
+  reason?: string | null | undefined;
   channel: repo.CsatChannel;
 }
 
-/** Records the answer atomically against the deadline; exactly one of concurrent submissions wins. */
+/**
+ * Records the answer atomically against the deadline; exactly one of concurrent submissions wins.
+ * A low score (at or below the project's threshold) keeps its reason and opens its follow-up.
+ */
 export async function submitSurvey(s: Scope, surveyId: string, answer: SurveyAnswer) {
   const { tx } = s;
   const now = s.clock.now();
-  const survey = await repo.submitAnswer(tx, surveyId, answer, now);
+  const found = await repo.findSettingsOfSurvey(tx, surveyId);
+  const settings = found ? settingsOf(found) : DEFAULT_SETTINGS;
+  const isLow = isLowScore(settings, answer.rating);
+  const survey = await repo.submitAnswer(
+    tx,
+    surveyId,
+    { ...answer, reason: isLow ? checkReason(settings, answer.reason) : null },
+    now,
+  );
   if (!survey) {
     const current = await repo.findSurvey(tx, surveyId);
     if (!current) throw notFound('Survey');
     if (current.submittedAt) throw alreadySubmitted();
     throw surveyExpired();
   }
+  if (isLow) await openFollowUp(s, survey);
   await s.bus.publish(s, 'csat.surveys_ended', {
     surveyIds: [survey.id],
     reason: 'answered',
@@ -270,6 +316,7 @@ export async function listTicketSurveys(db: Queryable, clock: Clock, actor: Staf
     submittedAt: survey.submittedAt,
     rating: survey.rating,
     comment: survey.comment,
+    reason: survey.reason,
     channel: survey.channel,
   }));
 }

@@ -38,6 +38,10 @@ export const SURVEY_STYLE = `
   .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   .hp { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
   .counter { font-size: .875rem; margin: .25rem 0 0; }
+  .reasons { border: 0; padding: 0; margin: 1rem 0; }
+  .reasons legend { font-weight: 600; margin-bottom: .25rem; }
+  .reasons .reason { display: flex; gap: .5rem; align-items: center; margin: .25rem 0; }
+  .reasons .reason label { margin: 0; font-weight: normal; }
   .given { font-size: 2rem; color: #e8a200; letter-spacing: .1rem; }
   altcha-widget { display: block; margin-top: 1.25rem; }
 `;
@@ -66,7 +70,27 @@ export interface SurveyFormState {
   comment?: string | undefined;
   /** How the customer reached the survey page ('link' | 'email'); the portal records its own channel. */
   via?: string | undefined;
+  /** The project's low-score reasons and threshold; no reasons, no fieldset. */
+  lowScore?: { threshold: number; reasons: string[] } | undefined;
+  reason?: string | undefined;
   error?: string | undefined;
+}
+
+/**
+ * The reasons, for a rating at or below the threshold: shown to browsers without JavaScript (the
+ * legend says when they apply), hidden by /assets/survey.js above the threshold. The labels are the
+ * project's own words, shown as written in every language.
+ */
+function renderReasons(t: Translate, form: SurveyFormState): RawHtml {
+  const low = form.lowScore;
+  if (!low?.reasons.length) return html``;
+  const option = (id: string, value: string, label: string) =>
+    html`<div class="reason"><input type="radio" id="${id}" name="reason" value="${value}"${(form.reason ?? '') === value ? html` checked` : ''}><label for="${id}">${label}</label></div>`;
+  return html`<fieldset class="reasons" id="reasons" data-threshold="${low.threshold}">
+    <legend>${t('survey.reason', { count: low.threshold })} <span class="muted">${t('survey.optional')}</span></legend>
+    ${option('reason-none', '', t('survey.reasonNone'))}
+    ${low.reasons.map((r, i) => option(`reason-${i + 1}`, r, r))}
+  </fieldset>`;
 }
 
 /**
@@ -85,6 +109,7 @@ export function renderSurveyFormFields(t: Translate, form: SurveyFormState): Raw
     <legend>${t('survey.rating')}</legend>
     <div class="row">${stars}</div>
   </fieldset>
+  ${renderReasons(t, form)}
   <label for="comment">${t('survey.comment')} <span class="muted">${t('survey.optional')}</span></label>
   <textarea id="comment" name="comment" rows="4" maxlength="${MAX_COMMENT_LENGTH}" aria-describedby="comment-count">${form.comment ?? ''}</textarea>
   <p class="counter muted" id="comment-count" aria-live="polite" data-max="${MAX_COMMENT_LENGTH}">${form.comment?.length ?? 0} / ${MAX_COMMENT_LENGTH}</p>

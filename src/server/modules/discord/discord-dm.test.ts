@@ -8,6 +8,7 @@ import {
   type FakeUser,
   type SentMessage,
   startFakeDiscord,
+  validateModal,
 } from '../../../../tests/helpers/fake-discord.js';
 import { portalLinkOf } from '../../../../tests/helpers/portal.js';
 import { startSmtpServer } from '../../../../tests/helpers/smtp.js';
@@ -235,6 +236,75 @@ describe('survey invitations as Discord DMs, answered inside Discord', () => {
     } finally {
       expect((await setMode('dm_only')).statusCode).toBe(200);
     }
+  });
+});
+
+describe('low-score reasons in the Discord modal', () => {
+  const settings = (lowScoreReasons: string[]) =>
+    t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/projects/${tenant.projectId}/csat/settings`,
+      headers: tenant.owner.headers,
+      payload: { enabled: true, expiryDays: 7, invitationText: 'How did we do?', lowScoreReasons },
+    });
+  const reasonOf = async (ticketId: string) =>
+    (
+      await t.db.execute<{ reason: string | null }>(
+        sql`SELECT reason FROM csat_surveys WHERE ticket_id = ${ticketId}`,
+      )
+    ).rows[0]?.reason;
+  const selectsOf = (modal: { data: { components: { type: number; component?: { type: number } }[] } }) =>
+    modal.data.components.filter((c) => c.component?.type === 3).map((c) => c.component);
+  afterAll(async () => {
+    expect((await settings([])).statusCode).toBe(200);
+  });
+
+  it('at or below the threshold the modal offers the reasons in a select (as Discord takes it), above it only the comment', async () => {
+    expect((await settings(['Too slow', 'Not solved'])).statusCode).toBe(200);
+    const c = await resolveAndDm('gwen');
+    const star = (n: number) => buttonsOf(c.dm)[n - 1]?.custom_id ?? '';
+    const low = (await interact(fake.interactions.buttonClick(c.user, c.dm, star(2)))).json();
+    expect(validateModal(low)).toBeNull();
+    expect(selectsOf(low)).toEqual([
+      expect.objectContaining({
+        custom_id: 'reason',
+        min_values: 0,
+        max_values: 1,
+        options: [
+          { label: 'Too slow', value: 'Too slow' },
+          { label: 'Not solved', value: 'Not solved' },
+        ],
+      }),
+    ]);
+    const high = (await interact(fake.interactions.buttonClick(c.user, c.dm, star(3)))).json();
+    expect(validateModal(high)).toBeNull();
+    expect(selectsOf(high)).toEqual([]);
+    expect(JSON.stringify(high)).not.toContain('Too slow');
+
+    const submit = await interact(
+      fake.interactions.modalSubmitOf(c.user, c.dm, low, { reason: ['Not solved'], comment: 'Still broken' }),
+    );
+    expect(submit.json()).toMatchObject({ type: 7 });
+    expect(await answerOf(c.ticket.id)).toEqual([{ rating: 2, comment: 'Still broken', channel: 'discord' }]);
+    expect(await reasonOf(c.ticket.id)).toBe('Not solved');
+  });
+
+  it('a project without reasons shows no select even at 1★, and a reason leaving the list meanwhile is refused', async () => {
+    expect((await settings([])).statusCode).toBe(200);
+    const c = await resolveAndDm('hugo');
+    const one = buttonsOf(c.dm)[0]?.custom_id ?? '';
+    const plain = (await interact(fake.interactions.buttonClick(c.user, c.dm, one))).json();
+    expect(validateModal(plain)).toBeNull();
+    expect(selectsOf(plain)).toEqual([]);
+
+    expect((await settings(['Too slow'])).statusCode).toBe(200);
+    const offered = (await interact(fake.interactions.buttonClick(c.user, c.dm, one))).json();
+    expect((await settings(['Rude'])).statusCode).toBe(200);
+    const stale = await interact(
+      fake.interactions.modalSubmitOf(c.user, c.dm, offered, { reason: 'Too slow' }),
+    );
+    expect(stale.json()).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(await answerOf(c.ticket.id)).toEqual([{ rating: null, comment: null, channel: null }]);
   });
 });
 

@@ -9,7 +9,7 @@ import {
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import { findSurveyInvitation, MAX_COMMENT_LENGTH, submitSurvey } from '../csat/index.js';
+import { findSurveyInvitation, getLowScoreOptions, MAX_COMMENT_LENGTH, submitSurvey } from '../csat/index.js';
 import { findTicketSummary } from '../tickets/index.js';
 import * as repo from './discord.repo.js';
 import { findCustomerIdByDiscordUser } from './discord.service.js';
@@ -18,6 +18,7 @@ import { closedDmContent, type DmState, modalId, queueSurveyDmEdits } from './di
 /** Discord signs each interaction; one older than this is a replay. */
 const MAX_AGE_SECONDS = 5 * 60;
 const COMMENT_FIELD = 'comment';
+const REASON_FIELD = 'reason';
 // An Ed25519 public key in SPKI DER is this prefix and the raw 32 bytes Discord shows in hex.
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
@@ -52,11 +53,22 @@ export function verifyInteraction(
   );
 }
 
+/** A submitted modal field: a text input's value, or a string select's values. */
+interface SubmittedField {
+  custom_id?: string;
+  value?: string;
+  values?: string[];
+}
+
 interface Interaction {
   type: number;
   user?: { id: string };
   member?: { user?: { id: string } };
-  data?: { custom_id?: string; components?: { components?: { custom_id?: string; value?: string }[] }[] };
+  data?: {
+    custom_id?: string;
+    // Action rows carry `components`, labels (type 18) their one `component`.
+    components?: { components?: SubmittedField[]; component?: SubmittedField }[];
+  };
 }
 
 const ephemeral = (content: string) => ({
@@ -111,49 +123,40 @@ export async function handleInteraction(
   }
 
   if (interaction.type === InteractionType.MessageComponent && !target.modal) {
+    const low = await getLowScoreOptions(ctx.db, row.survey.projectId);
+    const reasons = target.rating <= low.threshold ? low.reasons : [];
     return {
       type: InteractionResponseType.Modal,
       data: {
         custom_id: modalId(row.survey.id, target.rating),
         title: `You chose ${target.rating}★`,
-        components: [
-          {
-            type: ComponentType.ActionRow,
-            components: [
-              {
-                type: ComponentType.TextInput,
-                custom_id: COMMENT_FIELD,
-                style: TextInputStyle.Paragraph,
-                label: 'Anything you want to tell us? (optional)',
-                required: false,
-                max_length: MAX_COMMENT_LENGTH,
-              },
-            ],
-          },
-        ],
+        components: reasons.length ? reasonModal(reasons) : commentOnlyModal(),
       },
     };
   }
   if (interaction.type !== InteractionType.ModalSubmit || !target.modal) {
     return ephemeral('This button is not one of ours any more.');
   }
-  const field = interaction.data?.components
-    ?.flatMap((r) => r.components ?? [])
-    .find((c) => c.custom_id === COMMENT_FIELD);
-  const comment = (field?.value ?? '').trim();
+  const fields = (interaction.data?.components ?? []).flatMap((r) =>
+    r.component ? [r.component] : (r.components ?? []),
+  );
+  const comment = (fields.find((c) => c.custom_id === COMMENT_FIELD)?.value ?? '').trim();
   if (comment.length > MAX_COMMENT_LENGTH || comment.includes('\u0000')) {
     return ephemeral(`The comment can be at most ${MAX_COMMENT_LENGTH} characters.`);
   }
+  const reason = fields.find((c) => c.custom_id === REASON_FIELD)?.values?.[0] ?? null;
   try {
     await inTransaction(ctx.db, (tx) =>
       submitSurvey(scopeOf(ctx, tx), row.survey.id, {
         rating: target.rating,
         comment: comment || null,
+        reason,
         channel: 'discord',
       }),
     );
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
+    if (err.code === 'VALIDATION_ERROR') return ephemeral(`${err.message} Click your rating again.`);
     // Another channel won the race, the deadline passed, or a reopen withdrew it meanwhile.
     const again = await findSurveyInvitation(ctx.db, row.survey.id);
     if (!again) return closed(ctx, row.survey.id, 'withdrawn', null);
@@ -165,6 +168,53 @@ export async function handleInteraction(
     data: { content: closedDmContent('answered', target.rating), embeds: [], components: [] },
   };
 }
+
+/** Without reasons: the comment in an action row, as Discord has always taken text inputs. */
+const commentOnlyModal = () => [
+  {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.TextInput,
+        custom_id: COMMENT_FIELD,
+        style: TextInputStyle.Paragraph,
+        label: 'Anything you want to tell us? (optional)',
+        required: false,
+        max_length: MAX_COMMENT_LENGTH,
+      },
+    ],
+  },
+];
+
+/**
+ * On a low score with reasons: a string select of the project's reasons (its own words; up to 10,
+ * within Discord's 25 options) and the comment, each in a Label, the only way a modal holds a select.
+ */
+const reasonModal = (reasons: string[]) => [
+  {
+    type: ComponentType.Label,
+    label: 'What went wrong? (optional)',
+    component: {
+      type: ComponentType.StringSelect,
+      custom_id: REASON_FIELD,
+      required: false,
+      min_values: 0,
+      max_values: 1,
+      options: reasons.map((r) => ({ label: r, value: r })),
+    },
+  },
+  {
+    type: ComponentType.Label,
+    label: 'Anything you want to tell us? (optional)',
+    component: {
+      type: ComponentType.TextInput,
+      custom_id: COMMENT_FIELD,
+      style: TextInputStyle.Paragraph,
+      required: false,
+      max_length: MAX_COMMENT_LENGTH,
+    },
+  },
+];
 
 /** The survey is over: the clicker is told which way, and its DM is edited to match (a job). */
 async function closed(ctx: AppContext, surveyId: string, state: DmState, rating: number | null) {

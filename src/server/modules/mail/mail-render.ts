@@ -391,6 +391,11 @@ async function renderStaffNotification(
   const notification = await findStaffNotification(db, notificationId);
   const user = notification && (await getUser(db, notification.userId));
   if (!notification || !user) return { gone: 'The notification no longer exists.' };
+  if (notification.kind === 'low_score') {
+    return notification.surveyId
+      ? renderLowScore(db, env, notification.surveyId, user.name, ticket)
+      : { gone: 'The survey no longer exists.' };
+  }
   const ref = ticket.reference;
   const messageId =
     notification.messageId ??
@@ -414,5 +419,33 @@ ${message ? quote(message.bodyHtml) : ''}
 ${button(link, 'Open the ticket')}`,
     text: `Hello ${user.name},\n\n${headline}\n\n${message ? `${message.body}\n\n` : ''}Open the ticket: ${link}`,
     footer: `You get this mail because you are the assignee or a watcher of ${ref}.`,
+  };
+}
+
+/** A low score, to the credited agent and the follow-up holders: the rating, reason and comment as given. */
+async function renderLowScore(
+  db: Queryable,
+  env: RenderEnv,
+  surveyId: string,
+  userName: string,
+  ticket: TicketSummary,
+) {
+  const survey = (await findSurveyInvitation(db, surveyId))?.survey;
+  if (!survey?.rating) return { gone: 'The survey no longer exists.' };
+  const ref = ticket.reference;
+  const headline = `${ticket.requester.name} rated ${ref} ${survey.rating} out of 5: ${ticket.subject}`;
+  const reason = survey.reason ? `Reason: ${survey.reason}` : null;
+  const link = url(env, `/app/p/${ticket.projectId}/tickets/${ticket.id}`);
+  const reviews = url(env, `/app/p/${ticket.projectId}/csat`);
+  return {
+    subject: `Low score on ${ticketSubject(ticket)}`,
+    html: html`<p>Hello ${userName},</p>
+<p><strong>${headline}</strong></p>
+${reason ? html`<p>${reason}</p>` : ''}
+${survey.comment ? html`<blockquote style="border-left:3px solid #ccc;padding:.25rem 0 .25rem 1rem;margin:1rem 0;white-space:pre-wrap">${survey.comment}</blockquote>` : html`<p style="color:#666">No comment was left.</p>`}
+${button(link, 'Open the ticket')}
+<p style="color:#666;font-size:.9em">Mark the follow-up done in the reviews: <a href="${reviews}">${reviews}</a></p>`,
+    text: `Hello ${userName},\n\n${headline}\n\n${reason ? `${reason}\n\n` : ''}${survey.comment ?? 'No comment was left.'}\n\nOpen the ticket: ${link}\nMark the follow-up done in the reviews: ${reviews}`,
+    footer: `You get this mail because you are credited with ${ref}'s survey or you follow up low scores in its project.`,
   };
 }

@@ -1,6 +1,7 @@
 export { registerNotificationRoutes } from './notifications.routes.js';
 export {
   findStaffNotification,
+  onLowScoreAnswered as notifyOnLowScoreAnswered,
   onMessageCreated as notifyOnMessageCreated,
   onSurveyCreated as notifyOnSurveyCreated,
   onSurveysEnded as notifyOnSurveysEnded,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
 import {
+  csatSurveys,
   customers,
   messages,
   projectMembers,
@@ -29,6 +30,20 @@ export async function findTicketAudience(db: Queryable, ticketId: string) {
        AND (pm.user_id = t.assignee_id
             OR (pm.user_id IN (SELECT w.user_id FROM ${ticketWatchers} w WHERE w.ticket_id = t.id)
                 AND 'tickets.view_all' = ANY(r.permissions)))`);
+  return result.rows.map((r) => r.user_id);
+}
+
+/**
+ * Who hears of a low score: the credited agent and the members holding csat.follow_up, while they
+ * are members of the project.
+ */
+export async function findLowScoreAudience(db: Queryable, projectId: string, agentId: string | null) {
+  const result = await db.execute<{ user_id: string }>(sql`
+    SELECT pm.user_id
+      FROM ${projectMembers} pm
+      JOIN ${roles} r ON r.id = pm.role_id
+     WHERE pm.project_id = ${projectId}
+       AND (pm.user_id = ${agentId} OR 'csat.follow_up' = ANY(r.permissions))`);
   return result.rows.map((r) => r.user_id);
 }
 
@@ -107,6 +122,9 @@ export async function listStaffNotifications(
       projectKey: projects.key,
       requesterName: customers.name,
       messageBody: messages.body,
+      rating: csatSurveys.rating,
+      comment: csatSurveys.comment,
+      reason: csatSurveys.reason,
     })
     .from(staffNotifications)
     .innerJoin(tickets, eq(tickets.id, staffNotifications.ticketId))
@@ -117,6 +135,7 @@ export async function listStaffNotifications(
       and(eq(projectMembers.projectId, tickets.projectId), eq(projectMembers.userId, f.userId)),
     )
     .leftJoin(messages, eq(messages.id, staffNotifications.messageId))
+    .leftJoin(csatSurveys, eq(csatSurveys.id, staffNotifications.surveyId))
     .where(and(...conditions))
     .orderBy(isRead, sql`${staffNotifications.createdAt} DESC`, sql`${staffNotifications.id} DESC`)
     .limit(f.limit + 1);

@@ -12,7 +12,8 @@ export function registerNotificationRoutes(app: Api, ctx: AppContext) {
     {
       schema: {
         tags: ['notifications'],
-        summary: 'Your notifications (new tickets, requester replies, reopens), unread first, paginated.',
+        summary:
+          'Your notifications (new tickets, requester replies, reopens, low scores), unread first, paginated.',
         querystring: notificationsQuery,
         response: { 200: notificationsPage, ...errorResponses },
       },

@@ -4,9 +4,9 @@ import { pageQuery } from '../../lib/pagination.js';
 export const staffNotificationSchema = z.object({
   id: z.uuid(),
   kind: z
-    .enum(['new_ticket', 'requester_reply', 'reopened'])
+    .enum(['new_ticket', 'requester_reply', 'reopened', 'low_score'])
     .describe(
-      "new_ticket; requester_reply; reopened: a requester's reply reopened a pending or resolved ticket.",
+      "new_ticket; requester_reply; reopened: a requester's reply reopened a pending or resolved ticket; low_score: the ticket's survey was answered at or below the project's threshold (to the credited agent and csat.follow_up holders).",
     ),
   ticket: z.object({
     id: z.uuid(),
@@ -16,7 +16,11 @@ export const staffNotificationSchema = z.object({
     requesterName: z.string(),
   }),
   messageId: z.uuid().nullable().describe("The requester's reply, for requester_reply."),
-  excerpt: z.string().nullable().describe("The start of the requester's reply."),
+  excerpt: z.string().nullable().describe("The start of the requester's reply, or of a low score's comment."),
+  lowScore: z
+    .object({ surveyId: z.uuid(), rating: z.number().int(), reason: z.string().nullable() })
+    .nullable()
+    .describe('The answer a low_score notification is about.'),
   createdAt: z.date(),
   readAt: z.date().nullable(),
 });

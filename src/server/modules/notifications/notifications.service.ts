@@ -30,6 +30,32 @@ async function notifyStaff(
       createdAt: event.at,
     })),
   );
+  await announce(s, rows, event);
+}
+
+/** A low score tells the credited agent and the csat.follow_up holders, in-app and (mail's subscriber) by mail. */
+export async function onLowScoreAnswered(s: Scope, event: DomainEvents['csat.low_score_answered']) {
+  const audience = await repo.findLowScoreAudience(s.tx, event.projectId, event.agentId);
+  const rows = await repo.insertStaffNotifications(
+    s.tx,
+    audience.map((userId) => ({
+      userId,
+      accountId: event.accountId,
+      projectId: event.projectId,
+      ticketId: event.ticketId,
+      kind: 'low_score' as const,
+      surveyId: event.surveyId,
+      createdAt: event.at,
+    })),
+  );
+  await announce(s, rows, event);
+}
+
+async function announce(
+  s: Scope,
+  rows: { id: string }[],
+  event: { ticketId: string; projectId: string; at: Date },
+) {
   for (const row of rows) {
     await s.bus.publish(s, 'staff_notification.created', {
       notificationId: row.id,
@@ -123,7 +149,11 @@ export async function listMyNotifications(
         requesterName: r.requesterName,
       },
       messageId: r.notification.messageId,
-      excerpt: r.messageBody === null ? null : excerpt(r.messageBody),
+      excerpt: excerptOf(r.messageBody ?? r.comment),
+      lowScore:
+        r.notification.surveyId && r.rating !== null
+          ? { surveyId: r.notification.surveyId, rating: r.rating, reason: r.reason }
+          : null,
       createdAt: r.notification.createdAt,
       readAt: r.notification.readAt,
     })),
@@ -135,7 +165,8 @@ export async function listMyNotifications(
   };
 }
 
-const excerpt = (body: string) => {
+const excerptOf = (body: string | null) => {
+  if (body === null) return null;
   const flat = body.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH - 1)}…` : flat;
 };

@@ -70,25 +70,33 @@ export async function answerPortalSurvey(
   ctx: AppContext,
   request: FastifyRequest,
   row: PortalTicket,
-  input: { rating: number; comment: string | null; altcha: string | undefined; website: string | undefined },
+  input: {
+    rating: number;
+    comment: string | null;
+    reason: string | null;
+    altcha: string | undefined;
+    website: string | undefined;
+  },
 ) {
   const pending = await getAnswerableSurvey(ctx.db, ctx.clock, row.ticket.id);
   await assertNotStaffOf(ctx, request, row.accountId);
   if (isHoneypotFilled(input.website)) {
     logHoneypotDiscard(request, 'portal.survey');
-    return { rating: input.rating, comment: input.comment, submittedAt: ctx.clock.now() };
+    return { rating: input.rating, comment: input.comment, reason: null, submittedAt: ctx.clock.now() };
   }
   const survey = await inTransaction(ctx.db, async (tx) => {
     await verifyCaptcha(tx, ctx.clock, input.altcha);
     return submitSurvey(scopeOf(ctx, tx), pending.id, {
       rating: input.rating,
       comment: input.comment,
+      reason: input.reason,
       channel: 'portal',
     });
   });
   return {
     rating: input.rating,
     comment: survey.comment,
+    reason: survey.reason,
     submittedAt: survey.submittedAt ?? ctx.clock.now(),
   };
 }

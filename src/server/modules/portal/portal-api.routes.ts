@@ -120,7 +120,8 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
       config: publicForm,
       schema: {
         tags: ['portal'],
-        summary: "Answer the ticket's pending satisfaction survey (1–5 stars, optional comment, captcha).",
+        summary:
+          "Answer the ticket's pending satisfaction survey (1–5 stars, optional comment, on a low score an optional reason, captcha).",
         security: [],
         params: portalTokenParams,
         body: portalSurveyBody,
@@ -129,8 +130,14 @@ export function registerPortalApiRoutes(app: Api, ctx: AppContext) {
     },
     async (request) => {
       const row = await byToken(request.params.token);
-      const { rating, comment, altcha, website } = request.body;
-      const answer = await answerPortalSurvey(ctx, request, row, { rating, comment, altcha, website });
+      const { rating, comment, reason, altcha, website } = request.body;
+      const answer = await answerPortalSurvey(ctx, request, row, {
+        rating,
+        comment,
+        reason,
+        altcha,
+        website,
+      });
       return { state: 'submitted' as const, answer };
     },
   );

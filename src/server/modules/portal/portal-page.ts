@@ -72,7 +72,14 @@ export interface TicketPageOptions {
   homeUrl?: string | undefined;
   notice?: Notice | undefined;
   reply?: { body: string; error: string } | undefined;
-  survey?: { rating?: number | undefined; comment?: string | undefined; error: string } | undefined;
+  survey?:
+    | {
+        rating?: number | undefined;
+        comment?: string | undefined;
+        reason?: string | undefined;
+        error: string;
+      }
+    | undefined;
   /** A refusal that belongs to no form (closing, a survey answered meanwhile). */
   error?: string | undefined;
   /** Staff's read-only preview: what the requester sees, without a form, a captcha or a script. */
@@ -152,7 +159,11 @@ function renderSurvey(view: PortalTicketView, o: TicketPageOptions): RawHtml {
     return html`<section id="survey"><h2>How did we do?</h2><p class="muted">The requester sees the survey form here.</p></section>`;
   }
   return html`<section id="survey" aria-labelledby="survey-title"><h2 id="survey-title">How did we do?</h2>
-${renderSurveyFormFields(translator(DEFAULT_LANGUAGE), { action: `${o.base}/survey`, ...o.survey })}</section>`;
+${renderSurveyFormFields(translator(DEFAULT_LANGUAGE), {
+  action: `${o.base}/survey`,
+  lowScore: view.survey.lowScore,
+  ...o.survey,
+})}</section>`;
 }
 
 /** The ticket page: brand, subject, reference, status, priority, survey, thread, reply form, closing. */

@@ -169,13 +169,14 @@ function registerTicketPage(app: Api, ctx: AppContext, path: string, params: z.Z
       const kept = {
         rating: rating.success ? rating.data : undefined,
         comment: typedText(request.body, 'comment'),
+        reason: typedText(request.body, 'reason'),
       };
       if (!parsed.success) {
         return show(reply, 400, target, { survey: { ...kept, error: firstProblem(parsed.error) } });
       }
       try {
-        const { rating, comment, altcha, website } = parsed.data;
-        await answerPortalSurvey(ctx, request, target.row, { rating, comment, altcha, website });
+        const { rating, comment, reason, altcha, website } = parsed.data;
+        await answerPortalSurvey(ctx, request, target.row, { rating, comment, reason, altcha, website });
       } catch (err) {
         const final =
           err instanceof AppError && ['ALREADY_SUBMITTED', 'SURVEY_EXPIRED', 'NOT_FOUND'].includes(err.code);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH, PRIORITIES, STATUSES } from '../../../shared/tickets.js';
 import { text } from '../../lib/http.js';
 import { attachmentSchema } from '../attachments/index.js';
-import { surveyAnswerBody } from '../csat/index.js';
+import { lowScoreSchema, surveyAnswerBody } from '../csat/index.js';
 import { captchaBodyFields } from '../spam/index.js';
 
 export const portalTokenParams = z.object({ token: text().min(1).max(200) });
@@ -56,7 +56,7 @@ export const portalTicketSchema = z
     }),
     thread: z.array(portalMessageSchema),
     survey: z
-      .object({ expiresAt: z.date() })
+      .object({ expiresAt: z.date(), lowScore: lowScoreSchema })
       .nullable()
       .describe('The satisfaction survey waiting for an answer; answer it with POST …/survey.'),
     abilities: portalAbilitiesSchema,
@@ -74,7 +74,12 @@ export const portalSurveyBody = surveyAnswerBody;
 
 export const portalSurveyResponse = z.object({
   state: z.literal('submitted'),
-  answer: z.object({ rating: z.number().int(), comment: z.string().nullable(), submittedAt: z.date() }),
+  answer: z.object({
+    rating: z.number().int(),
+    comment: z.string().nullable(),
+    reason: z.string().nullable(),
+    submittedAt: z.date(),
+  }),
 });
 
 const SIGN_IN_EMAIL_MESSAGE = 'Enter the email address you wrote to us from.';

@@ -8,7 +8,7 @@ import type { LinkTokens } from '../../lib/link-tokens.js';
 import { logoPathOf } from '../accounts/index.js';
 import { findAttachment, listAttachmentsByMessage, presentAttachment } from '../attachments/index.js';
 import type { StaffActor } from '../auth/index.js';
-import { getPendingSurvey } from '../csat/index.js';
+import { getLowScoreOptions, getPendingSurvey } from '../csat/index.js';
 import { requirePermission } from '../members/index.js';
 import {
   AuditEventType,
@@ -151,7 +151,13 @@ async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
       createdAt: m.createdAt,
       attachments: (files.get(m.id) ?? []).map(presentAttachment),
     })),
-    survey: survey ? { id: survey.id, expiresAt: survey.expiresAt } : null,
+    survey: survey
+      ? {
+          id: survey.id,
+          expiresAt: survey.expiresAt,
+          lowScore: await getLowScoreOptions(db, survey.projectId),
+        }
+      : null,
     abilities: portalAbilities(ticket.status),
   };
 }
