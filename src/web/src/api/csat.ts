@@ -1,6 +1,12 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { api, withQuery } from './client';
-import type { CsatAgentRow, CsatOverview, CsatReview } from './types';
+import type { CsatAgentRow, CsatLowScores, CsatOverview, CsatReview } from './types';
 
 /** The period and the filters every analytics endpoint takes. */
 export interface CsatScope {
@@ -14,6 +20,7 @@ export interface CsatScope {
 export interface ReviewFilters {
   rating?: string;
   hasComment?: boolean;
+  followUp?: 'open' | 'done';
   q?: string;
 }
 
@@ -35,6 +42,23 @@ export const useCsatAgents = (projectId: string, scope: CsatScope) =>
     queryFn: () => api<{ agents: CsatAgentRow[] }>(`${base(projectId)}/agents`, { query: scopeQuery(scope) }),
     placeholderData: keepPreviousData,
   });
+
+export const useCsatLowScores = (projectId: string, scope: CsatScope) =>
+  useQuery({
+    queryKey: ['csat', projectId, 'low-scores', scope],
+    queryFn: () => api<CsatLowScores>(`${base(projectId)}/low-scores`, { query: scopeQuery(scope) }),
+    placeholderData: keepPreviousData,
+  });
+
+/** "Follow-up done" on a low score; the reviews and the low-score numbers are read again. */
+export function useCompleteFollowUp(projectId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { surveyId: string; note: string }) =>
+      api(`${base(projectId)}/follow-ups/${input.surveyId}`, { method: 'POST', json: { note: input.note } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['csat', projectId] }),
+  });
+}
 
 export const useCsatReviews = (projectId: string, scope: CsatScope, filters: ReviewFilters) =>
   useInfiniteQuery({

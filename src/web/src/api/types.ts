@@ -121,6 +121,10 @@ export interface CsatSettings {
   enabled: boolean;
   expiryDays: number;
   invitationText: string;
+  /** An answer of this many stars or fewer is a low score (1–4). */
+  lowScoreThreshold: number;
+  /** The project's own reasons offered on a low score; none by default. */
+  lowScoreReasons: string[];
 }
 
 export type CsatChannel = 'link' | 'email' | 'portal' | 'discord';
@@ -181,4 +185,17 @@ export interface CsatReview {
   requester: { name: string; email: string };
   submittedAt: IsoDate;
   channel: CsatChannel | null;
+  reason: string | null;
+  /** null: not a low score; doneAt null: it still needs a follow-up. */
+  followUp: { doneAt: IsoDate | null; doneBy: Person | null; note: string | null } | null;
+}
+
+interface LowScoreCounts {
+  lowScores: number;
+  open: number;
+  medianFollowUpSeconds: number | null;
+}
+
+export interface CsatLowScores extends LowScoreCounts {
+  reasons: (LowScoreCounts & { reason: string | null })[];
 }

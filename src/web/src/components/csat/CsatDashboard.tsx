@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { describeError } from '../../api/client';
-import { type CsatScope, useCsatAgents, useCsatOverview } from '../../api/csat';
+import { type CsatScope, type ReviewFilters, useCsatAgents, useCsatOverview } from '../../api/csat';
 import { formatDay } from '../../lib/format';
 import { useProject } from '../../lib/session';
 import { AgentTable } from './AgentTable';
 import { DistributionChart } from './DistributionChart';
+import { LowScores } from './LowScores';
 import { OverviewCards } from './OverviewCards';
 import { PeriodPicker } from './PeriodPicker';
 import { ReviewList } from './ReviewList';
@@ -14,6 +15,7 @@ import { TrendChart } from './TrendChart';
 export function CsatDashboard() {
   const project = useProject();
   const [scope, setScope] = useState<CsatScope>({ preset: '30d' });
+  const [followUp, setFollowUp] = useState<ReviewFilters['followUp']>(undefined);
   const overview = useCsatOverview(project.id, scope);
   const agents = useCsatAgents(project.id, scope);
   const period = overview.data?.period;
@@ -52,8 +54,9 @@ export function CsatDashboard() {
           {describeError(agents.error)}
         </p>
       )}
+      <LowScores projectId={project.id} scope={scope} onShowOpen={() => setFollowUp('open')} />
       {agents.data && <AgentTable agents={agents.data.agents} />}
-      <ReviewList projectId={project.id} scope={scope} />
+      <ReviewList projectId={project.id} scope={scope} followUp={followUp} onFollowUpChange={setFollowUp} />
     </div>
   );
 }

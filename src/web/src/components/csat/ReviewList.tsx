@@ -1,13 +1,37 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { describeError } from '../../api/client';
-import { type CsatScope, type ReviewFilters, reviewsCsvUrl, useCsatReviews } from '../../api/csat';
+import {
+  type CsatScope,
+  type ReviewFilters,
+  reviewsCsvUrl,
+  useCompleteFollowUp,
+  useCsatReviews,
+} from '../../api/csat';
+import type { CsatReview } from '../../api/types';
 import { CHANNEL_LABELS, formatDateTime } from '../../lib/format';
 import { paths } from '../../lib/paths';
+import { has } from '../../lib/permissions';
+import { useProject } from '../../lib/session';
+import { FormStatus } from '../FormStatus';
 import { Stars } from '../Stars';
 
-/** Every answer of the period, newest first; the CSV holds exactly the rows these filters select. */
-export function ReviewList({ projectId, scope }: { projectId: string; scope: CsatScope }) {
+/**
+ * Every answer of the period, newest first; the CSV holds exactly the rows these filters select. Low
+ * scores show their follow-up, and members with csat.follow_up mark it done (the server checks too).
+ */
+export function ReviewList({
+  projectId,
+  scope,
+  followUp,
+  onFollowUpChange,
+}: {
+  projectId: string;
+  scope: CsatScope;
+  followUp: ReviewFilters['followUp'];
+  onFollowUpChange: (value: ReviewFilters['followUp']) => void;
+}) {
+  const canFollowUp = has(useProject(), 'csat.follow_up');
   const [ratings, setRatings] = useState<number[]>([]);
   const [hasComment, setHasComment] = useState(false);
   const [draft, setDraft] = useState('');
@@ -20,6 +44,7 @@ export function ReviewList({ projectId, scope }: { projectId: string; scope: Csa
   const filters: ReviewFilters = {
     rating: ratings.length ? [...ratings].sort().join(',') : undefined,
     hasComment: hasComment || undefined,
+    followUp,
     q: q || undefined,
   };
   const reviews = useCsatReviews(projectId, scope, filters);
@@ -54,6 +79,14 @@ export function ReviewList({ projectId, scope }: { projectId: string; scope: Csa
           <input type="checkbox" checked={hasComment} onChange={(e) => setHasComment(e.target.checked)} />{' '}
           With a comment only
         </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={followUp === 'open'}
+            onChange={(e) => onFollowUpChange(e.target.checked ? 'open' : undefined)}
+          />{' '}
+          Needs follow-up
+        </label>
         <div className="field field-search">
           <label htmlFor="review-search">Search comments, subjects and requesters</label>
           <input id="review-search" type="search" value={draft} onChange={(e) => setDraft(e.target.value)} />
@@ -81,12 +114,16 @@ export function ReviewList({ projectId, scope }: { projectId: string; scope: Csa
                 </Link>
               )}
             </div>
+            {r.reason && <p className="review-reason">Reason: {r.reason}</p>}
             {r.comment ? <blockquote>{r.comment}</blockquote> : <p className="muted">No comment.</p>}
             <p className="muted small">
               {r.requester.name} · {r.agent ? `agent ${r.agent.name}` : 'no agent'} ·{' '}
               <time dateTime={r.submittedAt}>{formatDateTime(r.submittedAt)}</time>
               {r.channel && ` · ${CHANNEL_LABELS[r.channel]}`}
             </p>
+            {r.followUp && (
+              <FollowUp projectId={projectId} review={r} followUp={r.followUp} canFollowUp={canFollowUp} />
+            )}
           </li>
         ))}
       </ol>
@@ -101,5 +138,48 @@ export function ReviewList({ projectId, scope }: { projectId: string; scope: Csa
         </button>
       )}
     </section>
+  );
+}
+
+/** A low score's follow-up: done (who, when, the note), or open with the "Follow-up done" form. */
+function FollowUp({
+  projectId,
+  review,
+  followUp,
+  canFollowUp,
+}: {
+  projectId: string;
+  review: CsatReview;
+  followUp: NonNullable<CsatReview['followUp']>;
+  canFollowUp: boolean;
+}) {
+  const complete = useCompleteFollowUp(projectId);
+  const [note, setNote] = useState('');
+  const noteId = `follow-up-note-${review.surveyId}`;
+  if (followUp.doneAt) {
+    return (
+      <p className="follow-up is-done">
+        Followed up by {followUp.doneBy?.name ?? 'a former member'} on{' '}
+        <time dateTime={followUp.doneAt}>{formatDateTime(followUp.doneAt)}</time>
+        {followUp.note && <>: {followUp.note}</>}
+      </p>
+    );
+  }
+  if (!canFollowUp) return <p className="follow-up is-open">Needs a follow-up.</p>;
+  return (
+    <form
+      className="follow-up is-open"
+      onSubmit={(e) => {
+        e.preventDefault();
+        complete.mutate({ surveyId: review.surveyId, note });
+      }}
+    >
+      <label htmlFor={noteId}>Follow-up note (optional)</label>
+      <input id={noteId} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+      <button type="submit" disabled={complete.isPending}>
+        Follow-up done
+      </button>
+      <FormStatus error={complete.error} />
+    </form>
   );
 }

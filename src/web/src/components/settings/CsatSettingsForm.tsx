@@ -10,8 +10,12 @@ export function CsatSettingsForm() {
   const query = useCsatSettings(project.id);
   const save = useSaveCsatSettings(project.id);
   const [draft, setDraft] = useState<CsatSettings | null>(null);
+  const [reasons, setReasons] = useState('');
   useEffect(() => {
-    if (query.data) setDraft(query.data);
+    if (query.data) {
+      setDraft(query.data);
+      setReasons(query.data.lowScoreReasons.join('\n'));
+    }
   }, [query.data]);
 
   if (query.isError)
@@ -24,7 +28,11 @@ export function CsatSettingsForm() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate(draft);
+    const lowScoreReasons = reasons
+      .split('\n')
+      .map((r) => r.trim())
+      .filter(Boolean);
+    save.mutate({ ...draft, lowScoreReasons });
   };
 
   return (
@@ -57,6 +65,35 @@ export function CsatSettingsForm() {
         value={draft.invitationText}
         onChange={(e) => setDraft({ ...draft, invitationText: e.target.value })}
       />
+      <label htmlFor="csat-threshold">Low score: this many stars or fewer</label>
+      <select
+        id="csat-threshold"
+        value={draft.lowScoreThreshold}
+        onChange={(e) => setDraft({ ...draft, lowScoreThreshold: Number(e.target.value) })}
+      >
+        {[1, 2, 3, 4].map((n) => (
+          <option key={n} value={n}>
+            {n}★
+          </option>
+        ))}
+      </select>
+      <p className="muted small">
+        A low score tells the credited agent and members with the “csat.follow_up” permission, in the app and
+        by mail, and waits for a follow-up in the reviews.
+      </p>
+      <label htmlFor="csat-reasons">Reasons offered on a low score (one per line, optional)</label>
+      <textarea
+        id="csat-reasons"
+        rows={4}
+        value={reasons}
+        onChange={(e) => setReasons(e.target.value)}
+        aria-describedby="csat-reasons-hint"
+      />
+      <p className="muted small" id="csat-reasons-hint">
+        Up to 10, each up to 50 characters. Customers see them as written here, in every language, on the
+        survey page, the portal and in Discord, only when their rating is a low score. Leave empty to offer
+        none.
+      </p>
       <button type="submit" className="primary" disabled={save.isPending}>
         Save
       </button>
