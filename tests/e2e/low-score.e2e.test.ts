@@ -100,6 +100,13 @@ describe('low scores in the browser', () => {
     await expect.poll(() => sam.page.locator('.review-list li').count()).toBe(1);
     expect(await sam.page.locator('.review-list li .follow-up').innerText()).toBe('Needs a follow-up.');
     expect(await sam.page.locator('button:has-text("Follow-up done")').count()).toBe(0);
+    // Sam was told in the app: the header counts it, the notifications page shows rating and reason.
+    await sam.page.click('a:has-text("Notifications")');
+    const told = sam.page.locator('.notification.kind-low_score');
+    await expect.poll(() => told.count()).toBe(1);
+    expect(await told.innerText()).toContain('Low score from');
+    expect(await told.innerText()).toContain('Reason: Too slow');
+    expect(await told.locator('.stars').getAttribute('aria-label')).toBe('1 out of 5 stars');
     await sam.context.close();
 
     const { context, page } = await signIn(browser, base, tenant.owner.email, 'owner-password');

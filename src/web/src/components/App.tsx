@@ -8,6 +8,7 @@ import { has } from '../lib/permissions';
 import { ProjectContext, SessionContext, useSession } from '../lib/session';
 import { ThemeContext, useTheme } from '../lib/theme';
 import { AccountPage } from './account/AccountPage';
+import { Notifications } from './account/Notifications';
 import { ResetPassword } from './account/ResetPassword';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Inbox } from './inbox/Inbox';
@@ -73,6 +74,11 @@ function Routes(props: ThemeProps) {
       <Route path="/me/account">
         <Shell {...props}>
           <AccountPage />
+        </Shell>
+      </Route>
+      <Route path="/me/notifications">
+        <Shell {...props}>
+          <Notifications />
         </Shell>
       </Route>
       <Route path="/me/api-tokens">

@@ -1,6 +1,7 @@
 import { type ReactNode, useContext } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useSignOut } from '../api/account';
+import { useNotifications } from '../api/notifications';
 import { paths } from '../lib/paths';
 import { canOpenSettings, has } from '../lib/permissions';
 import { ProjectContext, useSession } from '../lib/session';
@@ -19,6 +20,7 @@ export function Shell({ theme, onToggleTheme, children }: Props) {
   const me = useSession();
   const project = useContext(ProjectContext);
   const signOut = useSignOut();
+  const unread = useNotifications().data?.unreadCount ?? 0;
   const [location] = useLocation();
   const current = (href: string) => (location.startsWith(href) ? 'page' : undefined);
 
@@ -59,6 +61,15 @@ export function Shell({ theme, onToggleTheme, children }: Props) {
           <span className="user-name" title={me.user.email}>
             {me.user.name}
           </span>
+          <Link href={paths.notifications()} aria-current={current(paths.notifications())}>
+            Notifications
+            {unread > 0 && (
+              <span className="count-badge">
+                {unread}
+                <span className="visually-hidden"> unread</span>
+              </span>
+            )}
+          </Link>
           <Link href={paths.account()} aria-current={current(paths.account())}>
             Account
           </Link>

@@ -8,6 +8,7 @@ export const paths = {
   settings: (projectId: string, section?: string) =>
     `/p/${projectId}/settings${section ? `/${section}` : ''}`,
   apiTokens: () => '/me/api-tokens',
+  notifications: () => '/me/notifications',
   account: () => '/me/account',
   resetPassword: (token: string) => `/reset-password/${token}`,
 };
