@@ -613,5 +613,6 @@ describe('the survey lifecycle against a reference model', () => {
       ),
       { numRuns: 1000 },
     );
-  }, 300_000);
+    // A budget, not a timing: 1,000 runs took 250 s to over 300 s on the shared 2-core machine under load.
+  }, 600_000);
 });
