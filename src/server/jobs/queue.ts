@@ -21,10 +21,8 @@ export interface JobDefinition<T> {
   payload: z.ZodType<T>;
   retryLimit?: number;
   retryDelaySeconds?: number;
-  /** How many workers of this job one process runs (default 1). */
+  /** How many runs of this job one process works on at once (default 1). */
   concurrency?: (config: Config) => number;
-  /** How many jobs each worker fetches at once and runs side by side (default 1). */
-  batchSize?: (config: Config) => number;
   /** Runs on this schedule (cron, UTC) wherever workers run; pg-boss makes it once per tick across instances. */
   cron?: string;
   handle(ctx: AppContext, data: T, attempt?: JobAttempt): Promise<void>;
@@ -96,43 +94,30 @@ export class Jobs {
     });
   }
 
-  /** Runs one job; a failure is logged and fails that job alone. */
-  private async run(
-    ctx: AppContext,
-    d: JobDefinition<unknown>,
-    job: PgBoss.JobWithMetadata<object>,
-    log: JobLog,
-  ) {
-    try {
-      await d.handle(ctx, d.payload.parse(job.data), {
-        retryCount: job.retryCount,
-        retryLimit: job.retryLimit,
-      });
-    } catch (err) {
-      // pg-boss keeps the error in the job's record; operators read the worker's log.
-      log.error({ job: d.name, jobId: job.id, err: loggableError(err) }, 'job failed');
-      await this.boss.fail(d.name, job.id, err as object);
-    }
-  }
-
   async work(ctx: AppContext, definitions: readonly JobDefinition<unknown>[], log: JobLog): Promise<void> {
     for (const d of definitions) {
       if (d.cron) await this.boss.schedule(d.name, d.cron, {});
-      // Each worker fetches up to batchSize jobs in one query and runs them side by side; a job that
-      // throws is failed on its own (retried after its backoff, or failed), and pg-boss completes the
-      // rest in one query. A worker that found jobs fetches again at once; only an empty queue waits
-      // out the polling interval (pg-boss otherwise waits it after every fetch). Every queue has
-      // workers of its own, so a backlog in one does not hold up the others.
+      // Concurrency is several workers of one job each (not batches): a slow run holds up no other.
+      // pg-boss fails the job when the handler throws (boss.fail: retry after its backoff, or failed).
+      // A worker that found a job fetches the next at once; only an empty queue waits out the
+      // polling interval (pg-boss otherwise waits it after every job: one job a second per worker).
       const workers = d.concurrency?.(ctx.config) ?? 1;
-      const batchSize = d.batchSize?.(ctx.config) ?? 1;
       for (let i = 0; i < workers; i++) {
         let workerId: string | undefined;
         workerId = await this.boss.work<object>(
           d.name,
-          { pollingIntervalSeconds: 1, includeMetadata: true, batchSize },
-          async (jobs) => {
+          { pollingIntervalSeconds: 1, includeMetadata: true },
+          async ([job]) => {
+            if (!job) return;
             try {
-              await Promise.all(jobs.map((job) => this.run(ctx, d, job, log)));
+              await d.handle(ctx, d.payload.parse(job.data), {
+                retryCount: job.retryCount,
+                retryLimit: job.retryLimit,
+              });
+            } catch (err) {
+              // pg-boss keeps the error in the job's record; operators read the worker's log.
+              log.error({ job: d.name, jobId: job.id, err: loggableError(err) }, 'job failed');
+              throw err;
             } finally {
               if (workerId) this.boss.notifyWorker(workerId);
             }

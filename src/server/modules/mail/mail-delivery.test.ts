@@ -313,7 +313,7 @@ describe('the delivery pipeline', () => {
     expect((await mailsOf(short, shortTenant, ticket.id))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
-  it('several mails are sent concurrently: DELIVERY_CONCURRENCY, 16 by default, in fetches of four', async () => {
+  it('several mails are sent concurrently: DELIVERY_CONCURRENCY, 16 by default', async () => {
     const concurrency = t.ctx.config.deliveryConcurrency;
     expect(concurrency).toBe(16);
     smtp.hold();
