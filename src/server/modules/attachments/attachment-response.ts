@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+
 import type { Queryable } from '../../db/client.js';
 import { type Attachment, type AttachmentStorage, openAttachment } from './attachments.service.js';
 
@@ -23,13 +24,6 @@ export const presentAttachment = (a: Attachment) => ({
   contentType: a.contentType,
   size: a.size,
 });
-
-/** 1234567 → "1.2 MB": the size a person reads next to a file name. */
-export function formatSize(size: number): string {
-  if (size < 1000) return `${size} B`;
-  const [value, unit] = size < 1e6 ? [size / 1e3, 'kB'] : [size / 1e6, 'MB'];
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
-}
 
 /** `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with RFC 5987), or inline for raster images. */
 export function contentDisposition(attachment: Pick<Attachment, 'filename' | 'contentType'>) {

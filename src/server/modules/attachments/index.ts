@@ -32,7 +32,6 @@
 export {
   attachmentSchema,
   contentDisposition,
-  formatSize,
   presentAttachment,
   sendAttachment,
 } from './attachment-response.js';

@@ -1,3 +1,4 @@
+import { formatSize } from '../../../shared/format-size.js';
 import {
   formatDateTime,
   isLanguage,
@@ -11,7 +12,7 @@ import { formatUtc } from '../../lib/clock.js';
 import { html, type RawHtml, raw } from '../../lib/html.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { findAccountBrand, getUser } from '../accounts/index.js';
-import { type Attachment, formatSize, listAttachments } from '../attachments/index.js';
+import { type Attachment, listAttachments } from '../attachments/index.js';
 import { findPasswordResetForMail, passwordResetPath } from '../auth/index.js';
 import { findSurveyInvitation, surveyPath } from '../csat/index.js';
 import type { DeliveryRow } from '../delivery/index.js';

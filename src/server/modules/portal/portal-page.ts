@@ -1,7 +1,7 @@
+import { formatSize } from '../../../shared/format-size.js';
 import { DEFAULT_LANGUAGE, translator } from '../../../shared/i18n/index.js';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
-import { formatSize } from '../attachments/index.js';
 import { renderSurveyFormFields, SURVEY_STYLE } from '../csat/index.js';
 import type { PortalDiscordState } from '../discord/index.js';
 import type { PortalTicketView } from './portal.service.js';

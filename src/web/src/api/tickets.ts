@@ -105,8 +105,19 @@ export function useUpdateTicket(ticketId: string) {
 export function usePostMessage(ticketId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { body: string; internal: boolean }) =>
-      api<Message>(`/tickets/${ticketId}/messages`, { method: 'POST', json: input }),
+    mutationFn: (input: { body: string; internal: boolean; files: File[] }) => {
+      if (input.files.length === 0) {
+        return api<Message>(`/tickets/${ticketId}/messages`, {
+          method: 'POST',
+          json: { body: input.body, internal: input.internal },
+        });
+      }
+      const form = new FormData();
+      form.append('body', input.body);
+      form.append('internal', String(input.internal));
+      for (const file of input.files) form.append('files', file);
+      return api<Message>(`/tickets/${ticketId}/messages`, { method: 'POST', form });
+    },
     onSuccess: () => client.invalidateQueries({ queryKey: ticketKey(ticketId) }),
   });
 }

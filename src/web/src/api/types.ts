@@ -73,7 +73,16 @@ export interface Message {
   author: { type: 'staff' | 'requester'; id: string | null; name: string | null } | null;
   createdAt: IsoDate;
   editedAt: IsoDate | null;
+  attachments: Attachment[];
   abilities: { edit: boolean; delete: boolean };
+}
+
+/** A file on a message; its bytes are at /api/v1/attachments/{id}. */
+export interface Attachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
 }
 
 export interface Ticket extends TicketSummary {

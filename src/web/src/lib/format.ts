@@ -1,3 +1,4 @@
+export { formatSize } from '../../../shared/format-size';
 export { STATUS_LABELS } from '../../../shared/tickets';
 
 import type { CsatChannel, TicketPriority } from '../api/types';

@@ -11,6 +11,9 @@ export function Composer({ ticket }: { ticket: Ticket }) {
   const { reply: canReply, addInternalNote: canNote } = ticket.abilities;
   const [mode, setMode] = useState<Mode>(canReply ? 'reply' : 'note');
   const [body, setBody] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  // A new key empties the file input after a send (its value cannot be set).
+  const [fileInputKey, setFileInputKey] = useState(0);
   const post = usePostMessage(ticket.id);
 
   if (!canReply && !canNote) return null;
@@ -18,7 +21,16 @@ export function Composer({ ticket }: { ticket: Ticket }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    post.mutate({ body, internal: isNote }, { onSuccess: () => setBody('') });
+    post.mutate(
+      { body, internal: isNote, files },
+      {
+        onSuccess: () => {
+          setBody('');
+          setFiles([]);
+          setFileInputKey((k) => k + 1);
+        },
+      },
+    );
   };
 
   return (
@@ -46,6 +58,14 @@ export function Composer({ ticket }: { ticket: Ticket }) {
         value={body}
         onChange={(e) => setBody(e.target.value)}
         required
+      />
+      <label htmlFor="composer-files">{isNote ? 'Files (staff only, like the note)' : 'Files'}</label>
+      <input
+        key={fileInputKey}
+        id="composer-files"
+        type="file"
+        multiple
+        onChange={(e) => setFiles([...(e.target.files ?? [])])}
       />
       <div className="composer-foot">
         <span className="muted">

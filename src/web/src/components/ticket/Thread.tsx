@@ -1,5 +1,5 @@
-import type { Message } from '../../api/types';
-import { formatDateTime } from '../../lib/format';
+import type { Attachment, Message } from '../../api/types';
+import { formatDateTime, formatSize } from '../../lib/format';
 
 function authorName(m: Message) {
   if (!m.author) return 'Clearline';
@@ -11,6 +11,18 @@ const MessageBody = ({ html }: { html: string }) => (
   // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised server-side (src/server/lib/markdown.ts).
   <div className="message-body" dangerouslySetInnerHTML={{ __html: html }} />
 );
+
+const FileList = ({ files }: { files: Attachment[] }) =>
+  files.length === 0 ? null : (
+    <ul className="message-files" aria-label="Attached files">
+      {files.map((f) => (
+        <li key={f.id}>
+          <a href={`/api/v1/attachments/${f.id}`}>{f.filename}</a>{' '}
+          <span className="muted">({formatSize(f.size)})</span>
+        </li>
+      ))}
+    </ul>
+  );
 
 /**
  * The conversation in order. Internal notes carry a written "Internal note" label and a distinct
@@ -45,6 +57,7 @@ export function Thread({ messages }: { messages: Message[] }) {
                 </time>
               </div>
               <MessageBody html={m.bodyHtml} />
+              <FileList files={m.attachments} />
             </li>
           ),
         )}
