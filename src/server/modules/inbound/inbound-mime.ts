@@ -10,7 +10,7 @@ export interface MailPart {
   contentId: string | null;
 }
 
-/** Takes one part's decoded bytes; it must read `content` to its end. */
+/** Takes one part's decoded bytes; if it stops reading early, the rest of the part is dropped. */
 export type StorePart = (part: MailPart, content: Readable) => Promise<void>;
 
 const TEXT_TYPES = new Set(['text/plain', 'text/html']);
@@ -48,12 +48,12 @@ export async function splitMail(raw: Iterable<Buffer> | AsyncIterable<Buffer>, s
   const parts: MailPart[] = [];
   const reports = new Set<MimeNode>();
   let inFile = false;
-  let open: { decoder: Transform; stored: Promise<void> } | null = null;
+  let open: { decoder: Transform; stored: Promise<void>; isDone: boolean } | null = null;
   const finish = async () => {
     if (!open) return;
-    const { decoder, stored } = open;
+    const { decoder, stored, isDone } = open;
     open = null;
-    decoder.end();
+    if (!isDone) decoder.end();
     await stored;
   };
   for await (const data of splitter) {
@@ -70,14 +70,17 @@ export async function splitMail(raw: Iterable<Buffer> | AsyncIterable<Buffer>, s
       parts.push(part);
       if (store) {
         const decoder = node.getDecoder();
-        const stored = store(part, decoder);
+        const current = { decoder, stored: store(part, decoder), isDone: false };
         // Awaited below; until then a failure must not count as unhandled.
-        stored.catch(() => decoder.destroy());
-        open = { decoder, stored };
+        current.stored.then(
+          () => (current.isDone = true),
+          () => (current.isDone = true),
+        );
+        open = current;
       }
     } else if (data.type === 'data' || !inFile) {
       skeleton.push(data.value);
-    } else if (open && !open.decoder.write(data.value)) {
+    } else if (open && !open.isDone && !open.decoder.write(data.value)) {
       await Promise.race([once(open.decoder, 'drain'), open.stored]);
     }
   }

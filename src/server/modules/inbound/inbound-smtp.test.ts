@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
@@ -508,6 +509,29 @@ describe('a requester answers an agent mail (end to end through the listener)', 
     expect((await listAttachments(t.db, [message?.id as string])).map((f) => f.filename)).toEqual([
       'shot.png',
     ]);
+  });
+
+  it('a large file refused part way through its bytes is left out, and the files after it are still attached', async () => {
+    const strict = { ...t.ctx, config: { ...t.ctx.config, attachmentMaxBytes: 300 * 1024 } };
+    const raw = await new MailComposer({
+      from: `large-${unique()}@example.org`,
+      to: support,
+      subject: 'large then small',
+      text: 'Two files.',
+      attachments: [
+        { filename: 'large.bin', content: randomBytes(1024 * 1024) },
+        { filename: 'small.txt', content: 'still here' },
+      ],
+    })
+      .compile()
+      .build();
+    const result = await ingestInboundMail(strict, { raw, envelopeTo: [support], source: 'smtp' });
+    expect(result).toMatchObject({
+      outcome: 'ticket',
+      reason: 'not attached, past the attachment limits: large.bin',
+    });
+    const message = (await thread((result as { ticketId: string }).ticketId)).messages[0];
+    expect(message?.attachments.map((f) => f.filename)).toEqual(['small.txt']);
   });
 
   it('staff download the original mail byte for byte, also when it spans many stored chunks', async () => {

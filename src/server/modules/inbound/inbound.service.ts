@@ -251,7 +251,6 @@ async function attachParts(
       if (!(err instanceof AppError && err.code === 'ATTACHMENT_TOO_LARGE')) throw err;
       await s.tx.execute(sql`ROLLBACK TO SAVEPOINT inbound_attachment`);
       refused.push(part.filename);
-      for await (const _ of content); // the rest of a refused file is read and dropped
     }
   });
   return refused.length > 0 ? `not attached, past the attachment limits: ${refused.join(', ')}` : null;
