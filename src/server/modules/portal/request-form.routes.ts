@@ -7,7 +7,14 @@ import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponse, errorResponses, firstProblem, typedText } from '../../lib/http.js';
+import {
+  type Api,
+  errorResponse,
+  errorResponses,
+  firstProblem,
+  NUL_MESSAGE,
+  typedText,
+} from '../../lib/http.js';
 import { chooseLanguage, languageBody, setLanguageCookie } from '../../lib/language.js';
 import { readMultipartFields, type UploadedFile, uploadedFiles } from '../../lib/multipart.js';
 import { createKeyedRateLimit, publicForm, publicPage } from '../../rate-limits.js';
@@ -81,7 +88,7 @@ function sendFormMissing(request: FastifyRequest, reply: FastifyReply, accountId
 function formProblem(t: Translate, language: Language, error: z.ZodError) {
   const issue = error.issues[0];
   const max = (n: number) => ({ max: new Intl.NumberFormat(language).format(n) });
-  if (issue?.message.startsWith('Remove the NUL')) return firstProblem(error);
+  if (issue?.message === NUL_MESSAGE) return firstProblem(error);
   switch (issue?.path[0]) {
     case 'name':
       return t('form.error.name');
@@ -92,7 +99,7 @@ function formProblem(t: Translate, language: Language, error: z.ZodError) {
     case 'body':
       return t('form.error.message', max(MAX_MESSAGE_LENGTH));
     case 'altcha':
-      return issue.code === 'custom' ? firstProblem(error) : t('form.error.captcha');
+      return t('form.error.captcha');
     default:
       return firstProblem(error);
   }

@@ -219,6 +219,10 @@ describe('refused requests write nothing', () => {
       expect(res.json().error).toMatchObject({ code: 'VALIDATION_ERROR' });
       expect(res.json().error.details.map((d: { field: string }) => d.field)).toContain(field);
     }
+    // A NUL, which no browser types, keeps the schema's own words.
+    const nul = await postForm(t, formUrl(single), await fields({ subject: 'a\u0000b' }));
+    expect(nul.statusCode).toBe(400);
+    expect(nul.body).toContain('Remove the NUL character');
     expect(await snapshot()).toEqual(before);
   });
 
