@@ -1,24 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
-import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildMember, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { englishIn } from '../../../../tests/helpers/i18n.js';
+import { mailFixture, startListenerAndClient } from '../../../../tests/helpers/inbound.js';
 import { portalLinkOf, solveCaptcha } from '../../../../tests/helpers/portal.js';
 import { startSmtpServer } from '../../../../tests/helpers/smtp.js';
 import { LANGUAGES } from '../../../shared/i18n/index.js';
 import { sendDeliveryJob } from '../delivery/index.js';
-import { startInboundSmtp } from '../inbound/index.js';
 
 const DOMAIN = 'in.example.com';
 const PUBLIC_URL = 'http://clearline.test';
 let t: TestApp;
 let tenant: Tenant;
 let outbox: Awaited<ReturnType<typeof startSmtpServer>>;
-let listener: Awaited<ReturnType<typeof startInboundSmtp>>;
-let client: Transporter;
+let inbound: Awaited<ReturnType<typeof startListenerAndClient>>;
 const support = `support-${randomBytes(3).toString('hex')}@${DOMAIN}`;
 const unique = () => randomBytes(4).toString('hex');
 
@@ -27,18 +24,11 @@ beforeAll(async () => {
   t = await createTestApp({ smtpUrl: outbox.url, mailInboundDomain: DOMAIN, publicUrl: PUBLIC_URL });
   tenant = await buildAccount(t);
   await putSettings({ address: support, newTicketsPerSenderHour: 20 });
-  listener = await startInboundSmtp(t.ctx, { port: 0, host: '127.0.0.1', tls: null }, t.app.log);
-  client = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: listener.port,
-    secure: false,
-    ignoreTLS: true,
-  });
+  inbound = await startListenerAndClient(t);
 });
 
 afterAll(async () => {
-  client?.close();
-  await listener?.close();
+  await inbound?.close();
   await outbox?.close();
 });
 
@@ -58,23 +48,11 @@ async function putSettings(payload: Record<string, unknown>) {
   return res.json();
 }
 
-/** A fixture of tests/fixtures/mail with its placeholders filled. */
-function fixture(name: string, fill: Record<string, string>) {
-  const text = fs.readFileSync(new URL(`../../../../tests/fixtures/mail/${name}`, import.meta.url), 'latin1');
-  const values: Record<string, string> = {
-    TO: support,
-    SUBJECT: `Question ${unique()}`,
-    ID: unique(),
-    ...fill,
-  };
-  return Buffer.from(
-    text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? ''),
-    'latin1',
-  );
-}
+const fixture = (name: string, fill: Record<string, string>) =>
+  mailFixture(name, { TO: support, SUBJECT: `Question ${unique()}`, ID: unique(), ...fill });
 
 const mailIn = (raw: Buffer) =>
-  client.sendMail({ envelope: { from: 'sender@example.org', to: [support] }, raw });
+  inbound.client.sendMail({ envelope: { from: 'sender@example.org', to: [support] }, raw });
 
 /** The acknowledgements sent to this address (after the send jobs ran). */
 async function acknowledgementsTo(email: string) {
