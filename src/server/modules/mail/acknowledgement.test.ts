@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../../../tests/helpers/app.js';
 import { buildAccount, buildMember, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { englishIn } from '../../../../tests/helpers/i18n.js';
 import { mailFixture, startListenerAndClient } from '../../../../tests/helpers/inbound.js';
-import { portalLinkOf, solveCaptcha } from '../../../../tests/helpers/portal.js';
+import { portalLinkOf, postForm, signInCustomer, solveCaptcha } from '../../../../tests/helpers/portal.js';
 import { startSmtpServer } from '../../../../tests/helpers/smtp.js';
 import { LANGUAGES } from '../../../shared/i18n/index.js';
 import { sendDeliveryJob } from '../delivery/index.js';
@@ -147,6 +147,28 @@ describe('the acknowledgement of a new ticket', () => {
     expect(mail?.parsed.subject).toMatch(/^\[SUP-\d+\] Imprimante en feu$/);
     expect(mail?.parsed.text).toContain('Merci de nous avoir écrit');
     expect(mail?.parsed.text).toMatch(new RegExp(`${PUBLIC_URL}/p/`));
+  });
+
+  it('a signed-in customer opening a ticket on the portal home is acknowledged', async () => {
+    const email = `portal-${unique()}@example.com`;
+    await buildTicket(t, tenant, { requester: { email, name: 'Paula Portal' } });
+    const session = await signInCustomer(t, tenant.accountId, email);
+    const opened = await postForm(
+      t,
+      `/portal/${tenant.accountId}/tickets`,
+      {
+        projectId: tenant.projectId,
+        subject: 'Second question',
+        body: 'Hello again',
+        altcha: await solveCaptcha(t),
+      },
+      session,
+    );
+    expect(opened.statusCode).toBe(303);
+    await t.runJobs(sendDeliveryJob);
+    const acks = (await acknowledgementsTo(email)).map((m) => m.parsed.subject);
+    expect(acks).toHaveLength(1);
+    expect(acks[0]).toMatch(/^\[SUP-\d+\] Second question$/);
   });
 
   it('never answers an auto-reply or a mailing list, not even once staff release the auto-reply into a ticket', async () => {
