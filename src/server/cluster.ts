@@ -81,6 +81,9 @@ export async function startCluster(config: Config): Promise<void> {
     );
   };
 
+  // V8 grows each young-generation semi-space to 16 MB and keeps it: capped at 4 MB, an idle worker
+  // holds about 25 MB less (docs/benchmarks.md, issue 11 point 8). The flag given to node itself comes later and wins.
+  cluster.setupPrimary({ execArgv: ['--max-semi-space-size=4', ...process.execArgv] });
   const fork = (runsJobs: boolean) => {
     const worker = cluster.fork(runsJobs ? { [JOBS_WORKER_ENV]: '1' } : {});
     answerWorker(worker, (question) => answer(worker, question));
