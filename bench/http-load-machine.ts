@@ -41,6 +41,9 @@ function readStat(pid: number): Stat | null {
   }
 }
 
+/** CPU seconds spent by `root` and all its descendants, living or reaped. */
+export const treeCpuSeconds = (root: number) => treeTicks(root) / TICKS_PER_SECOND;
+
 /** Ticks spent by `root` and all its descendants, living or reaped. */
 function treeTicks(root: number): number {
   const stats = new Map<number, Stat>();

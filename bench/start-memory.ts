@@ -5,7 +5,8 @@
  *
  * Start: `npm start` (as an operator types it) until the first 200 of `/api/health`, polled every
  * 10 ms; stopped with SIGINT to its process group, as Ctrl-C does. Warm: one DATA_DIR, a first
- * start not counted. Cold: a new, empty DATA_DIR each run (initdb, migrations). Medians.
+ * start not counted. Cold: a new, empty DATA_DIR each run (initdb, migrations). Medians, with the
+ * CPU seconds the process tree spent until that answer (what a busy machine cannot inflate).
  * Memory: a warm start, `POST /api/v1/setup`, `/app/` loaded, then idle; the PSS of every process
  * of the tree from /proc/<pid>/smaps_rollup, by kind. WEB_CONCURRENCY etc. come from the environment.
  */
@@ -16,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { readMachine } from './http-load-machine.js';
+import { readMachine, treeCpuSeconds } from './http-load-machine.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const option = (name: string, fallback: number) => {
@@ -40,6 +41,8 @@ interface Started {
   dataDir: string;
   port: number;
   ms: number;
+  /** CPU seconds of the whole tree (npm, node, PostgreSQL) until the first answer. */
+  cpu: number;
 }
 
 async function start(dataDir: string): Promise<Started> {
@@ -57,7 +60,14 @@ async function start(dataDir: string): Promise<Started> {
       (res) => res.status === 200,
       () => false,
     );
-    if (ok) return { child, dataDir, port, ms: performance.now() - began };
+    if (ok)
+      return {
+        child,
+        dataDir,
+        port,
+        ms: performance.now() - began,
+        cpu: treeCpuSeconds(child.pid as number),
+      };
     await sleep(10);
   }
 }
@@ -70,10 +80,10 @@ async function stop({ child, dataDir }: Started) {
   while (fs.existsSync(path.join(dataDir, 'clearline.pid'))) await sleep(20);
 }
 
-async function timed(dataDir: string): Promise<number> {
+async function timed(dataDir: string): Promise<{ ms: number; cpu: number }> {
   const started = await start(dataDir);
   await stop(started);
-  return started.ms;
+  return started;
 }
 
 const median = (xs: number[]) => {
@@ -150,12 +160,18 @@ console.log(
 );
 const warmDir = scratch();
 await timed(warmDir);
-const warm: number[] = [];
+const warm: { ms: number; cpu: number }[] = [];
 for (let i = 0; i < RUNS; i++) warm.push(await timed(warmDir));
-const cold: number[] = [];
+const cold: { ms: number; cpu: number }[] = [];
 for (let i = 0; i < COLD_RUNS; i++) cold.push(await timed(scratch()));
-console.log(`warm start ms: ${warm.map(Math.round).join(', ')}; median ${Math.round(median(warm))}`);
-console.log(`cold start ms: ${cold.map(Math.round).join(', ')}; median ${Math.round(median(cold))}`);
+for (const [name, runs] of [
+  ['warm', warm],
+  ['cold', cold],
+] as const) {
+  console.log(
+    `${name} start ms: ${runs.map((r) => Math.round(r.ms)).join(', ')}; median ${Math.round(median(runs.map((r) => r.ms)))}; CPU s until the first answer, median ${median(runs.map((r) => r.cpu)).toFixed(2)}`,
+  );
+}
 const byKind = await memory(warmDir);
 let app = 0;
 for (const [kind, { count, mb }] of byKind) {
