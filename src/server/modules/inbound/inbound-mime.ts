@@ -11,7 +11,7 @@ export interface MailPart {
 }
 
 /** Takes one part's decoded bytes; if it stops reading early, the rest of the part is dropped. */
-export type StorePart = (part: MailPart, content: Readable) => Promise<void>;
+export type StorePart = (part: MailPart, content: AsyncIterable<Buffer>) => Promise<void>;
 
 const TEXT_TYPES = new Set(['text/plain', 'text/html']);
 const DEFAULT_NAMES: Record<string, string> = { 'message/rfc822': 'message.eml' };
@@ -70,7 +70,9 @@ export async function splitMail(raw: Iterable<Buffer> | AsyncIterable<Buffer>, s
       parts.push(part);
       if (store) {
         const decoder = node.getDecoder();
-        const current = { decoder, stored: store(part, decoder), isDone: false };
+        // A store that stops early must not destroy the decoder the splitter still writes to.
+        const content = decoder.iterator({ destroyOnReturn: false });
+        const current = { decoder, stored: store(part, content), isDone: false };
         // Awaited below; until then a failure must not count as unhandled.
         current.stored.then(
           () => (current.isDone = true),
