@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type AppContext, scopeOf } from '../../app-context.js';
-import { inTransaction } from '../../db/client.js';
+import type { AppContext } from '../../app-context.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, firstProblem, text, typedText } from '../../lib/http.js';
