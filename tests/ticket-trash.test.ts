@@ -145,8 +145,15 @@ describe('the ticket trash', () => {
     expect((await audits('csat.settings_changed')).at(-1)).toEqual({
       actor_user_id: actor,
       data: {
-        from: { enabled: true, expiryDays: 7, invitationText: expect.any(String) },
-        to: settings,
+        from: {
+          enabled: true,
+          expiryDays: 7,
+          invitationText: expect.any(String),
+          lowScoreThreshold: 2,
+          lowScoreReasons: [],
+        },
+        // A client that leaves the low-score fields out keeps their values.
+        to: { ...settings, lowScoreThreshold: 2, lowScoreReasons: [] },
       },
     });
   });
