@@ -1,3 +1,5 @@
+import type { CatalogueOf } from './translate.js';
+
 /**
  * The English catalogue: the reference every other language must match key for key (their type is
  * `Catalogue`, derived from this one, so a missing or extra key fails typecheck). `{name}` is a
@@ -110,6 +112,5 @@ export const en = {
   'mail.invitation.footer': 'You get this mail because we resolved your request {reference}.',
 } as const;
 
-type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 export type MessageKey = keyof typeof en;
-export type Catalogue = { readonly [K in MessageKey]: (typeof en)[K] extends string ? string : Plural };
+export type Catalogue = CatalogueOf<typeof en>;

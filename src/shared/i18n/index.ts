@@ -4,6 +4,7 @@ import { es } from './es.js';
 import { fr } from './fr.js';
 import { nl } from './nl.js';
 import { ptBR } from './pt-BR.js';
+import { createTranslator, type Params } from './translate.js';
 
 export type { Catalogue, MessageKey } from './en.js';
 
@@ -29,23 +30,10 @@ export const isLanguage = (value: unknown): value is Language => LANGUAGES.inclu
 export const asLanguage = (value: string | null | undefined): Language =>
   isLanguage(value) ? value : DEFAULT_LANGUAGE;
 
-type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const fill = (template: string, params: Params) =>
-  template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-
 /** The translator of one language: placeholders filled, plurals chosen by the language's own rules. */
-export function translator(language: Language): Translate {
-  const catalogue = CATALOGUES[language];
-  const plurals = new Intl.PluralRules(language);
-  return (key, params = {}) => {
-    const message = catalogue[key];
-    if (typeof message === 'string') return fill(message, params);
-    const form = plurals.select(Number(params.count ?? 0));
-    return fill(message[form] ?? message.other, params);
-  };
-}
+export const translator = (language: Language): Translate => createTranslator(language, CATALOGUES[language]);
 
 /** The catalogue's messages of a language, as plain strings (plural forms included). */
 export const catalogueTexts = (language: Language): string[] =>

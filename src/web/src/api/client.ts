@@ -1,3 +1,5 @@
+import { t } from '../lib/i18n';
+
 /** The API's one error shape, parsed: `{ error: { code, message, details? } }`. */
 export class ApiError extends Error {
   constructor(
@@ -57,7 +59,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       credentials: 'same-origin',
     });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'The server could not be reached. Check your connection and retry.');
+    throw new ApiError(0, 'NETWORK', t('error.network'));
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
@@ -73,7 +75,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     throw new ApiError(
       response.status,
       error?.code ?? 'HTTP_ERROR',
-      error?.message ?? `The server answered ${response.status}.`,
+      error?.message ?? t('error.status', { status: response.status }),
       error?.details,
     );
   }
@@ -85,10 +87,10 @@ export const isUnauthenticated = (error: unknown): boolean =>
 
 /** A readable sentence for any error, naming the invalid fields when the API listed them. */
 export function describeError(error: unknown): string {
-  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : 'Something went wrong.';
+  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : t('error.unknown');
   if (error.code === 'VALIDATION_ERROR' && Array.isArray(error.details)) {
     const fields = (error.details as { field?: string; message?: string }[])
-      .map((d) => (d.field ? `${d.field}: ${d.message ?? 'invalid'}` : d.message))
+      .map((d) => (d.field ? `${d.field}: ${d.message ?? t('error.invalidField')}` : d.message))
       .filter(Boolean);
     if (fields.length) return `${error.message} (${fields.join('; ')})`;
   }

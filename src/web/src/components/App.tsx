@@ -3,6 +3,7 @@ import { Redirect, Route, Switch, useLocation, useParams, useRoute } from 'woute
 import { useMe } from '../api/account';
 import { describeError, isUnauthenticated } from '../api/client';
 import type { Project } from '../api/types';
+import { t } from '../lib/i18n';
 import { lastProject, paths, rememberProject } from '../lib/paths';
 import { has } from '../lib/permissions';
 import { ProjectContext, SessionContext, useSession } from '../lib/session';
@@ -36,7 +37,7 @@ export function App() {
   } else if (me.isPending) {
     content = (
       <p className="page-status" role="status">
-        Loading…
+        {t('common.loading')}
       </p>
     );
   } else if (me.isError && isUnauthenticated(me.error)) {
@@ -44,10 +45,10 @@ export function App() {
   } else if (me.isError) {
     content = (
       <main className="page-status" role="alert">
-        <h1>Clearline is unavailable</h1>
+        <h1>{t('app.unavailable')}</h1>
         <p>{describeError(me.error)}</p>
         <button type="button" onClick={() => me.refetch()}>
-          Retry
+          {t('common.retry')}
         </button>
       </main>
     );
@@ -94,8 +95,8 @@ function Routes(props: ThemeProps) {
           <Redirect to={paths.inbox(first.id)} replace />
         ) : (
           <Shell {...props}>
-            <h1>No project yet</h1>
-            <p>You are not a member of any project. Ask an administrator to add you to one.</p>
+            <h1>{t('app.noProject.title')}</h1>
+            <p>{t('app.noProject.text')}</p>
           </Shell>
         )}
       </Route>
@@ -131,22 +132,22 @@ function ProjectScreens({ project }: { project: Project }) {
         <Inbox />
       </Route>
       <Route path="/p/:projectId/new-ticket">
-        {has(project, 'tickets.create') ? <NewTicket /> : <NotAllowed what="opening tickets" />}
+        {has(project, 'tickets.create') ? <NewTicket /> : <NotAllowed what={t('notAllowed.newTicket')} />}
       </Route>
       <Route path="/p/:projectId/tickets/:ticketId">
         {(params) => <TicketView key={params.ticketId} ticketId={params.ticketId} />}
       </Route>
       <Route path="/p/:projectId/csat">
         {has(project, 'csat.view') ? (
-          <Suspense fallback={<p role="status">Loading the dashboard…</p>}>
+          <Suspense fallback={<p role="status">{t('csat.loading')}</p>}>
             <CsatDashboard />
           </Suspense>
         ) : (
-          <NotAllowed what="CSAT results" />
+          <NotAllowed what={t('notAllowed.csat')} />
         )}
       </Route>
       <Route path="/p/:projectId/trash">
-        {has(project, 'tickets.delete') ? <Trash /> : <NotAllowed what="the trash" />}
+        {has(project, 'tickets.delete') ? <Trash /> : <NotAllowed what={t('notAllowed.trash')} />}
       </Route>
       <Route path="/p/:projectId/settings/:section?">
         {(params) => <Settings section={params.section} />}

@@ -1,4 +1,5 @@
 import { Component, type ReactNode } from 'react';
+import { t } from '../lib/i18n';
 
 interface State {
   error: Error | null;
@@ -16,10 +17,10 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
     if (!this.state.error) return this.props.children;
     return (
       <section className="notice notice-error" role="alert">
-        <h1>This screen failed to load</h1>
+        <h1>{t('app.screenFailed')}</h1>
         <p>{this.state.error.message}</p>
         <button type="button" onClick={() => window.location.reload()}>
-          Reload
+          {t('app.reload')}
         </button>
       </section>
     );

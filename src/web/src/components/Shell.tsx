@@ -2,6 +2,7 @@ import { type ReactNode, useContext } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useSignOut } from '../api/account';
 import { useNotifications } from '../api/notifications';
+import { t, tNodes } from '../lib/i18n';
 import { paths } from '../lib/paths';
 import { canOpenSettings, has } from '../lib/permissions';
 import { ProjectContext, useSession } from '../lib/session';
@@ -27,7 +28,7 @@ export function Shell({ theme, onToggleTheme, children }: Props) {
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('shell.skipToContent')}
       </a>
       <header className="app-header">
         <div className="brand">
@@ -36,23 +37,23 @@ export function Shell({ theme, onToggleTheme, children }: Props) {
         </div>
         {me.projects.length > 0 && <ProjectSwitcher current={project} />}
         {project && (
-          <nav aria-label="Main" className="main-nav">
+          <nav aria-label={t('shell.mainNav')} className="main-nav">
             <Link href={paths.inbox(project.id)} aria-current={current(`/p/${project.id}/inbox`)}>
-              Inbox
+              {t('shell.nav.inbox')}
             </Link>
             {has(project, 'csat.view') && (
               <Link href={paths.csat(project.id)} aria-current={current(paths.csat(project.id))}>
-                CSAT
+                {t('shell.nav.csat')}
               </Link>
             )}
             {has(project, 'tickets.delete') && (
               <Link href={paths.trash(project.id)} aria-current={current(paths.trash(project.id))}>
-                Trash
+                {t('shell.nav.trash')}
               </Link>
             )}
             {canOpenSettings(project) && (
               <Link href={paths.settings(project.id)} aria-current={current(paths.settings(project.id))}>
-                Settings
+                {t('shell.nav.settings')}
               </Link>
             )}
           </nav>
@@ -62,31 +63,35 @@ export function Shell({ theme, onToggleTheme, children }: Props) {
             {me.user.name}
           </span>
           <Link href={paths.notifications()} aria-current={current(paths.notifications())}>
-            Notifications
+            {t('shell.notifications')}
             {unread > 0 && (
               <span className="count-badge">
                 {unread}
-                <span className="visually-hidden"> unread</span>
+                <span className="visually-hidden"> {t('shell.unread')}</span>
               </span>
             )}
           </Link>
           <Link href={paths.account()} aria-current={current(paths.account())}>
-            Account
+            {t('shell.account')}
           </Link>
           <Link href={paths.apiTokens()} aria-current={current(paths.apiTokens())}>
-            API tokens
+            {t('shell.apiTokens')}
           </Link>
           <ThemeToggle theme={theme} onToggle={onToggleTheme} />
           <button type="button" className="link-button" onClick={() => signOut.mutate()}>
-            Sign out
+            {t('shell.signOut')}
           </button>
         </div>
       </header>
       {me.mailDelivery === 'kept' && (
         <p className="mail-banner" role="status">
-          <strong>Mail is not being delivered.</strong> No SMTP server is configured (<code>SMTP_URL</code>):
-          this is a demo mode, and mails to requesters and staff are kept instead of sent.{' '}
-          {me.account.abilities.viewOutgoingMail && <a href="/admin/outgoing-mail">See the kept mail</a>}
+          {tNodes('shell.mailKept', {
+            title: <strong>{t('shell.mailKeptTitle')}</strong>,
+            variable: <code>SMTP_URL</code>,
+          })}{' '}
+          {me.account.abilities.viewOutgoingMail && (
+            <a href="/admin/outgoing-mail">{t('shell.mailKeptLink')}</a>
+          )}
         </p>
       )}
       <main id="main" tabIndex={-1} className="app-main">

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useRequestPasswordReset, useSignIn } from '../api/account';
 import { ApiError, describeError } from '../api/client';
+import { t } from '../lib/i18n';
 import type { Theme } from '../lib/theme';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -27,14 +28,14 @@ export function SignIn({ theme, onToggleTheme }: { theme: Theme; onToggleTheme: 
         <ForgotPassword email={email} onBack={() => setForgot(false)} />
       ) : (
         <form className="card sign-in-card" onSubmit={submit} aria-labelledby="sign-in-title">
-          <h1 id="sign-in-title">Sign in to Clearline</h1>
+          <h1 id="sign-in-title">{t('signIn.title')}</h1>
           {error && (
             <div className={locked ? 'notice notice-error locked' : 'notice notice-error'} role="alert">
-              {locked && <strong>Sign-in is locked for now. </strong>}
+              {locked && <strong>{t('signIn.locked')} </strong>}
               {describeError(error)}
             </div>
           )}
-          <label htmlFor="email">Email</label>
+          <label htmlFor="email">{t('signIn.email')}</label>
           <input
             id="email"
             type="email"
@@ -43,7 +44,7 @@ export function SignIn({ theme, onToggleTheme }: { theme: Theme; onToggleTheme: 
             value={email}
             onChange={(e) => setEmail(e.target.value)}
           />
-          <label htmlFor="password">Password</label>
+          <label htmlFor="password">{t('signIn.password')}</label>
           <input
             id="password"
             type="password"
@@ -53,10 +54,10 @@ export function SignIn({ theme, onToggleTheme }: { theme: Theme; onToggleTheme: 
             onChange={(e) => setPassword(e.target.value)}
           />
           <button type="submit" className="primary" disabled={signIn.isPending}>
-            {signIn.isPending ? 'Signing in…' : 'Sign in'}
+            {signIn.isPending ? t('signIn.submitting') : t('signIn.submit')}
           </button>
           <button type="button" className="link-button" onClick={() => setForgot(true)}>
-            Forgot password?
+            {t('signIn.forgot')}
           </button>
         </form>
       )}
@@ -76,12 +77,14 @@ function ForgotPassword({ email: initial, onBack }: { email: string; onBack: () 
 
   return (
     <form className="card sign-in-card" onSubmit={submit} aria-labelledby="forgot-title">
-      <h1 id="forgot-title">Reset your password</h1>
+      <h1 id="forgot-title">{t('signIn.reset.title')}</h1>
       {request.isSuccess ? (
-        <p role="status">{request.data.message} It works once, for 30 minutes.</p>
+        <p role="status">
+          {request.data.message} {t('signIn.reset.sent')}
+        </p>
       ) : (
         <>
-          <label htmlFor="forgot-email">Email</label>
+          <label htmlFor="forgot-email">{t('signIn.email')}</label>
           <input
             id="forgot-email"
             type="email"
@@ -91,7 +94,7 @@ function ForgotPassword({ email: initial, onBack }: { email: string; onBack: () 
             onChange={(e) => setEmail(e.target.value)}
           />
           <button type="submit" className="primary" disabled={request.isPending}>
-            Send a reset link
+            {t('signIn.reset.submit')}
           </button>
           {request.error && (
             <div className="notice notice-error" role="alert">
@@ -101,7 +104,7 @@ function ForgotPassword({ email: initial, onBack }: { email: string; onBack: () 
         </>
       )}
       <button type="button" className="link-button" onClick={onBack}>
-        Back to sign-in
+        {t('signIn.reset.back')}
       </button>
     </form>
   );

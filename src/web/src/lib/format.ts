@@ -1,20 +1,31 @@
 export { formatSize } from '../../../shared/format-size';
-export { STATUS_LABELS } from '../../../shared/tickets';
 
-import type { CsatChannel, TicketPriority } from '../api/types';
+import type { CsatChannel, TicketPriority, TicketStatus } from '../api/types';
+import { t } from './i18n';
+
+export const STATUS_LABELS: Record<TicketStatus, string> = {
+  open: t('status.open'),
+  in_progress: t('status.inProgress'),
+  pending: t('status.pending'),
+  on_hold: t('status.onHold'),
+  resolved: t('status.resolved'),
+  closed: t('status.closed'),
+  pending_closure: t('status.pendingClosure'),
+  closure_scheduled: t('status.closureScheduled'),
+};
 
 export const PRIORITY_LABELS: Record<TicketPriority, string> = {
-  low: 'Low',
-  normal: 'Normal',
-  high: 'High',
-  urgent: 'Urgent',
+  low: t('priority.low'),
+  normal: t('priority.normal'),
+  high: t('priority.high'),
+  urgent: t('priority.urgent'),
 };
 
 export const CHANNEL_LABELS: Record<CsatChannel, string> = {
-  link: 'Survey link',
-  email: 'Email',
-  portal: 'Portal',
-  discord: 'Discord',
+  link: t('channel.link'),
+  email: t('channel.email'),
+  portal: t('channel.portal'),
+  discord: t('channel.discord'),
 };
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -30,19 +41,20 @@ export const formatDay = (day: string): string => {
 };
 
 export const formatPercent = (share: number | null | undefined, digits = 0): string =>
-  share === null || share === undefined ? 'No data' : `${(share * 100).toFixed(digits)}%`;
+  share === null || share === undefined ? t('format.noData') : `${(share * 100).toFixed(digits)}%`;
 
 export const formatAverage = (average: number | null | undefined): string =>
-  average === null || average === undefined ? 'No data' : average.toFixed(2);
+  average === null || average === undefined ? t('format.noData') : average.toFixed(2);
 
 /** "+0.3" / "−5 pts": a change with its sign spelled out, never colour alone. */
 export function formatChange(change: number | null | undefined, kind: 'average' | 'share'): string {
-  if (change === null || change === undefined) return 'no comparison';
+  if (change === null || change === undefined) return t('format.noComparison');
   const value = kind === 'share' ? change * 100 : change;
   const rounded = kind === 'share' ? Math.round(value) : Math.round(value * 100) / 100;
-  if (rounded === 0) return 'no change';
+  if (rounded === 0) return t('format.noChange');
   const sign = rounded > 0 ? '+' : '−';
-  const magnitude = kind === 'share' ? `${Math.abs(rounded)} pts` : Math.abs(rounded).toFixed(2);
+  const magnitude =
+    kind === 'share' ? t('format.points', { points: Math.abs(rounded) }) : Math.abs(rounded).toFixed(2);
   return `${sign}${magnitude}`;
 }
 
@@ -58,9 +70,12 @@ export function toLocalInput(date: Date): string {
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return t('format.minutes', { minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  if (hours < 24)
+    return minutes % 60
+      ? t('format.hoursMinutes', { hours, minutes: minutes % 60 })
+      : t('format.hours', { hours });
   const days = Math.floor(hours / 24);
-  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+  return hours % 24 ? t('format.daysHours', { days, hours: hours % 24 }) : t('format.days', { days });
 }

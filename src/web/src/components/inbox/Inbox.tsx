@@ -1,5 +1,6 @@
 import { Link, useLocation, useSearch } from 'wouter';
 import { useTickets } from '../../api/tickets';
+import { t, tNodes } from '../../lib/i18n';
 import { paths } from '../../lib/paths';
 import { has } from '../../lib/permissions';
 import { useProject } from '../../lib/session';
@@ -8,9 +9,9 @@ import { type InboxState, readInboxState, toApiFilters, type View, writeInboxSta
 import { TicketList } from './TicketList';
 
 const VIEWS: { id: View; label: string }[] = [
-  { id: 'mine', label: 'Mine' },
-  { id: 'unassigned', label: 'Unassigned' },
-  { id: 'all', label: 'All' },
+  { id: 'mine', label: t('inbox.view.mine') },
+  { id: 'unassigned', label: t('inbox.view.unassigned') },
+  { id: 'all', label: t('inbox.view.all') },
 ];
 
 export function Inbox() {
@@ -28,17 +29,22 @@ export function Inbox() {
   return (
     <section aria-labelledby="inbox-title" className="inbox">
       <div className="page-head">
-        <h1 id="inbox-title">Inbox</h1>
+        <h1 id="inbox-title">{t('inbox.title')}</h1>
         {has(project, 'tickets.create') && (
           <Link href={paths.newTicket(project.id)} className="button primary">
-            New ticket
+            {t('inbox.newTicket')}
           </Link>
         )}
         <p className="muted keys-hint">
-          <kbd>j</kbd>/<kbd>k</kbd> or arrows to move, <kbd>Enter</kbd> to open, <kbd>/</kbd> to search
+          {tNodes('inbox.keysHint', {
+            down: <kbd>j</kbd>,
+            up: <kbd>k</kbd>,
+            open: <kbd>Enter</kbd>,
+            search: <kbd>/</kbd>,
+          })}
         </p>
       </div>
-      <nav aria-label="Views" className="views">
+      <nav aria-label={t('inbox.views')} className="views">
         {views.map((v) => (
           <button
             key={v.id}
@@ -55,7 +61,7 @@ export function Inbox() {
       <TicketList
         projectId={project.id}
         query={tickets}
-        emptyText={state.view === 'mine' ? 'No ticket is assigned to you here.' : 'No ticket matches.'}
+        emptyText={state.view === 'mine' ? t('inbox.emptyMine') : t('inbox.empty')}
       />
     </section>
   );

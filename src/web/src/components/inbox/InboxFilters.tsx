@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ACTIVE_STATUSES, PRIORITIES, STATUSES } from '../../../../shared/tickets';
 import { useMembers } from '../../api/settings';
 import { PRIORITY_LABELS, STATUS_LABELS } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { useProject } from '../../lib/session';
 import type { InboxState } from './inbox-filters';
 
@@ -39,24 +40,24 @@ export function InboxFilters({ state, onChange }: Props) {
         }}
       >
         <div className="field field-search">
-          <label htmlFor="inbox-search">Search</label>
+          <label htmlFor="inbox-search">{t('inbox.filter.search')}</label>
           <input
             id="inbox-search"
             type="search"
-            placeholder="Subject or reference (press /)"
+            placeholder={t('inbox.filter.searchPlaceholder')}
             value={q}
             onChange={(e) => setQ(e.target.value)}
           />
         </div>
         <div className="field">
-          <label htmlFor="filter-status">Status</label>
+          <label htmlFor="filter-status">{t('inbox.filter.status')}</label>
           <select
             id="filter-status"
             value={state.status}
             onChange={(e) => onChange({ status: e.target.value })}
           >
-            <option value="">Any status</option>
-            <option value={ACTIVE_STATUSES.join(',')}>Any active status</option>
+            <option value="">{t('inbox.filter.anyStatus')}</option>
+            <option value={ACTIVE_STATUSES.join(',')}>{t('inbox.filter.anyActiveStatus')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {STATUS_LABELS[s]}
@@ -65,13 +66,13 @@ export function InboxFilters({ state, onChange }: Props) {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="filter-priority">Priority</label>
+          <label htmlFor="filter-priority">{t('inbox.filter.priority')}</label>
           <select
             id="filter-priority"
             value={state.priority}
             onChange={(e) => onChange({ priority: e.target.value })}
           >
-            <option value="">Any priority</option>
+            <option value="">{t('inbox.filter.anyPriority')}</option>
             {PRIORITIES.map((p) => (
               <option key={p} value={p}>
                 {PRIORITY_LABELS[p]}
@@ -81,14 +82,14 @@ export function InboxFilters({ state, onChange }: Props) {
         </div>
         {state.view === 'all' && (
           <div className="field">
-            <label htmlFor="filter-assignee">Assignee</label>
+            <label htmlFor="filter-assignee">{t('inbox.filter.assignee')}</label>
             <select
               id="filter-assignee"
               value={state.assignee}
               onChange={(e) => onChange({ assignee: e.target.value })}
             >
-              <option value="">Anyone</option>
-              <option value="none">Nobody</option>
+              <option value="">{t('inbox.filter.anyone')}</option>
+              <option value="none">{t('inbox.filter.nobody')}</option>
               {members.data?.members.map((m) => (
                 <option key={m.userId} value={m.userId}>
                   {m.name}
@@ -98,7 +99,7 @@ export function InboxFilters({ state, onChange }: Props) {
           </div>
         )}
         <div className="field">
-          <label htmlFor="filter-tag">Tag</label>
+          <label htmlFor="filter-tag">{t('inbox.filter.tag')}</label>
           <input id="filter-tag" type="text" value={tag} onChange={(e) => setTag(e.target.value)} />
         </div>
       </form>

@@ -6,6 +6,7 @@ import { useMembers } from '../../api/settings';
 import { type CustomerMatch, useCreateTicket, useCustomerSearch } from '../../api/tickets';
 import type { TicketPriority } from '../../api/types';
 import { PRIORITY_LABELS } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { paths } from '../../lib/paths';
 import { has } from '../../lib/permissions';
 import { useProject } from '../../lib/session';
@@ -54,12 +55,12 @@ export function NewTicket() {
 
   return (
     <section aria-labelledby="new-ticket-title">
-      <h1 id="new-ticket-title">New ticket</h1>
+      <h1 id="new-ticket-title">{t('newTicket.title')}</h1>
       <form className="card form" onSubmit={submit}>
         <fieldset>
-          <legend>Requester</legend>
+          <legend>{t('newTicket.requester')}</legend>
           <CustomerSearch projectId={project.id} value={search} onChange={setSearch} onPick={pick} />
-          <label htmlFor="new-ticket-email">Email</label>
+          <label htmlFor="new-ticket-email">{t('newTicket.email')}</label>
           <input
             id="new-ticket-email"
             type="email"
@@ -68,7 +69,7 @@ export function NewTicket() {
             value={email}
             onChange={(e) => setEmail(e.target.value)}
           />
-          <label htmlFor="new-ticket-name">Name</label>
+          <label htmlFor="new-ticket-name">{t('newTicket.name')}</label>
           <input
             id="new-ticket-name"
             required
@@ -77,7 +78,7 @@ export function NewTicket() {
             onChange={(e) => setName(e.target.value)}
           />
         </fieldset>
-        <label htmlFor="new-ticket-subject">Subject</label>
+        <label htmlFor="new-ticket-subject">{t('newTicket.subject')}</label>
         <input
           id="new-ticket-subject"
           required
@@ -85,7 +86,7 @@ export function NewTicket() {
           value={subject}
           onChange={(e) => setSubject(e.target.value)}
         />
-        <label htmlFor="new-ticket-body">Message (the requester's words, Markdown)</label>
+        <label htmlFor="new-ticket-body">{t('newTicket.body')}</label>
         <textarea
           id="new-ticket-body"
           rows={6}
@@ -94,14 +95,14 @@ export function NewTicket() {
           value={body}
           onChange={(e) => setBody(e.target.value)}
         />
-        <label htmlFor="new-ticket-files">Files</label>
+        <label htmlFor="new-ticket-files">{t('newTicket.files')}</label>
         <input
           id="new-ticket-files"
           type="file"
           multiple
           onChange={(e) => setFiles([...(e.target.files ?? [])])}
         />
-        <label htmlFor="new-ticket-priority">Priority</label>
+        <label htmlFor="new-ticket-priority">{t('newTicket.priority')}</label>
         <select
           id="new-ticket-priority"
           value={priority}
@@ -121,10 +122,10 @@ export function NewTicket() {
             checked={notifyRequester}
             onChange={(e) => setNotifyRequester(e.target.checked)}
           />{' '}
-          Notify the requester (a mail with the reference and the link to the ticket)
+          {t('newTicket.notify')}
         </label>
         <button type="submit" className="primary" disabled={create.isPending}>
-          Create ticket
+          {t('newTicket.submit')}
         </button>
         <FormStatus error={create.error} />
       </form>
@@ -142,7 +143,7 @@ function CustomerSearch(props: {
   const matches = props.value.trim() ? (found.data?.customers ?? []) : [];
   return (
     <>
-      <label htmlFor="new-ticket-search">Find a customer by the start of their email or name</label>
+      <label htmlFor="new-ticket-search">{t('newTicket.search')}</label>
       <input
         id="new-ticket-search"
         type="search"
@@ -157,7 +158,7 @@ function CustomerSearch(props: {
         </p>
       )}
       {matches.length > 0 && (
-        <ul className="customer-matches" aria-label="Matching customers">
+        <ul className="customer-matches" aria-label={t('newTicket.matches')}>
           {matches.map((c) => (
             <li key={c.id}>
               <button type="button" onClick={() => props.onPick(c)}>
@@ -168,7 +169,7 @@ function CustomerSearch(props: {
         </ul>
       )}
       {props.value.trim() && found.isSuccess && matches.length === 0 && (
-        <p className="muted">No customer of this project matches: type the email and name below.</p>
+        <p className="muted">{t('newTicket.noMatch')}</p>
       )}
     </>
   );
@@ -178,9 +179,9 @@ function AssigneeSelect(props: { projectId: string; value: string; onChange: (id
   const members = useMembers(props.projectId);
   return (
     <>
-      <label htmlFor="new-ticket-assignee">Assignee</label>
+      <label htmlFor="new-ticket-assignee">{t('newTicket.assignee')}</label>
       <select id="new-ticket-assignee" value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-        <option value="">Unassigned</option>
+        <option value="">{t('common.unassigned')}</option>
         {members.data?.members.map((m) => (
           <option key={m.userId} value={m.userId}>
             {m.name}

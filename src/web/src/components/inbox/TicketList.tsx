@@ -4,6 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { describeError } from '../../api/client';
 import type { TicketSummary } from '../../api/types';
 import { formatDateTime } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { paths } from '../../lib/paths';
 import { PriorityBadge, StatusBadge } from '../Badges';
 
@@ -62,7 +63,7 @@ export function TicketList({ projectId, query, emptyText }: Props) {
   };
   const { active, setActive, rows } = useListKeys(tickets.length, open);
 
-  if (query.isPending) return <p role="status">Loading tickets…</p>;
+  if (query.isPending) return <p role="status">{t('inbox.loading')}</p>;
   if (query.isError)
     return (
       <p className="notice notice-error" role="alert">
@@ -73,36 +74,36 @@ export function TicketList({ projectId, query, emptyText }: Props) {
   return (
     <div className="ticket-list-wrap">
       <p className="visually-hidden" role="status">
-        {tickets.length} ticket{tickets.length === 1 ? '' : 's'} shown
+        {t('inbox.shown', { count: tickets.length })}
       </p>
       {tickets.length === 0 ? (
         <p className="empty">{emptyText}</p>
       ) : (
-        <ul className="ticket-list" aria-label="Tickets">
-          {tickets.map((t, i) => (
-            <li key={t.id} className={i === active ? 'is-active' : undefined}>
+        <ul className="ticket-list" aria-label={t('inbox.list')}>
+          {tickets.map((ticket, i) => (
+            <li key={ticket.id} className={i === active ? 'is-active' : undefined}>
               <Link
-                href={paths.ticket(projectId, t.id)}
+                href={paths.ticket(projectId, ticket.id)}
                 ref={(el: HTMLAnchorElement | null) => {
                   rows.current[i] = el;
                 }}
                 onFocus={() => setActive(i)}
                 className="ticket-row"
               >
-                <span className="ticket-ref">{t.reference}</span>
-                <span className="ticket-subject">{t.subject}</span>
+                <span className="ticket-ref">{ticket.reference}</span>
+                <span className="ticket-subject">{ticket.subject}</span>
                 <span className="ticket-meta">
-                  <StatusBadge status={t.status} />
-                  <PriorityBadge priority={t.priority} />
-                  <span>{t.requester.name}</span>
-                  <span>{t.assignee ? `→ ${t.assignee.name}` : 'Unassigned'}</span>
-                  {t.tags.map((tag) => (
+                  <StatusBadge status={ticket.status} />
+                  <PriorityBadge priority={ticket.priority} />
+                  <span>{ticket.requester.name}</span>
+                  <span>{ticket.assignee ? `→ ${ticket.assignee.name}` : t('common.unassigned')}</span>
+                  {ticket.tags.map((tag) => (
                     <span key={tag} className="tag">
                       #{tag}
                     </span>
                   ))}
                   <span className="muted">
-                    <time dateTime={t.updatedAt}>{formatDateTime(t.updatedAt)}</time>
+                    <time dateTime={ticket.updatedAt}>{formatDateTime(ticket.updatedAt)}</time>
                   </span>
                 </span>
               </Link>
@@ -117,7 +118,7 @@ export function TicketList({ projectId, query, emptyText }: Props) {
           onClick={() => query.fetchNextPage()}
           disabled={query.isFetchingNextPage}
         >
-          {query.isFetchingNextPage ? 'Loading…' : 'Load more'}
+          {query.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
         </button>
       )}
     </div>

@@ -3,6 +3,7 @@ import { MAX_MESSAGE_LENGTH } from '../../../../shared/tickets';
 import { describeError } from '../../api/client';
 import { usePostMessage } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
+import { t } from '../../lib/i18n';
 
 type Mode = 'reply' | 'note';
 
@@ -35,21 +36,22 @@ export function Composer({ ticket }: { ticket: Ticket }) {
 
   return (
     <form className={`composer ${isNote ? 'composer-note' : 'composer-reply'}`} onSubmit={submit}>
-      <h2 className="visually-hidden">Write</h2>
+      <h2 className="visually-hidden">{t('composer.title')}</h2>
       {canReply && canNote && (
         <fieldset className="composer-mode">
-          <legend className="visually-hidden">Message type</legend>
+          <legend className="visually-hidden">{t('composer.mode')}</legend>
           <label>
-            <input type="radio" name="mode" checked={!isNote} onChange={() => setMode('reply')} /> Public
-            reply
+            <input type="radio" name="mode" checked={!isNote} onChange={() => setMode('reply')} />{' '}
+            {t('composer.mode.reply')}
           </label>
           <label>
-            <input type="radio" name="mode" checked={isNote} onChange={() => setMode('note')} /> Internal note
+            <input type="radio" name="mode" checked={isNote} onChange={() => setMode('note')} />{' '}
+            {t('composer.mode.note')}
           </label>
         </fieldset>
       )}
       <label htmlFor="composer-body">
-        {isNote ? 'Internal note — only staff can see it' : `Reply to ${ticket.requester.name}`}
+        {isNote ? t('composer.body.note') : t('composer.body.reply', { name: ticket.requester.name })}
       </label>
       <textarea
         id="composer-body"
@@ -59,7 +61,7 @@ export function Composer({ ticket }: { ticket: Ticket }) {
         onChange={(e) => setBody(e.target.value)}
         required
       />
-      <label htmlFor="composer-files">{isNote ? 'Files (staff only, like the note)' : 'Files'}</label>
+      <label htmlFor="composer-files">{isNote ? t('composer.files.note') : t('composer.files')}</label>
       <input
         key={fileInputKey}
         id="composer-files"
@@ -69,10 +71,13 @@ export function Composer({ ticket }: { ticket: Ticket }) {
       />
       <div className="composer-foot">
         <span className="muted">
-          Markdown · {body.length.toLocaleString()} / {MAX_MESSAGE_LENGTH.toLocaleString()}
+          {t('composer.length', {
+            length: body.length.toLocaleString(),
+            max: MAX_MESSAGE_LENGTH.toLocaleString(),
+          })}
         </span>
         <button type="submit" className="primary" disabled={post.isPending || body.trim() === ''}>
-          {isNote ? 'Add internal note' : 'Send reply'}
+          {isNote ? t('composer.submit.note') : t('composer.submit.reply')}
         </button>
       </div>
       {post.isError && (

@@ -1,5 +1,6 @@
 import { useLocation } from 'wouter';
 import { useDeleteTicket } from '../../api/tickets';
+import { t } from '../../lib/i18n';
 import { paths } from '../../lib/paths';
 import { useProject } from '../../lib/session';
 import { FormStatus } from '../FormStatus';
@@ -10,17 +11,17 @@ export function DeleteTicket({ ticketId }: { ticketId: string }) {
   const [, navigate] = useLocation();
   const remove = useDeleteTicket(ticketId, project.id);
   return (
-    <section className="panel" aria-label="Delete">
+    <section className="panel" aria-label={t('ticket.delete.section')}>
       <button
         type="button"
         className="link-button"
         disabled={remove.isPending}
         onClick={() => {
-          if (window.confirm('Move this ticket to the trash? It can be restored for 30 days.'))
+          if (window.confirm(t('ticket.delete.confirm')))
             remove.mutate(undefined, { onSuccess: () => navigate(paths.inbox(project.id)) });
         }}
       >
-        Move to the trash
+        {t('ticket.delete.submit')}
       </button>
       <FormStatus error={remove.error} />
     </section>

@@ -1,5 +1,6 @@
 import { useRequesterDiscord, useResetPortalLink, useSendPortalLink } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
+import { t } from '../../lib/i18n';
 import { FormStatus } from '../FormStatus';
 
 /**
@@ -13,40 +14,39 @@ export function RequesterPortal({ ticket }: { ticket: Ticket }) {
   const discord = useRequesterDiscord(ticket.id);
   return (
     <section aria-labelledby="requester-portal-title" className="panel">
-      <h2 id="requester-portal-title">Requester portal</h2>
+      <h2 id="requester-portal-title">{t('ticket.portal.title')}</h2>
       <p>
         <a href={`/portal-preview/${ticket.id}`} target="_blank" rel="noreferrer" id="portal-preview">
-          Preview what the requester sees
+          {t('ticket.portal.preview')}
         </a>
       </p>
       {discord.data && (
         <p id="requester-discord">
           {discord.data.linked
-            ? `Discord: linked as ${discord.data.username}.`
-            : 'Discord: not linked. The requester can link it on their portal.'}
+            ? t('ticket.portal.discordLinked', { username: discord.data.username ?? '' })
+            : t('ticket.portal.discordNotLinked')}
         </p>
       )}
       {ticket.abilities.update && (
         <>
           <button type="button" id="send-portal-link" disabled={send.isPending} onClick={() => send.mutate()}>
-            Send the portal link to {ticket.requester.name}
+            {t('ticket.portal.send', { name: ticket.requester.name })}
           </button>
           <button
             type="button"
             className="link-button"
             disabled={reset.isPending}
             onClick={() => {
-              if (window.confirm('Replace the portal link? The requester’s current link stops working.'))
-                reset.mutate();
+              if (window.confirm(t('ticket.portal.replaceConfirm'))) reset.mutate();
             }}
           >
-            Replace the link
+            {t('ticket.portal.replace')}
           </button>
           <FormStatus
             error={send.error ?? reset.error}
             success={
-              (send.isSuccess && `The link was sent to ${ticket.requester.email}.`) ||
-              (reset.isSuccess && 'The old link no longer works. Send the new one to the requester.')
+              (send.isSuccess && t('ticket.portal.sent', { email: ticket.requester.email })) ||
+              (reset.isSuccess && t('ticket.portal.replaced'))
             }
           />
         </>

@@ -3,6 +3,7 @@ import { describeError } from '../../api/client';
 import { useUpdateTicket } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
 import { formatDateTime, toLocalInput } from '../../lib/format';
+import { t, tNodes } from '../../lib/i18n';
 
 /** "Close by itself at…": a time in the future; any other status change cancels it. */
 export function ScheduleClosure({ ticket }: { ticket: Ticket }) {
@@ -12,9 +13,9 @@ export function ScheduleClosure({ ticket }: { ticket: Ticket }) {
   if (ticket.status === 'closure_scheduled') {
     return (
       <p className="notice">
-        Closes by itself on{' '}
-        <time dateTime={ticket.closesAt ?? undefined}>{formatDateTime(ticket.closesAt)}</time>. Changing the
-        status cancels this.
+        {tNodes('ticket.closure.scheduled', {
+          time: <time dateTime={ticket.closesAt ?? undefined}>{formatDateTime(ticket.closesAt)}</time>,
+        })}
       </p>
     );
   }
@@ -27,7 +28,7 @@ export function ScheduleClosure({ ticket }: { ticket: Ticket }) {
 
   return (
     <form className="schedule-closure" onSubmit={submit}>
-      <label htmlFor="closes-at">Schedule a closure</label>
+      <label htmlFor="closes-at">{t('ticket.closure.label')}</label>
       <div className="inline-fields">
         <input
           id="closes-at"
@@ -38,7 +39,7 @@ export function ScheduleClosure({ ticket }: { ticket: Ticket }) {
           onChange={(e) => setWhen(e.target.value)}
         />
         <button type="submit" disabled={update.isPending || !when}>
-          Schedule
+          {t('ticket.closure.submit')}
         </button>
       </div>
       {update.isError && (

@@ -1,9 +1,10 @@
 import type { Attachment, Message } from '../../api/types';
 import { formatDateTime, formatSize } from '../../lib/format';
+import { t } from '../../lib/i18n';
 
 function authorName(m: Message) {
-  if (!m.author) return 'Clearline';
-  return m.author.name ?? (m.author.type === 'requester' ? 'Requester' : 'Staff');
+  if (!m.author) return t('thread.system');
+  return m.author.name ?? (m.author.type === 'requester' ? t('thread.requester') : t('thread.staff'));
 }
 
 /** The server renders Markdown without raw HTML and sanitises it: this HTML is safe to insert. */
@@ -14,7 +15,7 @@ const MessageBody = ({ html }: { html: string }) => (
 
 const FileList = ({ files }: { files: Attachment[] }) =>
   files.length === 0 ? null : (
-    <ul className="message-files" aria-label="Attached files">
+    <ul className="message-files" aria-label={t('thread.files')}>
       {files.map((f) => (
         <li key={f.id}>
           <a href={`/api/v1/attachments/${f.id}`}>{f.filename}</a>{' '}
@@ -32,7 +33,7 @@ export function Thread({ messages }: { messages: Message[] }) {
   return (
     <section aria-labelledby="thread-title" className="thread">
       <h2 id="thread-title" className="visually-hidden">
-        Conversation
+        {t('thread.title')}
       </h2>
       <ol className="messages">
         {messages.map((m) =>
@@ -48,12 +49,14 @@ export function Thread({ messages }: { messages: Message[] }) {
               data-kind={m.kind}
             >
               <div className="message-head">
-                {m.kind === 'internal' && <span className="note-label">Internal note</span>}
+                {m.kind === 'internal' && <span className="note-label">{t('thread.internalNote')}</span>}
                 <strong>{authorName(m)}</strong>
-                {m.author?.type === 'requester' && <span className="muted"> (requester)</span>}
+                {m.author?.type === 'requester' && (
+                  <span className="muted"> {t('thread.requesterMark')}</span>
+                )}
                 <time dateTime={m.createdAt} className="muted">
                   {formatDateTime(m.createdAt)}
-                  {m.editedAt && ' · edited'}
+                  {m.editedAt && ` · ${t('thread.edited')}`}
                 </time>
               </div>
               <MessageBody html={m.bodyHtml} />

@@ -5,6 +5,7 @@ import { useMembers } from '../../api/settings';
 import { useUpdateTicket } from '../../api/tickets';
 import type { Ticket, TicketPriority, TicketStatus } from '../../api/types';
 import { PRIORITY_LABELS, STATUS_LABELS } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { useProject } from '../../lib/session';
 import { ScheduleClosure } from './ScheduleClosure';
 
@@ -20,9 +21,9 @@ export function TicketControls({ ticket }: { ticket: Ticket }) {
 
   return (
     <section aria-labelledby={`${id}-title`} className="panel">
-      <h2 id={`${id}-title`}>Details</h2>
+      <h2 id={`${id}-title`}>{t('ticket.details.title')}</h2>
       <div className="field">
-        <label htmlFor="ticket-status">Status</label>
+        <label htmlFor="ticket-status">{t('ticket.details.status')}</label>
         {changeStatus ? (
           <select
             id="ticket-status"
@@ -41,7 +42,7 @@ export function TicketControls({ ticket }: { ticket: Ticket }) {
         )}
       </div>
       <div className="field">
-        <label htmlFor="ticket-priority">Priority</label>
+        <label htmlFor="ticket-priority">{t('ticket.details.priority')}</label>
         {changePriority ? (
           <select
             id="ticket-priority"
@@ -60,7 +61,7 @@ export function TicketControls({ ticket }: { ticket: Ticket }) {
         )}
       </div>
       <div className="field">
-        <label htmlFor="ticket-assignee">Assignee</label>
+        <label htmlFor="ticket-assignee">{t('ticket.details.assignee')}</label>
         {assign ? (
           <select
             id="ticket-assignee"
@@ -68,7 +69,7 @@ export function TicketControls({ ticket }: { ticket: Ticket }) {
             disabled={update.isPending}
             onChange={(e) => update.mutate({ assigneeId: e.target.value || null })}
           >
-            <option value="">Unassigned</option>
+            <option value="">{t('common.unassigned')}</option>
             {ticket.assignee && !members.data?.members.some((m) => m.userId === ticket.assignee?.id) && (
               <option value={ticket.assignee.id}>{ticket.assignee.name}</option>
             )}
@@ -79,7 +80,7 @@ export function TicketControls({ ticket }: { ticket: Ticket }) {
             ))}
           </select>
         ) : (
-          <output id="ticket-assignee">{ticket.assignee?.name ?? 'Unassigned'}</output>
+          <output id="ticket-assignee">{ticket.assignee?.name ?? t('common.unassigned')}</output>
         )}
       </div>
       {update.isError && (

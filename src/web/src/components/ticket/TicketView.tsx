@@ -2,6 +2,7 @@ import { Link } from 'wouter';
 import { describeError } from '../../api/client';
 import { useTicket } from '../../api/tickets';
 import { formatDateTime } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { paths } from '../../lib/paths';
 import { has } from '../../lib/permissions';
 import { useProject } from '../../lib/session';
@@ -18,15 +19,15 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   const project = useProject();
   const query = useTicket(ticketId);
 
-  if (query.isPending) return <p role="status">Loading the ticket…</p>;
+  if (query.isPending) return <p role="status">{t('ticket.loading')}</p>;
   if (query.isError)
     return (
       <section>
-        <h1>Ticket unavailable</h1>
+        <h1>{t('ticket.unavailable')}</h1>
         <p className="notice notice-error" role="alert">
           {describeError(query.error)}
         </p>
-        <Link href={paths.inbox(project.id)}>Back to the inbox</Link>
+        <Link href={paths.inbox(project.id)}>{t('ticket.backToInbox')}</Link>
       </section>
     );
 
@@ -35,7 +36,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
     <article className="ticket-view" aria-labelledby="ticket-title">
       <header className="ticket-head">
         <Link href={paths.inbox(project.id)} className="back-link">
-          ← Inbox
+          {t('ticket.back')}
         </Link>
         <h1 id="ticket-title">
           <span className="ticket-ref">{ticket.reference}</span> {ticket.subject}
@@ -43,10 +44,8 @@ export function TicketView({ ticketId }: { ticketId: string }) {
         <p className="ticket-meta">
           <StatusBadge status={ticket.status} />
           <PriorityBadge priority={ticket.priority} />
-          <span>
-            From {ticket.requester.name} &lt;{ticket.requester.email}&gt;
-          </span>
-          <span className="muted">Opened {formatDateTime(ticket.createdAt)}</span>
+          <span>{t('ticket.from', { name: ticket.requester.name, email: ticket.requester.email })}</span>
+          <span className="muted">{t('ticket.opened', { date: formatDateTime(ticket.createdAt) })}</span>
         </p>
       </header>
       <div className="ticket-columns">
@@ -54,7 +53,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           <Thread messages={ticket.thread} />
           <Composer ticket={ticket} />
         </div>
-        <aside className="ticket-side" aria-label="Ticket details">
+        <aside className="ticket-side" aria-label={t('ticket.side')}>
           <TicketControls ticket={ticket} />
           <Watchers ticket={ticket} />
           <RequesterPortal ticket={ticket} />

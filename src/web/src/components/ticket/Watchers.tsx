@@ -3,6 +3,7 @@ import { describeError } from '../../api/client';
 import { useMembers } from '../../api/settings';
 import { useSetWatching } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
+import { t } from '../../lib/i18n';
 import { useProject, useSession } from '../../lib/session';
 
 /** Anyone may watch or stop watching; adding or removing others needs the ticket's update ability. */
@@ -19,9 +20,9 @@ export function Watchers({ ticket }: { ticket: Ticket }) {
 
   return (
     <section aria-labelledby="watchers-title" className="panel">
-      <h2 id="watchers-title">Watchers</h2>
+      <h2 id="watchers-title">{t('ticket.watchers.title')}</h2>
       {ticket.watchers.length === 0 ? (
-        <p className="muted">Nobody is watching this ticket.</p>
+        <p className="muted">{t('ticket.watchers.none')}</p>
       ) : (
         <ul className="plain-list">
           {ticket.watchers.map((w) => (
@@ -31,10 +32,10 @@ export function Watchers({ ticket }: { ticket: Ticket }) {
                 <button
                   type="button"
                   className="link-button"
-                  aria-label={`Remove ${w.name} from the watchers`}
+                  aria-label={t('ticket.watchers.removeLabel', { name: w.name })}
                   onClick={() => setWatching.mutate({ userId: w.id, watching: false })}
                 >
-                  Remove
+                  {t('ticket.watchers.remove')}
                 </button>
               )}
             </li>
@@ -43,7 +44,7 @@ export function Watchers({ ticket }: { ticket: Ticket }) {
       )}
       {!isWatching && (
         <button type="button" onClick={() => setWatching.mutate({ userId: me.user.id, watching: true })}>
-          Watch this ticket
+          {t('ticket.watchers.watch')}
         </button>
       )}
       {canManage && candidates.length > 0 && (
@@ -56,10 +57,10 @@ export function Watchers({ ticket }: { ticket: Ticket }) {
           }}
         >
           <label htmlFor="add-watcher" className="visually-hidden">
-            Add a watcher
+            {t('ticket.watchers.addLabel')}
           </label>
           <select id="add-watcher" value={adding} onChange={(e) => setAdding(e.target.value)}>
-            <option value="">Add a watcher…</option>
+            <option value="">{t('ticket.watchers.addPrompt')}</option>
             {candidates.map((m) => (
               <option key={m.userId} value={m.userId}>
                 {m.name}
@@ -67,7 +68,7 @@ export function Watchers({ ticket }: { ticket: Ticket }) {
             ))}
           </select>
           <button type="submit" disabled={!adding}>
-            Add
+            {t('ticket.watchers.add')}
           </button>
         </form>
       )}
