@@ -1,16 +1,13 @@
-import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scopeOf } from '../../src/server/app-context.js';
 import { inTransaction } from '../../src/server/db/client.js';
 import { submitSurvey } from '../../src/server/modules/csat/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { buildAccount, buildMember, buildTicket, type Tenant } from '../helpers/factories.js';
+import type { TestApp } from '../helpers/app.js';
+import { seriousViolations, startBrowserApp } from '../helpers/browser.js';
+import { buildMember, buildTicket, type Tenant } from '../helpers/factories.js';
 import { cssOf, pageScrollWidth, pageTheme, signIn } from './staff-helpers.js';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let t: TestApp;
 let tenant: Tenant;
@@ -18,28 +15,8 @@ let browser: Browser;
 let base: string;
 let ticketId: string;
 
-// The tests compile without the DOM library: what axe.min.js defines in the page.
-declare const axe: { run: () => Promise<{ violations: Violation[] }> };
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** Runs axe-core on the page as it is now; returns the serious and critical violations, readable. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => (await axe.run()).violations);
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 beforeAll(async () => {
-  t = await createTestApp();
-  tenant = await buildAccount(t, { name: 'Acme Support', projectKey: 'ACME' });
+  ({ t, tenant, browser, base } = await startBrowserApp({ name: 'Acme Support', projectKey: 'ACME' }));
   const agent = await buildMember(t, tenant, { role: 'staff', name: 'Sam Agent' });
   for (const [i, rating] of [5, 4, 2].entries()) {
     const ticket = await buildTicket(t, tenant, {
@@ -68,12 +45,6 @@ beforeAll(async () => {
       submitSurvey(scopeOf(t.ctx, tx), surveyId, { rating, comment: `Rated ${rating}`, channel: 'link' }),
     );
   }
-  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('on a phone', () => {

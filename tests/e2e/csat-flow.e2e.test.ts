@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { surveyPath } from '../../src/server/modules/csat/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { buildAccount, buildMember, buildTicket, type Staff, type Tenant } from '../helpers/factories.js';
+import type { TestApp } from '../helpers/app.js';
+import { startBrowserApp } from '../helpers/browser.js';
+import { buildMember, buildTicket, type Staff, type Tenant } from '../helpers/factories.js';
 import { signIn, waitForCaptcha } from './staff-helpers.js';
 
 let t: TestApp;
@@ -15,15 +15,8 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  tenant = await buildAccount(t, { name: 'Acme Support', projectKey: 'ACME' });
+  ({ t, tenant, browser, base } = await startBrowserApp({ name: 'Acme Support', projectKey: 'ACME' }));
   agent = await buildMember(t, tenant, { role: 'staff', name: 'Sam Agent' });
-  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 /** The survey's secret link, as the invitation carries it. */

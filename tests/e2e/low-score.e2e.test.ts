@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { surveyPath } from '../../src/server/modules/csat/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { buildAccount, buildMember, buildTicket, type Staff, type Tenant } from '../helpers/factories.js';
+import type { TestApp } from '../helpers/app.js';
+import { startBrowserApp } from '../helpers/browser.js';
+import { buildMember, buildTicket, type Staff, type Tenant } from '../helpers/factories.js';
 import { signIn, waitForCaptcha } from './staff-helpers.js';
 
 let t: TestApp;
@@ -14,11 +14,8 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  tenant = await buildAccount(t, { name: 'Acme Support', projectKey: 'ACME' });
+  ({ t, tenant, browser, base } = await startBrowserApp({ name: 'Acme Support', projectKey: 'ACME' }));
   agent = await buildMember(t, tenant, { role: 'staff', name: 'Sam Agent' });
-  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
   const settings = await t.app.inject({
     method: 'PUT',
     url: `/api/v1/projects/${tenant.projectId}/csat/settings`,
@@ -31,10 +28,6 @@ beforeAll(async () => {
     },
   });
   expect(settings.statusCode, settings.body).toBe(200);
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 async function resolvedSurveyUrl(subject: string) {

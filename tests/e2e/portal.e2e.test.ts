@@ -1,32 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sendDeliveryJob } from '../../src/server/modules/delivery/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { buildAccount, buildTicket, type Tenant } from '../helpers/factories.js';
-import { linksIn, startSmtpServer } from '../helpers/smtp.js';
+import type { TestApp } from '../helpers/app.js';
+import { type BrowserApp, startBrowserApp } from '../helpers/browser.js';
+import { buildTicket, type Tenant } from '../helpers/factories.js';
+import { linksIn } from '../helpers/smtp.js';
 
 let t: TestApp;
 let tenant: Tenant;
 let browser: Browser;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-let base: string;
+let smtp: BrowserApp['smtp'];
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  t = await createTestApp({ smtpUrl: smtp.url });
-  tenant = await buildAccount(t, { name: 'Acme & Co' });
-  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  // Links in mails point at the server the browser talks to.
-  t.ctx.config.publicUrl = base;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await smtp?.close();
+  ({ t, tenant, browser, smtp } = await startBrowserApp({ name: 'Acme & Co' }));
 });
 
 async function ticketWithLink(subject: string) {

@@ -1,5 +1,10 @@
 import fs from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll } from 'vitest';
+import { createTestApp, type TestApp } from './app.js';
+import { buildAccount, type Tenant } from './factories.js';
+import { startSmtpServer } from './smtp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -18,4 +23,59 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export interface BrowserApp {
+  t: TestApp;
+  tenant: Tenant;
+  browser: Browser;
+  /** Where the app listens, e.g. http://127.0.0.1:41234; the links in its mails point here. */
+  base: string;
+  smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+}
+
+/**
+ * What a browser test starts from: a real SMTP server, the app on a free port with its mail links
+ * pointing at that port, an account (its owner signs in with 'owner-password') and Chromium. All of it
+ * is closed after the file's tests.
+ */
+export async function startBrowserApp(
+  account: { name?: string; projectKey?: string } = {},
+): Promise<BrowserApp> {
+  const smtp = await startSmtpServer();
+  const t = await createTestApp({ smtpUrl: smtp.url });
+  const tenant = await buildAccount(t, account);
+  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  t.ctx.config.publicUrl = base;
+  const browser = await launchBrowser();
+  afterAll(async () => {
+    await browser.close();
+    await smtp.close();
+  });
+  return { t, tenant, browser, base, smtp };
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// The tests compile without the DOM library: what axe.min.js defines in the page.
+declare const axe: { run: () => Promise<{ violations: Violation[] }> };
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Runs axe-core on the page as it is now; returns the serious and critical violations, readable
+ * ("serious color-contrast: Elements must meet minimum color contrast ratio thresholds — #id, …").
+ * The context needs `bypassCSP: true`: axe is injected as a script, which the CSP would refuse.
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await axe.run()).violations);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
