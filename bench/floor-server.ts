@@ -27,6 +27,7 @@ const PORTAL_TICKET = `select "tickets"."id", "tickets"."account_id", "tickets".
 	          AND "requester_notifications"."kind" = 'reply' AND "requester_notifications"."read_at" IS NULL) from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" where ("tickets"."id" = $1 and "tickets"."deleted_at" is null)`;
 const MARK_REPLIES_READ = `update "requester_notifications" set "read_at" = $1 where ("requester_notifications"."ticket_id" = $2 and "requester_notifications"."customer_id" = $3 and "requester_notifications"."kind" = $4 and "requester_notifications"."read_at" is null)`;
 const PUBLIC_MESSAGES = `select "messages"."id", "messages"."kind", "messages"."body", "messages"."body_html", "messages"."created_at", "messages"."edited_at", "messages"."author_user_id", "authors"."name", "messages"."author_customer_id", "customers"."name" from "messages" left join "users" "authors" on "authors"."id" = "messages"."author_user_id" left join "customers" on "customers"."id" = "messages"."author_customer_id" where ("messages"."ticket_id" = $1 and "messages"."kind" IN ($2, $3)) order by "messages"."seq" asc`;
+const MESSAGE_ATTACHMENTS = `select "id", "account_id", "ticket_id", "message_id", "seq", "filename", "content_type", "size", "content_id", "on_disk", "created_at" from "attachments" where "attachments"."message_id" = ANY($1::uuid[]) order by "attachments"."message_id" asc, "attachments"."seq" asc`;
 const DISCORD_HAS_APP = `select "account_id" from "discord_apps" where "discord_apps"."account_id" = $1`;
 const PENDING_SURVEY = `select "id", "account_id", "project_id", "ticket_id", "ticket_reference", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel" from "csat_surveys" where ("csat_surveys"."ticket_id" = $1 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $2) order by "csat_surveys"."resolution" desc limit $3`;
 
@@ -94,6 +95,7 @@ app.get<{ Params: { token: string } }>('/p/:token', async (request, reply) => {
     'ticket_thread_public_system',
   );
   await rows(pool, PENDING_SURVEY, [ticketId, now, 1], 'pending_survey_of_ticket');
+  await rows(pool, MESSAGE_ATTACHMENTS, [messages.map((m) => m[0])], 'attachments_of_messages');
   await rows(pool, DISCORD_HAS_APP, [accountId], 'discord_has_app');
   return reply.type('text/plain').send(`${subject}\n${messages.map((m) => m[2]).join('\n')}`);
 });

@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../../db/client.js';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import { attachmentChunks, attachments, messages } from '../../db/schema/index.js';
 
 export type AttachmentRow = typeof attachments.$inferSelect;
@@ -35,13 +35,19 @@ export async function sumMessageSizes(db: Queryable, messageId: string) {
   return Number(row?.total ?? 0);
 }
 
-export function listForMessages(db: Queryable, messageIds: readonly string[]) {
-  if (messageIds.length === 0) return Promise.resolve([]);
-  return db
+// One array parameter, not one per message: a statement prepared once (the portal page reads it on
+// every view), whatever the number of messages.
+const forMessagesQuery = preparedQuery('attachments_of_messages', (db) =>
+  db
     .select()
     .from(attachments)
-    .where(inArray(attachments.messageId, [...messageIds]))
-    .orderBy(asc(attachments.messageId), asc(attachments.seq));
+    .where(sql`${attachments.messageId} = ANY(${sql.placeholder('messageIds')}::uuid[])`)
+    .orderBy(asc(attachments.messageId), asc(attachments.seq)),
+);
+
+export function listForMessages(db: Queryable, messageIds: readonly string[]) {
+  if (messageIds.length === 0) return Promise.resolve([]);
+  return forMessagesQuery(db, { messageIds });
 }
 
 /** The attachment with the kind of its message (requesters may reach only public messages' files). */

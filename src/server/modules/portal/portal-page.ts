@@ -31,8 +31,11 @@ export const PORTAL_STYLE = `${SURVEY_STYLE}
 
 export const PORTAL_SCRIPTS = ['/assets/altcha.js', '/assets/survey.js'];
 
-export const formatTime = (d: Date) =>
-  html`<time datetime="${d.toISOString()}">${d.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>`;
+/** A timestamp in UTC; an ISO string holds nothing to escape (a page may show hundreds of them). */
+export const formatTime = (d: Date) => {
+  const iso = d.toISOString();
+  return raw(`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`);
+};
 
 export function brandHeader(account: { name: string; logoUrl: string | null }, aside?: RawHtml): RawHtml {
   return html`<div class="topbar"><header class="brand">${account.logoUrl ? html`<img src="${account.logoUrl}" alt="">` : ''}<span>${account.name}</span></header>${aside ?? ''}</div>`;
