@@ -2,13 +2,14 @@ import { type FormEvent, useState } from 'react';
 import { useChangePassword, useEndSession, useSessions, useSignOutEverywhere } from '../../api/account';
 import { describeError } from '../../api/client';
 import { formatDateTime } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { FormStatus } from '../FormStatus';
 
 /** Your password and your sessions: change the one, review and end the others. */
 export function AccountPage() {
   return (
     <div className="settings">
-      <h1>Your account</h1>
+      <h1>{t('account.title')}</h1>
       <ChangePassword />
       <Sessions />
     </div>
@@ -35,8 +36,8 @@ function ChangePassword() {
 
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="password-title">
-      <h2 id="password-title">Change your password</h2>
-      <label htmlFor="current-password">Current password</label>
+      <h2 id="password-title">{t('account.password.title')}</h2>
+      <label htmlFor="current-password">{t('account.password.current')}</label>
       <input
         id="current-password"
         type="password"
@@ -45,7 +46,7 @@ function ChangePassword() {
         value={currentPassword}
         onChange={(e) => setCurrent(e.target.value)}
       />
-      <label htmlFor="new-password">New password (at least 8 characters)</label>
+      <label htmlFor="new-password">{t('account.password.new')}</label>
       <input
         id="new-password"
         type="password"
@@ -57,12 +58,9 @@ function ChangePassword() {
         onChange={(e) => setNew(e.target.value)}
       />
       <button type="submit" className="primary" disabled={change.isPending}>
-        Change password
+        {t('account.password.submit')}
       </button>
-      <FormStatus
-        error={change.error}
-        success={change.isSuccess && 'Password changed. Your other sessions were signed out.'}
-      />
+      <FormStatus error={change.error} success={change.isSuccess && t('account.password.changed')} />
     </form>
   );
 }
@@ -74,7 +72,7 @@ function Sessions() {
 
   return (
     <section className="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title">Your sessions</h2>
+      <h2 id="sessions-title">{t('account.sessions.title')}</h2>
       {sessions.isError && (
         <p className="notice notice-error" role="alert">
           {describeError(sessions.error)}
@@ -85,12 +83,12 @@ function Sessions() {
           <table>
             <thead>
               <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Address</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last seen</th>
+                <th scope="col">{t('account.sessions.device')}</th>
+                <th scope="col">{t('account.sessions.address')}</th>
+                <th scope="col">{t('account.sessions.signedIn')}</th>
+                <th scope="col">{t('account.sessions.lastSeen')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Action</span>
+                  <span className="visually-hidden">{t('account.sessions.action')}</span>
                 </th>
               </tr>
             </thead>
@@ -98,16 +96,19 @@ function Sessions() {
               {sessions.data.sessions.map((s) => (
                 <tr key={s.id}>
                   <td>
-                    {s.userAgent ?? 'Unknown'}
-                    {s.current && <strong> (this session)</strong>}
+                    {s.userAgent ?? t('account.sessions.unknown')}
+                    {s.current && <strong> {t('account.sessions.current')}</strong>}
                   </td>
-                  <td>{s.ipAddress ?? 'Unknown'}</td>
+                  <td>{s.ipAddress ?? t('account.sessions.unknown')}</td>
                   <td>{formatDateTime(s.createdAt)}</td>
-                  <td>{s.lastSeenAt ? formatDateTime(s.lastSeenAt) : 'Never'}</td>
+                  <td>{s.lastSeenAt ? formatDateTime(s.lastSeenAt) : t('account.sessions.never')}</td>
                   <td>
                     {!s.current && (
                       <button type="button" className="link-button danger" onClick={() => end.mutate(s.id)}>
-                        Sign out <span className="visually-hidden">{s.userAgent ?? 'this session'}</span>
+                        {t('account.sessions.end')}{' '}
+                        <span className="visually-hidden">
+                          {s.userAgent ?? t('account.sessions.thisOne')}
+                        </span>
                       </button>
                     )}
                   </td>
@@ -121,11 +122,11 @@ function Sessions() {
       <button
         type="button"
         onClick={() => {
-          if (window.confirm('Sign out on every device, this one included?')) everywhere.mutate();
+          if (window.confirm(t('account.sessions.everywhereConfirm'))) everywhere.mutate();
         }}
         disabled={everywhere.isPending}
       >
-        Sign out everywhere
+        {t('account.sessions.everywhere')}
       </button>
     </section>
   );

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useResetPassword } from '../../api/account';
+import { t, tNodes } from '../../lib/i18n';
 import { FormStatus } from '../FormStatus';
 
 /** The page a reset link opens (signed in or not): choose a new password, then sign in with it. */
@@ -15,15 +16,14 @@ export function ResetPassword({ token }: { token: string }) {
   return (
     <main className="sign-in" id="main">
       <form className="card sign-in-card" onSubmit={submit} aria-labelledby="reset-title">
-        <h1 id="reset-title">Choose a new password</h1>
+        <h1 id="reset-title">{t('resetPassword.title')}</h1>
         {reset.isSuccess ? (
           <p role="status">
-            Your password was changed and every session was signed out. <a href="/app/">Sign in</a> with the
-            new password.
+            {tNodes('resetPassword.done', { signIn: <a href="/app/">{t('resetPassword.signIn')}</a> })}
           </p>
         ) : (
           <>
-            <label htmlFor="reset-password">New password (at least 8 characters)</label>
+            <label htmlFor="reset-password">{t('resetPassword.password')}</label>
             <input
               id="reset-password"
               type="password"
@@ -35,7 +35,7 @@ export function ResetPassword({ token }: { token: string }) {
               onChange={(e) => setPassword(e.target.value)}
             />
             <button type="submit" className="primary" disabled={reset.isPending}>
-              Set the password
+              {t('resetPassword.submit')}
             </button>
             <FormStatus error={reset.error} />
           </>

@@ -1,5 +1,6 @@
 import type { CsatAgentRow } from '../../api/types';
 import { formatAverage, formatChange, formatPercent } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { Sparkline } from './Sparkline';
 
 function Change({ value, kind }: { value: number | null; kind: 'average' | 'share' }) {
@@ -17,39 +18,41 @@ function Change({ value, kind }: { value: number | null; kind: 'average' | 'shar
 export function AgentTable({ agents }: { agents: CsatAgentRow[] }) {
   return (
     <section aria-labelledby="agents-title" className="card">
-      <h2 id="agents-title">Per staff member</h2>
+      <h2 id="agents-title">{t('csat.agents.title')}</h2>
       {agents.length === 0 ? (
-        <p className="empty">No data for this period.</p>
+        <p className="empty">{t('csat.noData')}</p>
       ) : (
         <div className="table-wrap">
           <table className="agent-table">
             <thead>
               <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Answers</th>
-                <th scope="col">Average</th>
-                <th scope="col">CSAT score</th>
-                <th scope="col">Trend</th>
-                <th scope="col">Change vs previous</th>
-                <th scope="col">Response rate</th>
+                <th scope="col">{t('csat.agents.agent')}</th>
+                <th scope="col">{t('csat.answers')}</th>
+                <th scope="col">{t('csat.average')}</th>
+                <th scope="col">{t('csat.score')}</th>
+                <th scope="col">{t('csat.agents.trend')}</th>
+                <th scope="col">{t('csat.agents.change')}</th>
+                <th scope="col">{t('csat.responseRate')}</th>
               </tr>
             </thead>
             <tbody>
               {agents.map((row) => (
                 <tr key={row.agent?.id ?? 'none'} data-agent={row.agent?.id ?? 'none'}>
-                  <th scope="row">{row.agent?.name ?? 'Unassigned'}</th>
+                  <th scope="row">{row.agent?.name ?? t('common.unassigned')}</th>
                   <td>{row.answers}</td>
                   <td>{formatAverage(row.average)}</td>
                   <td>
                     {formatPercent(row.csatScore)}
                     {row.smallSample && (
                       <span className="small-sample">
-                        <span className="badge badge-warn">Small sample</span>
+                        <span className="badge badge-warn">{t('csat.agents.smallSample')}</span>
                         {row.csatInterval && (
                           <span className="muted small">
                             {' '}
-                            95% interval {formatPercent(row.csatInterval.low)}–
-                            {formatPercent(row.csatInterval.high)}
+                            {t('csat.agents.interval', {
+                              low: formatPercent(row.csatInterval.low),
+                              high: formatPercent(row.csatInterval.high),
+                            })}
                           </span>
                         )}
                       </span>
@@ -59,9 +62,9 @@ export function AgentTable({ agents }: { agents: CsatAgentRow[] }) {
                     <Sparkline trend={row.trend} />
                   </td>
                   <td>
-                    <Change value={row.change.average} kind="average" /> avg
+                    <Change value={row.change.average} kind="average" /> {t('csat.agents.changeAverage')}
                     <br />
-                    <Change value={row.change.csatScore} kind="share" /> CSAT
+                    <Change value={row.change.csatScore} kind="share" /> {t('csat.agents.changeScore')}
                   </td>
                   <td>{formatPercent(row.responseRate)}</td>
                 </tr>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { describeError } from '../../api/client';
 import { type CsatScope, type ReviewFilters, useCsatAgents, useCsatOverview } from '../../api/csat';
 import { formatDay } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { useProject } from '../../lib/session';
 import { AgentTable } from './AgentTable';
 import { DistributionChart } from './DistributionChart';
@@ -23,11 +24,16 @@ export function CsatDashboard() {
   return (
     <div className="dashboard">
       <div className="page-head">
-        <h1>Customer satisfaction</h1>
+        <h1>{t('csat.title')}</h1>
         {period && (
           <p className="muted">
-            {formatDay(period.from)} – {formatDay(period.to)} ({period.timezone}), compared with{' '}
-            {formatDay(period.previousFrom)} – {formatDay(period.previousTo)}
+            {t('csat.period', {
+              from: formatDay(period.from),
+              to: formatDay(period.to),
+              timezone: period.timezone,
+              previousFrom: formatDay(period.previousFrom),
+              previousTo: formatDay(period.previousTo),
+            })}
           </p>
         )}
       </div>
@@ -37,10 +43,10 @@ export function CsatDashboard() {
           {describeError(overview.error)}
         </p>
       )}
-      {overview.isPending && <p role="status">Loading results…</p>}
+      {overview.isPending && <p role="status">{t('csat.loadingResults')}</p>}
       {overview.data && (
         <>
-          <section aria-label="Overview">
+          <section aria-label={t('csat.overview')}>
             <OverviewCards current={overview.data.current} previous={overview.data.previous} />
           </section>
           <div className="chart-row">

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import uPlot from 'uplot';
 import type { CsatOverview } from '../../api/types';
+import { t } from '../../lib/i18n';
 import { type ChartColors, UPlotChart } from './UPlotChart';
 
 const barOptions = (c: ChartColors): Omit<uPlot.Options, 'width' | 'height'> => ({
@@ -30,7 +31,7 @@ const barOptions = (c: ChartColors): Omit<uPlot.Options, 'width' | 'height'> => 
   series: [
     {},
     {
-      label: 'Answers',
+      label: t('csat.answers'),
       fill: c.bar,
       stroke: c.bar,
       width: 0,
@@ -51,20 +52,20 @@ export function DistributionChart({ distribution }: { distribution: CsatOverview
   return (
     <figure className="chart distribution" aria-labelledby="distribution-title">
       <figcaption id="distribution-title">
-        <h2>Rating distribution</h2>
+        <h2>{t('csat.distribution.title')}</h2>
       </figcaption>
       {total === 0 ? (
-        <p className="empty">No data for this period.</p>
+        <p className="empty">{t('csat.noData')}</p>
       ) : (
         <UPlotChart options={barOptions} data={data} height={180} />
       )}
-      <ul className="distribution-counts" aria-label="Answers per rating">
+      <ul className="distribution-counts" aria-label={t('csat.distribution.counts')}>
         {counts.map((count, index) => {
           const rating = index + 1;
           return (
             <li key={rating} data-rating={rating}>
               <span className="stars-label">{rating}★</span>{' '}
-              <span className="visually-hidden">{rating === 1 ? 'star' : 'stars'}: </span>
+              <span className="visually-hidden">{t('csat.distribution.stars', { count: rating })} </span>
               <strong>{count}</strong>
               <span className="muted"> ({total ? Math.round((count / total) * 100) : 0}%)</span>
             </li>

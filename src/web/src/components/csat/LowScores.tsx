@@ -1,6 +1,7 @@
 import { describeError } from '../../api/client';
 import { type CsatScope, useCsatLowScores } from '../../api/csat';
 import { formatDuration } from '../../lib/format';
+import { t } from '../../lib/i18n';
 
 /**
  * The period's low scores (at or below the project's threshold when given): how many still need a
@@ -28,24 +29,24 @@ export function LowScores({
   return (
     <section className="card low-scores" aria-labelledby="low-scores-title">
       <div className="section-head">
-        <h2 id="low-scores-title">Low scores</h2>
+        <h2 id="low-scores-title">{t('csat.lowScores.title')}</h2>
         {open > 0 && (
           <button type="button" onClick={onShowOpen}>
-            Show the open ones
+            {t('csat.lowScores.showOpen')}
           </button>
         )}
       </div>
       <dl className="metric-cards">
         <div className="metric-card" data-metric="low-scores">
-          <dt>Low scores</dt>
+          <dt>{t('csat.lowScores.count')}</dt>
           <dd className="metric-value">{lowScores}</dd>
         </div>
         <div className="metric-card" data-metric="open-low-scores">
-          <dt>Need a follow-up</dt>
+          <dt>{t('csat.lowScores.open')}</dt>
           <dd className="metric-value">{open}</dd>
         </div>
         <div className="metric-card" data-metric="median-follow-up">
-          <dt>Median time to follow-up</dt>
+          <dt>{t('csat.lowScores.median')}</dt>
           <dd className={medianFollowUpSeconds === null ? 'metric-value no-data' : 'metric-value'}>
             {formatDuration(medianFollowUpSeconds)}
           </dd>
@@ -53,19 +54,21 @@ export function LowScores({
       </dl>
       {reasons.length > 0 && (
         <table className="low-score-reasons">
-          <caption>By reason</caption>
+          <caption>{t('csat.lowScores.byReason')}</caption>
           <thead>
             <tr>
-              <th scope="col">Reason</th>
-              <th scope="col">Low scores</th>
-              <th scope="col">Open</th>
-              <th scope="col">Median time to follow-up</th>
+              <th scope="col">{t('csat.lowScores.reason')}</th>
+              <th scope="col">{t('csat.lowScores.count')}</th>
+              <th scope="col">{t('csat.lowScores.openColumn')}</th>
+              <th scope="col">{t('csat.lowScores.median')}</th>
             </tr>
           </thead>
           <tbody>
             {reasons.map((r) => (
               <tr key={r.reason ?? ''}>
-                <th scope="row">{r.reason ?? <span className="muted">No reason picked</span>}</th>
+                <th scope="row">
+                  {r.reason ?? <span className="muted">{t('csat.lowScores.noReason')}</span>}
+                </th>
                 <td>{r.lowScores}</td>
                 <td>{r.open}</td>
                 <td>{formatDuration(r.medianFollowUpSeconds)}</td>

@@ -1,5 +1,6 @@
 import type { CsatMetrics } from '../../api/types';
 import { formatAverage, formatChange, formatPercent } from '../../lib/format';
+import { t } from '../../lib/i18n';
 
 interface Metric {
   id: string;
@@ -13,49 +14,49 @@ interface Metric {
 const METRICS: Metric[] = [
   {
     id: 'average',
-    label: 'Average rating',
+    label: t('csat.overview.average'),
     value: (m) => m.average,
     format: formatAverage,
     change: 'average',
-    hint: 'out of 5',
+    hint: t('csat.overview.averageHint'),
   },
   {
     id: 'csat-score',
-    label: 'CSAT score',
+    label: t('csat.score'),
     value: (m) => m.csatScore,
     format: (v) => formatPercent(v),
     change: 'share',
-    hint: 'share of 4★ and 5★',
+    hint: t('csat.overview.scoreHint'),
   },
   {
     id: 'answers',
-    label: 'Answers',
+    label: t('csat.answers'),
     value: (m) => m.answers,
     format: (v) => String(v ?? 0),
     change: 'count',
   },
   {
     id: 'surveys-sent',
-    label: 'Surveys sent',
+    label: t('csat.overview.surveysSent'),
     value: (m) => m.surveysSent,
     format: (v) => String(v ?? 0),
     change: 'count',
   },
   {
     id: 'response-rate',
-    label: 'Response rate',
+    label: t('csat.responseRate'),
     value: (m) => m.responseRate,
     format: (v) => formatPercent(v),
     change: 'share',
-    hint: 'answers ÷ surveys sent',
+    hint: t('csat.overview.responseRateHint'),
   },
 ];
 
 function changeText(metric: Metric, now: number | null, before: number | null) {
-  if (now === null || before === null) return 'no comparison';
+  if (now === null || before === null) return t('format.noComparison');
   if (metric.change === 'count') {
     const diff = now - before;
-    return diff === 0 ? 'no change' : `${diff > 0 ? '+' : '−'}${Math.abs(diff)}`;
+    return diff === 0 ? t('format.noChange') : `${diff > 0 ? '+' : '−'}${Math.abs(diff)}`;
   }
   return formatChange(now - before, metric.change);
 }
@@ -79,10 +80,13 @@ export function OverviewCards({ current, previous }: { current: CsatMetrics; pre
             <dd className={`metric-change change-${direction}`}>
               <span aria-hidden="true">{direction === 'up' ? '▲ ' : direction === 'down' ? '▼ ' : ''}</span>
               {before === null ? (
-                <span className="muted">nothing to compare with in the previous period</span>
+                <span className="muted">{t('csat.overview.noPrevious')}</span>
               ) : (
                 <>
-                  {text} <span className="muted">vs previous ({metric.format(before)})</span>
+                  {text}{' '}
+                  <span className="muted">
+                    {t('csat.overview.vsPrevious', { value: metric.format(before) })}
+                  </span>
                 </>
               )}
             </dd>

@@ -2,12 +2,13 @@ import { type FormEvent, useState } from 'react';
 import type { CsatScope } from '../../api/csat';
 import { useMembers } from '../../api/settings';
 import { CHANNEL_LABELS } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { useProject } from '../../lib/session';
 
 const PRESETS = [
-  { id: '7d', label: '7 days' },
-  { id: '30d', label: '30 days' },
-  { id: '90d', label: '90 days' },
+  { id: '7d', label: t('csat.filters.days', { count: 7 }) },
+  { id: '30d', label: t('csat.filters.days', { count: 30 }) },
+  { id: '90d', label: t('csat.filters.days', { count: 90 }) },
 ] as const;
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -26,9 +27,9 @@ export function PeriodPicker({ scope, onChange }: { scope: CsatScope; onChange: 
   };
 
   return (
-    <form className="period-picker" onSubmit={applyCustom} aria-label="Period and filters">
+    <form className="period-picker" onSubmit={applyCustom} aria-label={t('csat.filters.label')}>
       <fieldset className="segmented">
-        <legend>Period</legend>
+        <legend>{t('csat.filters.period')}</legend>
         {PRESETS.map((p) => (
           <label key={p.id} className={!custom && scope.preset === p.id ? 'is-on' : undefined}>
             <input
@@ -45,12 +46,12 @@ export function PeriodPicker({ scope, onChange }: { scope: CsatScope; onChange: 
         ))}
         <label className={custom ? 'is-on' : undefined}>
           <input type="radio" name="period" checked={custom} onChange={() => setCustom(true)} />
-          Custom
+          {t('csat.filters.custom')}
         </label>
       </fieldset>
       {custom && (
         <div className="inline-fields custom-range">
-          <label htmlFor="period-from">From</label>
+          <label htmlFor="period-from">{t('csat.filters.from')}</label>
           <input
             id="period-from"
             type="date"
@@ -59,7 +60,7 @@ export function PeriodPicker({ scope, onChange }: { scope: CsatScope; onChange: 
             max={to}
             onChange={(e) => setFrom(e.target.value)}
           />
-          <label htmlFor="period-to">To</label>
+          <label htmlFor="period-to">{t('csat.filters.to')}</label>
           <input
             id="period-to"
             type="date"
@@ -68,31 +69,31 @@ export function PeriodPicker({ scope, onChange }: { scope: CsatScope; onChange: 
             min={from}
             onChange={(e) => setTo(e.target.value)}
           />
-          <button type="submit">Apply</button>
+          <button type="submit">{t('csat.filters.apply')}</button>
         </div>
       )}
       <div className="inline-fields">
-        <label htmlFor="csat-agent">Agent</label>
+        <label htmlFor="csat-agent">{t('csat.filters.agent')}</label>
         <select
           id="csat-agent"
           value={scope.agentId ?? ''}
           onChange={(e) => onChange({ ...scope, agentId: e.target.value || undefined })}
         >
-          <option value="">All agents</option>
-          <option value="none">Nobody (unassigned)</option>
+          <option value="">{t('csat.filters.allAgents')}</option>
+          <option value="none">{t('csat.filters.noAgent')}</option>
           {members.data?.members.map((m) => (
             <option key={m.userId} value={m.userId}>
               {m.name}
             </option>
           ))}
         </select>
-        <label htmlFor="csat-channel">Channel</label>
+        <label htmlFor="csat-channel">{t('csat.filters.channel')}</label>
         <select
           id="csat-channel"
           value={scope.channel ?? ''}
           onChange={(e) => onChange({ ...scope, channel: e.target.value || undefined })}
         >
-          <option value="">All channels</option>
+          <option value="">{t('csat.filters.allChannels')}</option>
           {Object.entries(CHANNEL_LABELS).map(([id, label]) => (
             <option key={id} value={id}>
               {label}

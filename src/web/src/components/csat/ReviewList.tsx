@@ -10,6 +10,7 @@ import {
 } from '../../api/csat';
 import type { CsatReview } from '../../api/types';
 import { CHANNEL_LABELS, formatDateTime } from '../../lib/format';
+import { t, tNodes } from '../../lib/i18n';
 import { paths } from '../../lib/paths';
 import { has } from '../../lib/permissions';
 import { useProject } from '../../lib/session';
@@ -53,15 +54,15 @@ export function ReviewList({
   return (
     <section aria-labelledby="reviews-title" className="card reviews">
       <div className="section-head">
-        <h2 id="reviews-title">Reviews</h2>
+        <h2 id="reviews-title">{t('csat.reviews.title')}</h2>
         <a className="button" href={reviewsCsvUrl(projectId, scope, filters)} download>
-          Download CSV
+          {t('csat.reviews.csv')}
         </a>
       </div>
-      <p className="muted small">The period, agent and channel chosen above apply here too.</p>
+      <p className="muted small">{t('csat.reviews.scope')}</p>
       <search className="review-filters">
         <fieldset className="segmented">
-          <legend>Rating</legend>
+          <legend>{t('csat.reviews.rating')}</legend>
           {[1, 2, 3, 4, 5].map((r) => (
             <label key={r} className={ratings.includes(r) ? 'is-on' : undefined}>
               <input
@@ -77,7 +78,7 @@ export function ReviewList({
         </fieldset>
         <label className="checkbox">
           <input type="checkbox" checked={hasComment} onChange={(e) => setHasComment(e.target.checked)} />{' '}
-          With a comment only
+          {t('csat.reviews.withComment')}
         </label>
         <label className="checkbox">
           <input
@@ -85,28 +86,29 @@ export function ReviewList({
             checked={followUp === 'open'}
             onChange={(e) => onFollowUpChange(e.target.checked ? 'open' : undefined)}
           />{' '}
-          Needs follow-up
+          {t('csat.reviews.needsFollowUp')}
         </label>
         <div className="field field-search">
-          <label htmlFor="review-search">Search comments, subjects and requesters</label>
+          <label htmlFor="review-search">{t('csat.reviews.search')}</label>
           <input id="review-search" type="search" value={draft} onChange={(e) => setDraft(e.target.value)} />
         </div>
       </search>
-      {reviews.isPending && <p role="status">Loading reviews…</p>}
+      {reviews.isPending && <p role="status">{t('csat.reviews.loading')}</p>}
       {reviews.isError && (
         <p className="notice notice-error" role="alert">
           {describeError(reviews.error)}
         </p>
       )}
-      {reviews.isSuccess && rows.length === 0 && <p className="empty">No review matches.</p>}
-      <ol className="review-list" aria-label="Reviews">
+      {reviews.isSuccess && rows.length === 0 && <p className="empty">{t('csat.reviews.empty')}</p>}
+      <ol className="review-list" aria-label={t('csat.reviews.title')}>
         {rows.map((r) => (
           <li key={r.surveyId} className={`review rating-${r.rating}`}>
             <div className="review-head">
               <Stars rating={r.rating} />
               {r.ticket.deleted || !r.ticket.id ? (
                 <span>
-                  {r.ticket.reference} · {r.ticket.subject} <span className="badge">deleted</span>
+                  {r.ticket.reference} · {r.ticket.subject}{' '}
+                  <span className="badge">{t('csat.reviews.deleted')}</span>
                 </span>
               ) : (
                 <Link href={paths.ticket(projectId, r.ticket.id)}>
@@ -114,10 +116,15 @@ export function ReviewList({
                 </Link>
               )}
             </div>
-            {r.reason && <p className="review-reason">Reason: {r.reason}</p>}
-            {r.comment ? <blockquote>{r.comment}</blockquote> : <p className="muted">No comment.</p>}
+            {r.reason && <p className="review-reason">{t('csat.reviews.reason', { reason: r.reason })}</p>}
+            {r.comment ? (
+              <blockquote>{r.comment}</blockquote>
+            ) : (
+              <p className="muted">{t('csat.reviews.noComment')}</p>
+            )}
             <p className="muted small">
-              {r.requester.name} · {r.agent ? `agent ${r.agent.name}` : 'no agent'} ·{' '}
+              {r.requester.name} ·{' '}
+              {r.agent ? t('csat.reviews.agent', { name: r.agent.name }) : t('csat.reviews.noAgent')} ·{' '}
               <time dateTime={r.submittedAt}>{formatDateTime(r.submittedAt)}</time>
               {r.channel && ` · ${CHANNEL_LABELS[r.channel]}`}
             </p>
@@ -134,7 +141,7 @@ export function ReviewList({
           onClick={() => reviews.fetchNextPage()}
           disabled={reviews.isFetchingNextPage}
         >
-          {reviews.isFetchingNextPage ? 'Loading…' : 'Load more'}
+          {reviews.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
         </button>
       )}
     </section>
@@ -159,13 +166,16 @@ function FollowUp({
   if (followUp.doneAt) {
     return (
       <p className="follow-up is-done">
-        Followed up by {followUp.doneBy?.name ?? 'a former member'} on{' '}
-        <time dateTime={followUp.doneAt}>{formatDateTime(followUp.doneAt)}</time>
+        {tNodes(
+          'csat.followUp.done',
+          { time: <time dateTime={followUp.doneAt}>{formatDateTime(followUp.doneAt)}</time> },
+          { name: followUp.doneBy?.name ?? t('csat.followUp.formerMember') },
+        )}
         {followUp.note && <>: {followUp.note}</>}
       </p>
     );
   }
-  if (!canFollowUp) return <p className="follow-up is-open">Needs a follow-up.</p>;
+  if (!canFollowUp) return <p className="follow-up is-open">{t('csat.followUp.needed')}</p>;
   return (
     <form
       className="follow-up is-open"
@@ -174,10 +184,10 @@ function FollowUp({
         complete.mutate({ surveyId: review.surveyId, note });
       }}
     >
-      <label htmlFor={noteId}>Follow-up note (optional)</label>
+      <label htmlFor={noteId}>{t('csat.followUp.note')}</label>
       <input id={noteId} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
       <button type="submit" disabled={complete.isPending}>
-        Follow-up done
+        {t('csat.followUp.submit')}
       </button>
       <FormStatus error={complete.error} />
     </form>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import type { CsatAgentRow } from '../../api/types';
+import { t } from '../../lib/i18n';
 import { dayToSeconds } from './TrendChart';
 import { type ChartColors, UPlotChart } from './UPlotChart';
 
@@ -27,7 +28,9 @@ export function Sparkline({ trend }: { trend: CsatAgentRow['trend'] }) {
         <UPlotChart options={sparkOptions} data={data} height={28} className="sparkline-canvas" />
       )}
       <span className="visually-hidden">
-        {values.length ? `Average by period: ${values.join(', ')}` : 'No answers to chart'}
+        {values.length
+          ? t('csat.sparkline.values', { values: values.join(', ') })
+          : t('csat.sparkline.empty')}
       </span>
     </span>
   );

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import type { CsatOverview } from '../../api/types';
 import { formatAverage, formatDay, formatPercent } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { type ChartColors, UPlotChart } from './UPlotChart';
 
 type Trend = CsatOverview['trend'];
@@ -29,9 +30,9 @@ const trendOptions = (c: ChartColors): Omit<uPlot.Options, 'width' | 'height'> =
   ],
   series: [
     {},
-    { label: 'Average', scale: 'avg', stroke: c.accent, width: 2, points: { show: true, size: 7 } },
+    { label: t('csat.average'), scale: 'avg', stroke: c.accent, width: 2, points: { show: true, size: 7 } },
     {
-      label: 'CSAT score',
+      label: t('csat.score'),
       scale: 'pct',
       stroke: c.second,
       width: 2,
@@ -59,22 +60,22 @@ export function TrendChart({ trend }: { trend: Trend }) {
   return (
     <figure className="chart trend" aria-labelledby="trend-title">
       <figcaption id="trend-title">
-        <h2>Trend ({trend.bucket === 'day' ? 'daily' : 'weekly'})</h2>
+        <h2>{trend.bucket === 'day' ? t('csat.trend.daily') : t('csat.trend.weekly')}</h2>
       </figcaption>
       {hasData ? (
         <UPlotChart options={trendOptions} data={data} height={220} />
       ) : (
-        <p className="empty">No data for this period.</p>
+        <p className="empty">{t('csat.noData')}</p>
       )}
       <div className="visually-hidden">
         <table>
-          <caption>Trend per {trend.bucket}</caption>
+          <caption>{trend.bucket === 'day' ? t('csat.trend.perDay') : t('csat.trend.perWeek')}</caption>
           <thead>
             <tr>
-              <th scope="col">{trend.bucket === 'day' ? 'Day' : 'Week of'}</th>
-              <th scope="col">Answers</th>
-              <th scope="col">Average</th>
-              <th scope="col">CSAT score</th>
+              <th scope="col">{trend.bucket === 'day' ? t('csat.trend.day') : t('csat.trend.week')}</th>
+              <th scope="col">{t('csat.answers')}</th>
+              <th scope="col">{t('csat.average')}</th>
+              <th scope="col">{t('csat.score')}</th>
             </tr>
           </thead>
           <tbody>
