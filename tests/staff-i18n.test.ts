@@ -16,7 +16,7 @@ const sourceFiles = (dir: string): string[] =>
     return /\.tsx?$/.test(entry.name) ? [full] : [];
   });
 // Screens not converted yet: this list only shrinks.
-const PENDING = ['components/settings/'];
+const PENDING = ['components/settings/BrandingSettings.tsx'];
 const files = sourceFiles(webDir).map((file) => ({
   name: path.relative(root, file),
   text: fs.readFileSync(file, 'utf8'),

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from '../../api/account';
 import { describeError } from '../../api/client';
 import { formatDateTime } from '../../lib/format';
+import { t, tNodes } from '../../lib/i18n';
 import { FormStatus } from '../FormStatus';
 
 /** Personal tokens for integrations: the secret is shown once, right after creation. */
@@ -18,13 +19,11 @@ export function ApiTokens() {
 
   return (
     <div className="settings">
-      <h1>API tokens</h1>
-      <p className="muted">
-        Send a token as <code>Authorization: Bearer …</code>. It acts as you, with your permissions.
-      </p>
+      <h1>{t('apiTokens.title')}</h1>
+      <p className="muted">{tNodes('apiTokens.intro', { header: <code>Authorization: Bearer …</code> })}</p>
       <form className="card form" onSubmit={submit} aria-labelledby="new-token-title">
-        <h2 id="new-token-title">New token</h2>
-        <label htmlFor="token-name">Name (what it is for)</label>
+        <h2 id="new-token-title">{t('apiTokens.new')}</h2>
+        <label htmlFor="token-name">{t('apiTokens.name')}</label>
         <input
           id="token-name"
           required
@@ -33,59 +32,60 @@ export function ApiTokens() {
           onChange={(e) => setName(e.target.value)}
         />
         <button type="submit" className="primary" disabled={create.isPending}>
-          Create token
+          {t('apiTokens.create')}
         </button>
         <FormStatus error={create.error} />
         {create.data && (
           <div className="notice secret" role="status">
             <p>
-              <strong>Copy the token “{create.data.name}” now:</strong> it will not be shown again.
+              <strong>{t('apiTokens.copyNow', { name: create.data.name })}</strong> {t('apiTokens.shownOnce')}
             </p>
-            <label htmlFor="token-secret">Token</label>
+            <label htmlFor="token-secret">{t('apiTokens.token')}</label>
             <input id="token-secret" readOnly value={create.data.token} onFocus={(e) => e.target.select()} />
             <button type="button" onClick={() => navigator.clipboard?.writeText(create.data?.token ?? '')}>
-              Copy
+              {t('apiTokens.copy')}
             </button>
           </div>
         )}
       </form>
       <section className="card" aria-labelledby="tokens-title">
-        <h2 id="tokens-title">Your tokens</h2>
+        <h2 id="tokens-title">{t('apiTokens.list')}</h2>
         {tokens.isError && (
           <p className="notice notice-error" role="alert">
             {describeError(tokens.error)}
           </p>
         )}
-        {tokens.data?.tokens.length === 0 && <p className="muted">No token yet.</p>}
+        {tokens.data?.tokens.length === 0 && <p className="muted">{t('apiTokens.none')}</p>}
         {!!tokens.data?.tokens.length && (
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">State</th>
+                  <th scope="col">{t('apiTokens.column.name')}</th>
+                  <th scope="col">{t('apiTokens.column.created')}</th>
+                  <th scope="col">{t('apiTokens.column.lastUsed')}</th>
+                  <th scope="col">{t('apiTokens.column.state')}</th>
                 </tr>
               </thead>
               <tbody>
-                {tokens.data.tokens.map((t) => (
-                  <tr key={t.id}>
-                    <td>{t.name}</td>
-                    <td>{formatDateTime(t.createdAt)}</td>
-                    <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'Never'}</td>
+                {tokens.data.tokens.map((token) => (
+                  <tr key={token.id}>
+                    <td>{token.name}</td>
+                    <td>{formatDateTime(token.createdAt)}</td>
+                    <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : t('apiTokens.never')}</td>
                     <td>
-                      {t.revokedAt ? (
-                        `Revoked ${formatDateTime(t.revokedAt)}`
+                      {token.revokedAt ? (
+                        t('apiTokens.revoked', { date: formatDateTime(token.revokedAt) })
                       ) : (
                         <button
                           type="button"
                           className="link-button danger"
                           onClick={() => {
-                            if (window.confirm(`Revoke the token “${t.name}”?`)) revoke.mutate(t.id);
+                            if (window.confirm(t('apiTokens.revokeConfirm', { name: token.name })))
+                              revoke.mutate(token.id);
                           }}
                         >
-                          Revoke <span className="visually-hidden">{t.name}</span>
+                          {t('apiTokens.revoke')} <span className="visually-hidden">{token.name}</span>
                         </button>
                       )}
                     </td>

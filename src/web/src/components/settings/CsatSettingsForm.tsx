@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { describeError } from '../../api/client';
 import { useCsatSettings, useSaveCsatSettings } from '../../api/settings';
 import type { CsatSettings } from '../../api/types';
+import { t } from '../../lib/i18n';
 import { useProject } from '../../lib/session';
 import { FormStatus } from '../FormStatus';
 
@@ -24,7 +25,7 @@ export function CsatSettingsForm() {
         {describeError(query.error)}
       </p>
     );
-  if (!draft) return <p role="status">Loading…</p>;
+  if (!draft) return <p role="status">{t('common.loading')}</p>;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -37,16 +38,16 @@ export function CsatSettingsForm() {
 
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="csat-settings-title">
-      <h2 id="csat-settings-title">CSAT surveys</h2>
+      <h2 id="csat-settings-title">{t('settings.csat.title')}</h2>
       <label className="checkbox">
         <input
           type="checkbox"
           checked={draft.enabled}
           onChange={(e) => setDraft({ ...draft, enabled: e.target.checked })}
         />{' '}
-        Send a survey when a ticket is resolved
+        {t('settings.csat.enabled')}
       </label>
-      <label htmlFor="csat-expiry">Days a customer has to answer (1–30)</label>
+      <label htmlFor="csat-expiry">{t('settings.csat.expiry')}</label>
       <input
         id="csat-expiry"
         type="number"
@@ -56,7 +57,7 @@ export function CsatSettingsForm() {
         value={draft.expiryDays}
         onChange={(e) => setDraft({ ...draft, expiryDays: Number(e.target.value) })}
       />
-      <label htmlFor="csat-invitation">Invitation text</label>
+      <label htmlFor="csat-invitation">{t('settings.csat.invitation')}</label>
       <textarea
         id="csat-invitation"
         rows={3}
@@ -65,7 +66,7 @@ export function CsatSettingsForm() {
         value={draft.invitationText}
         onChange={(e) => setDraft({ ...draft, invitationText: e.target.value })}
       />
-      <label htmlFor="csat-threshold">Low score: this many stars or fewer</label>
+      <label htmlFor="csat-threshold">{t('settings.csat.threshold')}</label>
       <select
         id="csat-threshold"
         value={draft.lowScoreThreshold}
@@ -77,11 +78,8 @@ export function CsatSettingsForm() {
           </option>
         ))}
       </select>
-      <p className="muted small">
-        A low score tells the credited agent and members with the “csat.follow_up” permission, in the app and
-        by mail, and waits for a follow-up in the reviews.
-      </p>
-      <label htmlFor="csat-reasons">Reasons offered on a low score (one per line, optional)</label>
+      <p className="muted small">{t('settings.csat.thresholdHint')}</p>
+      <label htmlFor="csat-reasons">{t('settings.csat.reasons')}</label>
       <textarea
         id="csat-reasons"
         rows={4}
@@ -90,14 +88,12 @@ export function CsatSettingsForm() {
         aria-describedby="csat-reasons-hint"
       />
       <p className="muted small" id="csat-reasons-hint">
-        Up to 10, each up to 50 characters. Customers see them as written here, in every language, on the
-        survey page, the portal and in Discord, only when their rating is a low score. Leave empty to offer
-        none.
+        {t('settings.csat.reasonsHint')}
       </p>
       <button type="submit" className="primary" disabled={save.isPending}>
-        Save
+        {t('settings.save')}
       </button>
-      <FormStatus error={save.error} success={save.isSuccess && 'Saved.'} />
+      <FormStatus error={save.error} success={save.isSuccess && t('settings.saved')} />
     </form>
   );
 }

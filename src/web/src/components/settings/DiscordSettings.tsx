@@ -6,12 +6,13 @@ import {
   useDiscordSettings,
 } from '../../api/settings';
 import { formatDateTime } from '../../lib/format';
+import { t, tNodes } from '../../lib/i18n';
 import { FormStatus } from '../FormStatus';
 
 const secretHint = (secret: Settings['botToken']) =>
   secret
-    ? `Set (ends in …${secret.last4}, saved ${formatDateTime(secret.savedAt)}). Leave empty to keep it.`
-    : 'Not set.';
+    ? t('settings.discord.secretSet', { last4: secret.last4, date: formatDateTime(secret.savedAt) })
+    : t('settings.discord.secretNotSet');
 
 function CopyField({ id, label, value }: { id: string; label: string; value: string }) {
   return (
@@ -55,19 +56,21 @@ function DiscordForm({
 
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="discord-app-title">
-      <h2 id="discord-app-title">Discord application</h2>
+      <h2 id="discord-app-title">{t('settings.discord.title')}</h2>
       {settings.broken && (
         <p className="notice notice-error" role="alert" id="discord-broken">
-          Sending to Discord stopped on {formatDateTime(settings.broken.at)}: {settings.broken.reason} Save a
-          working bot token to resume.
+          {t('settings.discord.broken', {
+            date: formatDateTime(settings.broken.at),
+            reason: settings.broken.reason,
+          })}
         </p>
       )}
       {settings.botName && (
         <p id="discord-bot-name">
-          Connected as bot <strong>{settings.botName}</strong>.
+          {tNodes('settings.discord.connected', { bot: <strong>{settings.botName}</strong> })}
         </p>
       )}
-      <label htmlFor="discord-application-id">Application ID</label>
+      <label htmlFor="discord-application-id">{t('settings.discord.applicationId')}</label>
       <input
         id="discord-application-id"
         required
@@ -75,14 +78,14 @@ function DiscordForm({
         value={applicationId}
         onChange={(e) => setApplicationId(e.target.value)}
       />
-      <label htmlFor="discord-public-key">Public key</label>
+      <label htmlFor="discord-public-key">{t('settings.discord.publicKey')}</label>
       <input
         id="discord-public-key"
         required
         value={publicKey}
         onChange={(e) => setPublicKey(e.target.value)}
       />
-      <label htmlFor="discord-bot-token">Bot token</label>
+      <label htmlFor="discord-bot-token">{t('settings.discord.botToken')}</label>
       <input
         id="discord-bot-token"
         type="password"
@@ -95,7 +98,7 @@ function DiscordForm({
       <p className="muted" id="discord-bot-token-hint">
         {secretHint(settings.botToken)}
       </p>
-      <label htmlFor="discord-client-secret">OAuth2 client secret</label>
+      <label htmlFor="discord-client-secret">{t('settings.discord.clientSecret')}</label>
       <input
         id="discord-client-secret"
         type="password"
@@ -109,11 +112,11 @@ function DiscordForm({
         {secretHint(settings.clientSecret)}
       </p>
       <button type="submit" className="primary" disabled={save.isPending}>
-        {save.isPending ? 'Checking with Discord…' : 'Check with Discord and save'}
+        {save.isPending ? t('settings.discord.checking') : t('settings.discord.save')}
       </button>
       <FormStatus
         error={save.error}
-        success={save.isSuccess && `Saved: Discord accepted the bot ${save.data.botName}.`}
+        success={save.isSuccess && t('settings.discord.saved', { bot: save.data.botName ?? '' })}
       />
     </form>
   );
@@ -123,7 +126,7 @@ function DiscordForm({
 export function DiscordSettings() {
   const query = useDiscordSettings();
   const { save, setDelivery } = useDiscordMutations();
-  if (query.isPending) return <p className="muted">Loading…</p>;
+  if (query.isPending) return <p className="muted">{t('common.loading')}</p>;
   if (query.isError) return <FormStatus error={query.error} />;
   const settings = query.data;
 
@@ -135,33 +138,37 @@ export function DiscordSettings() {
         save={save}
       />
       <section className="card form" aria-labelledby="discord-urls-title">
-        <h2 id="discord-urls-title">Paste into Discord's developer portal</h2>
+        <h2 id="discord-urls-title">{t('settings.discord.urls')}</h2>
         <CopyField
           id="discord-interactions-url"
-          label="General Information → Interactions Endpoint URL"
+          label={t('settings.discord.interactionsUrl')}
           value={settings.interactionsUrl}
         />
-        <CopyField id="discord-redirect-url" label="OAuth2 → Redirects" value={settings.redirectUrl} />
+        <CopyField
+          id="discord-redirect-url"
+          label={t('settings.discord.redirectUrl')}
+          value={settings.redirectUrl}
+        />
         {settings.addBotUrl ? (
           <p>
             <a href={settings.addBotUrl} target="_blank" rel="noreferrer" id="discord-add-bot">
-              Add the bot to your team's Discord server
+              {t('settings.discord.addBot')}
             </a>{' '}
-            — Discord delivers a DM only to customers who share a server with the bot.
+            {t('settings.discord.addBotHint')}
           </p>
         ) : (
-          <p className="muted">Save the application to get the link that adds the bot to your server.</p>
+          <p className="muted">{t('settings.discord.addBotLater')}</p>
         )}
       </section>
       <section className="card form" aria-labelledby="discord-delivery-title">
-        <h2 id="discord-delivery-title">Survey invitations for Discord-linked customers</h2>
+        <h2 id="discord-delivery-title">{t('settings.discord.delivery')}</h2>
         {settings.projects.map((project) => (
           <fieldset key={project.id}>
             <legend>{project.name}</legend>
             {(
               [
-                ['dm_only', 'By DM only (email only when the DM fails for good)'],
-                ['dm_and_email', 'By DM and by email'],
+                ['dm_only', t('settings.discord.delivery.dmOnly')],
+                ['dm_and_email', t('settings.discord.delivery.dmAndEmail')],
               ] as [DiscordDelivery, string][]
             ).map(([value, label]) => (
               <label key={value} className="inline">
@@ -178,7 +185,7 @@ export function DiscordSettings() {
             ))}
           </fieldset>
         ))}
-        <FormStatus error={setDelivery.error} success={setDelivery.isSuccess && 'Saved.'} />
+        <FormStatus error={setDelivery.error} success={setDelivery.isSuccess && t('settings.saved')} />
       </section>
     </>
   );

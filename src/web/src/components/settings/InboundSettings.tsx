@@ -7,6 +7,7 @@ import {
   useReviewMail,
   useSaveInboundSettings,
 } from '../../api/settings';
+import { t, tNodes } from '../../lib/i18n';
 import { has } from '../../lib/permissions';
 import { useProject } from '../../lib/session';
 import { FormStatus } from '../FormStatus';
@@ -27,7 +28,7 @@ export function InboundSettings() {
         {describeError(query.error)}
       </p>
     );
-  if (!draft) return <p role="status">Loading…</p>;
+  if (!draft) return <p role="status">{t('common.loading')}</p>;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -41,15 +42,15 @@ export function InboundSettings() {
   return (
     <>
       <form className="card form" onSubmit={submit} aria-labelledby="inbound-title">
-        <h2 id="inbound-title">Email in</h2>
-        <label htmlFor="inbound-address">Inbound address (mail to it opens tickets here)</label>
+        <h2 id="inbound-title">{t('settings.inbound.title')}</h2>
+        <label htmlFor="inbound-address">{t('settings.inbound.address')}</label>
         <input
           id="inbound-address"
           type="email"
           value={draft.address ?? ''}
           onChange={(e) => setDraft({ ...draft, address: e.target.value })}
         />
-        <label htmlFor="inbound-limit">New tickets one sender may open per hour; the rest are held</label>
+        <label htmlFor="inbound-limit">{t('settings.inbound.limit')}</label>
         <input
           id="inbound-limit"
           type="number"
@@ -59,7 +60,7 @@ export function InboundSettings() {
           value={draft.newTicketsPerSenderHour}
           onChange={(e) => setDraft({ ...draft, newTicketsPerSenderHour: Number(e.target.value) })}
         />
-        <h3>Acknowledgement</h3>
+        <h3>{t('settings.inbound.acknowledgement')}</h3>
         <label className="checkbox">
           <input
             id="inbound-acknowledge"
@@ -67,12 +68,9 @@ export function InboundSettings() {
             checked={draft.acknowledge}
             onChange={(e) => setDraft({ ...draft, acknowledge: e.target.checked })}
           />{' '}
-          Mail the requester the reference and portal link of a new ticket (by mail, the portal or the request
-          form, or from staff with "notify the requester"; never to auto-replies)
+          {t('settings.inbound.acknowledge')}
         </label>
-        <label htmlFor="inbound-acknowledgement-text">
-          Opening words (leave empty for the built-in text in the customer's language)
-        </label>
+        <label htmlFor="inbound-acknowledgement-text">{t('settings.inbound.acknowledgementText')}</label>
         <textarea
           id="inbound-acknowledgement-text"
           rows={3}
@@ -82,9 +80,9 @@ export function InboundSettings() {
           onChange={(e) => setDraft({ ...draft, acknowledgementText: e.target.value })}
         />
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save
+          {t('settings.save')}
         </button>
-        <FormStatus error={save.error} success={save.isSuccess && 'Saved.'} />
+        <FormStatus error={save.error} success={save.isSuccess && t('settings.saved')} />
       </form>
       {has(project, 'tickets.view_all') && <HeldMail />}
     </>
@@ -98,29 +96,33 @@ function HeldMail() {
   const mails = held.data?.messages ?? [];
   return (
     <section className="card" aria-labelledby="held-title">
-      <h2 id="held-title">Held for review</h2>
+      <h2 id="held-title">{t('settings.held.title')}</h2>
       {held.isError && (
         <p className="notice notice-error" role="alert">
           {describeError(held.error)}
         </p>
       )}
       {mails.length === 0 ? (
-        <p>No mail is held.</p>
+        <p>{t('settings.held.none')}</p>
       ) : (
         <ul className="held-mail">
           {mails.map((m) => (
             <li key={m.id}>
-              <strong>{m.subject || '(no subject)'}</strong> from {m.from || 'an unknown sender'} — {m.reason}{' '}
+              {tNodes(
+                'settings.held.item',
+                { subject: <strong>{m.subject || t('settings.held.noSubject')}</strong> },
+                { from: m.from || t('settings.held.unknownSender'), reason: m.reason ?? '' },
+              )}{' '}
               <a href={`/api/v1/inbound/messages/${m.id}/raw`} download>
-                Download .eml
+                {t('settings.held.download')}
               </a>{' '}
               {has(project, 'tickets.create') && (
                 <>
                   <button type="button" onClick={() => review.mutate({ id: m.id, action: 'release' })}>
-                    Release
+                    {t('settings.held.release')}
                   </button>{' '}
                   <button type="button" onClick={() => review.mutate({ id: m.id, action: 'discard' })}>
-                    Discard
+                    {t('settings.held.discard')}
                   </button>
                 </>
               )}
@@ -128,7 +130,7 @@ function HeldMail() {
           ))}
         </ul>
       )}
-      <FormStatus error={review.error} success={review.isSuccess && 'Done.'} />
+      <FormStatus error={review.error} success={review.isSuccess && t('settings.held.done')} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { describeError } from '../../api/client';
 import { type MailboxInput, useMailbox, useMailboxMutations } from '../../api/settings';
 import { formatDateTime } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { useProject } from '../../lib/session';
 import { FormStatus } from '../FormStatus';
 
@@ -33,7 +34,7 @@ export function MailboxSettings() {
         {describeError(query.error)}
       </p>
     );
-  if (!draft) return <p role="status">Loading…</p>;
+  if (!draft) return <p role="status">{t('common.loading')}</p>;
   const saved = query.data;
 
   const submit = (event: FormEvent) => {
@@ -45,27 +46,24 @@ export function MailboxSettings() {
 
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="mailbox-title">
-      <h2 id="mailbox-title">Mailbox (IMAP)</h2>
-      <p className="muted">
-        Clearline reads new mail from this mailbox and turns it into tickets and replies, then flags each
-        message (or moves it to the folder below). Mail can also come in through the built-in SMTP listener.
-      </p>
+      <h2 id="mailbox-title">{t('settings.mailbox.title')}</h2>
+      <p className="muted">{t('settings.mailbox.intro')}</p>
       {saved && (
         <p role="status">
           {saved.lastError
-            ? `Last check failed: ${saved.lastError}`
+            ? t('settings.mailbox.lastError', { error: saved.lastError })
             : saved.lastCheckedAt
-              ? `Last checked ${formatDateTime(saved.lastCheckedAt)}.`
-              : 'Not checked yet.'}
+              ? t('settings.mailbox.lastChecked', { date: formatDateTime(saved.lastCheckedAt) })
+              : t('settings.mailbox.notChecked')}
         </p>
       )}
       <label className="checkbox">
         <input type="checkbox" checked={draft.enabled} onChange={(e) => field('enabled', e.target.checked)} />{' '}
-        Read this mailbox
+        {t('settings.mailbox.enabled')}
       </label>
-      <label htmlFor="mailbox-host">Server</label>
+      <label htmlFor="mailbox-host">{t('settings.mailbox.host')}</label>
       <input id="mailbox-host" required value={draft.host} onChange={(e) => field('host', e.target.value)} />
-      <label htmlFor="mailbox-port">Port</label>
+      <label htmlFor="mailbox-port">{t('settings.mailbox.port')}</label>
       <input
         id="mailbox-port"
         type="number"
@@ -76,10 +74,10 @@ export function MailboxSettings() {
         onChange={(e) => field('port', Number(e.target.value))}
       />
       <label className="checkbox">
-        <input type="checkbox" checked={draft.tls} onChange={(e) => field('tls', e.target.checked)} /> TLS
-        from the start (IMAPS, usually port 993)
+        <input type="checkbox" checked={draft.tls} onChange={(e) => field('tls', e.target.checked)} />{' '}
+        {t('settings.mailbox.tls')}
       </label>
-      <label htmlFor="mailbox-user">User name</label>
+      <label htmlFor="mailbox-user">{t('settings.mailbox.username')}</label>
       <input
         id="mailbox-user"
         required
@@ -87,7 +85,9 @@ export function MailboxSettings() {
         value={draft.username}
         onChange={(e) => field('username', e.target.value)}
       />
-      <label htmlFor="mailbox-password">Password{saved ? ' (leave empty to keep the saved one)' : ''}</label>
+      <label htmlFor="mailbox-password">
+        {saved ? t('settings.mailbox.passwordKeep') : t('settings.mailbox.password')}
+      </label>
       <input
         id="mailbox-password"
         type="password"
@@ -96,20 +96,20 @@ export function MailboxSettings() {
         value={draft.password ?? ''}
         onChange={(e) => field('password', e.target.value)}
       />
-      <label htmlFor="mailbox-folder">Folder to read</label>
+      <label htmlFor="mailbox-folder">{t('settings.mailbox.folder')}</label>
       <input
         id="mailbox-folder"
         required
         value={draft.folder}
         onChange={(e) => field('folder', e.target.value)}
       />
-      <label htmlFor="mailbox-done">Move processed mail to (empty: flag it and leave it)</label>
+      <label htmlFor="mailbox-done">{t('settings.mailbox.processedFolder')}</label>
       <input
         id="mailbox-done"
         value={draft.processedFolder ?? ''}
         onChange={(e) => field('processedFolder', e.target.value || null)}
       />
-      <label htmlFor="mailbox-poll">Seconds between checks when the server offers no IDLE (10–3600)</label>
+      <label htmlFor="mailbox-poll">{t('settings.mailbox.poll')}</label>
       <input
         id="mailbox-poll"
         type="number"
@@ -120,16 +120,16 @@ export function MailboxSettings() {
         onChange={(e) => field('pollSeconds', Number(e.target.value))}
       />
       <button type="submit" className="primary" disabled={save.isPending}>
-        Save
+        {t('settings.save')}
       </button>
       {saved && (
         <button type="button" disabled={remove.isPending} onClick={() => remove.mutate()}>
-          Stop reading this mailbox
+          {t('settings.mailbox.remove')}
         </button>
       )}
       <FormStatus
         error={save.error ?? remove.error}
-        success={save.isSuccess && 'Saved: the mailbox answered.'}
+        success={save.isSuccess && t('settings.mailbox.saved')}
       />
     </form>
   );

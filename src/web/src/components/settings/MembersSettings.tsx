@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { describeError } from '../../api/client';
 import { useMemberMutations, useMembers, useRoles } from '../../api/settings';
 import { formatDateTime } from '../../lib/format';
+import { t } from '../../lib/i18n';
 import { useProject, useSession } from '../../lib/session';
 import { FormStatus } from '../FormStatus';
 
@@ -32,7 +33,7 @@ export function MembersSettings() {
   return (
     <>
       <section className="card" aria-labelledby="members-title">
-        <h2 id="members-title">Members</h2>
+        <h2 id="members-title">{t('settings.members.title')}</h2>
         {members.isError && (
           <p className="notice notice-error" role="alert">
             {describeError(members.error)}
@@ -42,12 +43,12 @@ export function MembersSettings() {
           <table>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Since</th>
+                <th scope="col">{t('settings.members.column.name')}</th>
+                <th scope="col">{t('settings.members.column.email')}</th>
+                <th scope="col">{t('settings.members.column.role')}</th>
+                <th scope="col">{t('settings.members.column.since')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('settings.members.column.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -61,7 +62,7 @@ export function MembersSettings() {
                       m.role.name
                     ) : (
                       <select
-                        aria-label={`Role of ${m.name}`}
+                        aria-label={t('settings.members.roleOf', { name: m.name })}
                         value={m.role.id}
                         onChange={(e) => changeRole.mutate({ userId: m.userId, roleId: e.target.value })}
                       >
@@ -80,11 +81,15 @@ export function MembersSettings() {
                         type="button"
                         className="link-button danger"
                         onClick={() => {
-                          if (window.confirm(`Remove ${m.name} from ${project.name}?`))
+                          if (
+                            window.confirm(
+                              t('settings.members.removeConfirm', { name: m.name, project: project.name }),
+                            )
+                          )
                             remove.mutate(m.userId);
                         }}
                       >
-                        Remove <span className="visually-hidden">{m.name}</span>
+                        {t('settings.members.remove')} <span className="visually-hidden">{m.name}</span>
                       </button>
                     )}{' '}
                     {m.abilities.resetSessions && m.userId !== me.user.id && (
@@ -92,11 +97,11 @@ export function MembersSettings() {
                         type="button"
                         className="link-button"
                         onClick={() => {
-                          if (window.confirm(`Sign ${m.name} out on every device?`))
+                          if (window.confirm(t('settings.members.signOutConfirm', { name: m.name })))
                             resetSessions.mutate(m.userId);
                         }}
                       >
-                        Sign out everywhere <span className="visually-hidden">{m.name}</span>
+                        {t('settings.members.signOut')} <span className="visually-hidden">{m.name}</span>
                       </button>
                     )}
                   </td>
@@ -107,13 +112,15 @@ export function MembersSettings() {
         </div>
         <FormStatus
           error={changeRole.error ?? remove.error ?? resetSessions.error}
-          success={resetSessions.isSuccess && `Signed out of ${resetSessions.data.ended} session(s).`}
+          success={
+            resetSessions.isSuccess && t('settings.members.signedOut', { count: resetSessions.data.ended })
+          }
         />
       </section>
 
       <form className="card form" onSubmit={submit} aria-labelledby="add-member-title">
-        <h2 id="add-member-title">Add a member</h2>
-        <label htmlFor="member-email">Email</label>
+        <h2 id="add-member-title">{t('settings.members.add.title')}</h2>
+        <label htmlFor="member-email">{t('settings.members.add.email')}</label>
         <input
           id="member-email"
           type="email"
@@ -121,13 +128,13 @@ export function MembersSettings() {
           value={form.email}
           onChange={(e) => setForm({ ...form, email: e.target.value })}
         />
-        <label htmlFor="member-name">Name (for someone new to the account)</label>
+        <label htmlFor="member-name">{t('settings.members.add.name')}</label>
         <input
           id="member-name"
           value={form.name}
           onChange={(e) => setForm({ ...form, name: e.target.value })}
         />
-        <label htmlFor="member-password">Initial password (for someone new; at least 8 characters)</label>
+        <label htmlFor="member-password">{t('settings.members.add.password')}</label>
         <input
           id="member-password"
           type="password"
@@ -136,7 +143,7 @@ export function MembersSettings() {
           value={form.password}
           onChange={(e) => setForm({ ...form, password: e.target.value })}
         />
-        <label htmlFor="member-role">Role</label>
+        <label htmlFor="member-role">{t('settings.members.add.role')}</label>
         <select
           id="member-role"
           value={form.roleId || roleOptions.find((r) => r.kind === 'staff')?.id || ''}
@@ -149,9 +156,9 @@ export function MembersSettings() {
           ))}
         </select>
         <button type="submit" className="primary" disabled={add.isPending}>
-          Add member
+          {t('settings.members.add.submit')}
         </button>
-        <FormStatus error={add.error} success={add.isSuccess && 'Member added.'} />
+        <FormStatus error={add.error} success={add.isSuccess && t('settings.members.add.done')} />
       </form>
     </>
   );

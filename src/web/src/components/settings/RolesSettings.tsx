@@ -3,6 +3,7 @@ import { PERMISSIONS } from '../../../../shared/tickets';
 import { describeError } from '../../api/client';
 import { useRoleMutations, useRoles } from '../../api/settings';
 import type { Permission, Role } from '../../api/types';
+import { t } from '../../lib/i18n';
 import { useProject } from '../../lib/session';
 import { FormStatus } from '../FormStatus';
 
@@ -17,7 +18,7 @@ function PermissionBoxes({
 }) {
   return (
     <fieldset className="permission-grid">
-      <legend>Permissions</legend>
+      <legend>{t('settings.roles.permissions')}</legend>
       {PERMISSIONS.map((p) => (
         <label key={p} htmlFor={`${idPrefix}-${p}`} className="checkbox">
           <input
@@ -55,8 +56,10 @@ function RoleEditor({
   const prefix = role ? `role-${role.id}` : 'new-role';
   return (
     <form className="card form" onSubmit={submit} aria-labelledby={`${prefix}-title`}>
-      <h2 id={`${prefix}-title`}>{role ? `Edit ${role.name}` : 'New role'}</h2>
-      <label htmlFor={`${prefix}-name`}>Role name</label>
+      <h2 id={`${prefix}-title`}>
+        {role ? t('settings.roles.editTitle', { name: role.name }) : t('settings.roles.new')}
+      </h2>
+      <label htmlFor={`${prefix}-name`}>{t('settings.roles.name')}</label>
       <input
         id={`${prefix}-name`}
         required
@@ -67,10 +70,10 @@ function RoleEditor({
       <PermissionBoxes idPrefix={prefix} value={permissions} onChange={setPermissions} />
       <div className="button-row">
         <button type="submit" className="primary" disabled={mutation.isPending}>
-          {role ? 'Save role' : 'Create role'}
+          {role ? t('settings.roles.save') : t('settings.roles.create')}
         </button>
         <button type="button" onClick={onDone}>
-          Cancel
+          {t('settings.cancel')}
         </button>
       </div>
       <FormStatus error={mutation.error} />
@@ -96,7 +99,7 @@ export function RolesSettings() {
 
   return (
     <section className="card" aria-labelledby="roles-title">
-      <h2 id="roles-title">Roles</h2>
+      <h2 id="roles-title">{t('settings.roles.title')}</h2>
       {roles.isError && (
         <p className="notice notice-error" role="alert">
           {describeError(roles.error)}
@@ -108,13 +111,16 @@ export function RolesSettings() {
             <div>
               <strong>{r.name}</strong> <span className="muted">({r.kind})</span>
               <p className="muted small">
-                {r.permissions.length} permissions: {r.permissions.join(', ') || 'none'}
+                {t('settings.roles.summary', {
+                  count: r.permissions.length,
+                  list: r.permissions.join(', ') || t('settings.roles.none'),
+                })}
               </p>
             </div>
             <div className="button-row">
               {r.abilities.update && (
                 <button type="button" onClick={() => setEditing(r)}>
-                  Edit <span className="visually-hidden">{r.name}</span>
+                  {t('settings.roles.edit')} <span className="visually-hidden">{r.name}</span>
                 </button>
               )}
               {r.abilities.delete && (
@@ -122,10 +128,11 @@ export function RolesSettings() {
                   type="button"
                   className="danger"
                   onClick={() => {
-                    if (window.confirm(`Delete the role ${r.name}?`)) remove.mutate(r.id);
+                    if (window.confirm(t('settings.roles.deleteConfirm', { name: r.name })))
+                      remove.mutate(r.id);
                   }}
                 >
-                  Delete <span className="visually-hidden">{r.name}</span>
+                  {t('settings.roles.delete')} <span className="visually-hidden">{r.name}</span>
                 </button>
               )}
             </div>
@@ -133,7 +140,7 @@ export function RolesSettings() {
         ))}
       </ul>
       <button type="button" className="primary" onClick={() => setEditing('new')}>
-        New role
+        {t('settings.roles.new')}
       </button>
       <FormStatus error={remove.error} />
     </section>

@@ -1,5 +1,6 @@
 import { Link, Redirect } from 'wouter';
 import type { Me, Project } from '../../api/types';
+import { t } from '../../lib/i18n';
 import { paths } from '../../lib/paths';
 import { has } from '../../lib/permissions';
 import { useProject, useSession } from '../../lib/session';
@@ -19,40 +20,45 @@ const SECTIONS: { id: string; label: string; allowed: Allowed; render: () => Rea
   // Branding is account-wide: the account owner's, whatever the project role.
   {
     id: 'branding',
-    label: 'Branding',
+    label: t('settings.nav.branding'),
     allowed: (_, me) => me.account.abilities.update,
     render: () => <BrandingSettings />,
   },
   // Discord is account-wide too: one application and bot for every project.
   {
     id: 'discord',
-    label: 'Discord',
+    label: t('settings.nav.discord'),
     allowed: (_, me) => me.account.abilities.update,
     render: () => <DiscordSettings />,
   },
   // Webhooks are account-wide: every project's events go to the account's endpoints.
   {
     id: 'webhooks',
-    label: 'Webhooks',
+    label: t('settings.nav.webhooks'),
     allowed: (_, me) => me.account.abilities.update,
     render: () => <WebhooksSettings />,
   },
   {
     id: 'members',
-    label: 'Members',
+    label: t('settings.nav.members'),
     allowed: (p) => has(p, 'members.manage'),
     render: () => <MembersSettings />,
   },
-  { id: 'roles', label: 'Roles', allowed: (p) => has(p, 'roles.manage'), render: () => <RolesSettings /> },
+  {
+    id: 'roles',
+    label: t('settings.nav.roles'),
+    allowed: (p) => has(p, 'roles.manage'),
+    render: () => <RolesSettings />,
+  },
   {
     id: 'csat',
-    label: 'CSAT surveys',
+    label: t('settings.nav.csat'),
     allowed: (p) => has(p, 'csat.manage'),
     render: () => <CsatSettingsForm />,
   },
   {
     id: 'email-in',
-    label: 'Email in',
+    label: t('settings.nav.emailIn'),
     allowed: (p) => has(p, 'settings.manage'),
     // Both ways in: the inbound address (SMTP listener) and a mailbox read over IMAP.
     render: () => (
@@ -70,17 +76,18 @@ export function Settings({ section }: { section: string | undefined }) {
   const me = useSession();
   const allowed = SECTIONS.filter((s) => s.allowed(project, me));
   const first = allowed[0];
-  if (!first) return <NotAllowed what="any settings" />;
+  if (!first) return <NotAllowed what={t('notAllowed.anySettings')} />;
   const current = allowed.find((s) => s.id === section);
   if (!current) {
-    if (section && SECTIONS.some((s) => s.id === section)) return <NotAllowed what="these settings" />;
+    if (section && SECTIONS.some((s) => s.id === section))
+      return <NotAllowed what={t('notAllowed.theseSettings')} />;
     return <Redirect to={paths.settings(project.id, first.id)} replace />;
   }
 
   return (
     <div className="settings">
-      <h1>Settings</h1>
-      <nav aria-label="Settings" className="sub-nav">
+      <h1>{t('settings.title')}</h1>
+      <nav aria-label={t('settings.title')} className="sub-nav">
         {allowed.map((s) => (
           <Link
             key={s.id}

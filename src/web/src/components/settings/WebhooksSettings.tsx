@@ -12,6 +12,7 @@ import {
   type WebhookEvent,
 } from '../../api/webhooks';
 import { formatDateTime } from '../../lib/format';
+import { t, tNodes } from '../../lib/i18n';
 import { FormStatus } from '../FormStatus';
 
 /** The account's webhook endpoints (account owner): register, secret, enable, delivery log, send again. */
@@ -32,12 +33,11 @@ export function WebhooksSettings() {
   return (
     <>
       <p className="muted">
-        Clearline POSTs the chosen events, signed with <code>Clearline-Signature</code>, to each endpoint. See
-        docs/webhooks.md for the format and how to verify the signature.
+        {tNodes('settings.webhooks.intro', { header: <code>Clearline-Signature</code> })}
       </p>
       <form className="card form" onSubmit={submit} aria-labelledby="new-webhook-title">
-        <h2 id="new-webhook-title">New endpoint</h2>
-        <label htmlFor="webhook-url">URL (https://…)</label>
+        <h2 id="new-webhook-title">{t('settings.webhooks.new')}</h2>
+        <label htmlFor="webhook-url">{t('settings.webhooks.url')}</label>
         <input
           id="webhook-url"
           type="url"
@@ -47,7 +47,7 @@ export function WebhooksSettings() {
           onChange={(e) => setUrl(e.target.value)}
         />
         <fieldset>
-          <legend>Events</legend>
+          <legend>{t('settings.webhooks.events')}</legend>
           {WEBHOOK_EVENTS.map((e) => (
             <label key={e} className="checkbox">
               <input type="checkbox" checked={events.includes(e)} onChange={() => toggle(e)} />{' '}
@@ -55,20 +55,21 @@ export function WebhooksSettings() {
             </label>
           ))}
           <label className="checkbox">
-            <input type="checkbox" checked={notes} onChange={(e) => setNotes(e.target.checked)} /> Include
-            internal notes in <code>message.created</code>
+            <input type="checkbox" checked={notes} onChange={(e) => setNotes(e.target.checked)} />{' '}
+            {tNodes('settings.webhooks.includeNotes', { event: <code>message.created</code> })}
           </label>
         </fieldset>
         <button type="submit" className="primary" disabled={create.isPending || events.length === 0}>
-          Add endpoint
+          {t('settings.webhooks.add')}
         </button>
         <FormStatus error={create.error} />
         {create.data && (
           <div className="notice secret" role="status">
             <p>
-              <strong>Signing secret of {create.data.url}:</strong> you can show it again here later.
+              <strong>{t('settings.webhooks.secretOf', { url: create.data.url })}</strong>{' '}
+              {t('settings.webhooks.secretAgain')}
             </p>
-            <label htmlFor="webhook-secret">Secret</label>
+            <label htmlFor="webhook-secret">{t('settings.webhooks.secret')}</label>
             <input
               id="webhook-secret"
               readOnly
@@ -79,7 +80,7 @@ export function WebhooksSettings() {
         )}
       </form>
       {endpoints.isError && <FormStatus error={endpoints.error} />}
-      {endpoints.data?.endpoints.length === 0 && <p className="muted">No endpoint yet.</p>}
+      {endpoints.data?.endpoints.length === 0 && <p className="muted">{t('settings.webhooks.none')}</p>}
       {endpoints.data?.endpoints.map((e) => (
         <Endpoint key={e.id} endpoint={e} />
       ))}
@@ -98,20 +99,22 @@ function Endpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
     <section className="card" aria-labelledby={titleId}>
       <h2 id={titleId}>{endpoint.url}</h2>
       <p>
-        {endpoint.enabled ? 'Enabled' : `Disabled ${formatDateTime(endpoint.disabledAt)}`}
-        {endpoint.failingSince && ` · failing since ${formatDateTime(endpoint.failingSince)}`} ·{' '}
-        {endpoint.events.join(', ')}
-        {endpoint.includeInternalNotes && ' (with internal notes)'}
+        {endpoint.enabled
+          ? t('settings.webhooks.enabled')
+          : t('settings.webhooks.disabled', { date: formatDateTime(endpoint.disabledAt) })}
+        {endpoint.failingSince &&
+          ` · ${t('settings.webhooks.failingSince', { date: formatDateTime(endpoint.failingSince) })}`}{' '}
+        · {endpoint.events.join(', ')}
+        {endpoint.includeInternalNotes && ` ${t('settings.webhooks.withNotes')}`}
       </p>
       {endpoint.disabledForFailures && (
         <p className="notice" role="status">
-          Clearline disabled this endpoint: every delivery failed for three days (the account owner was
-          mailed). Check the delivery log, fix the receiver, then enable it again.
+          {t('settings.webhooks.disabledForFailures')}
         </p>
       )}
       <div className="actions">
         <button type="button" onClick={() => update.mutate({ id: endpoint.id, enabled: !endpoint.enabled })}>
-          {endpoint.enabled ? 'Disable' : 'Enable'}
+          {endpoint.enabled ? t('settings.webhooks.disable') : t('settings.webhooks.enable')}
         </button>
         <button
           type="button"
@@ -122,24 +125,25 @@ function Endpoint({ endpoint }: { endpoint: WebhookEndpoint }) {
             )
           }
         >
-          Show secret
+          {t('settings.webhooks.showSecret')}
         </button>
         <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
-          Delivery log
+          {t('settings.webhooks.log')}
         </button>
         <button
           type="button"
           className="link-button danger"
           onClick={() => {
-            if (window.confirm(`Delete the endpoint ${endpoint.url}?`)) remove.mutate(endpoint.id);
+            if (window.confirm(t('settings.webhooks.deleteConfirm', { url: endpoint.url })))
+              remove.mutate(endpoint.id);
           }}
         >
-          Delete
+          {t('settings.webhooks.delete')}
         </button>
       </div>
       {secret && (
         <>
-          <label htmlFor={`${titleId}-secret`}>Secret</label>
+          <label htmlFor={`${titleId}-secret`}>{t('settings.webhooks.secret')}</label>
           <input id={`${titleId}-secret`} readOnly value={secret} onFocus={(e) => e.target.select()} />
         </>
       )}
@@ -153,19 +157,19 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
   const deliveries = useWebhookDeliveries(endpointId);
   const resend = useResendWebhook(endpointId);
   if (deliveries.isError) return <FormStatus error={deliveries.error} />;
-  if (!deliveries.data) return <p role="status">Loading…</p>;
-  if (!deliveries.data.deliveries.length) return <p className="muted">Nothing sent yet.</p>;
+  if (!deliveries.data) return <p role="status">{t('common.loading')}</p>;
+  if (!deliveries.data.deliveries.length) return <p className="muted">{t('settings.webhooks.log.empty')}</p>;
   return (
     <div className="table-wrap">
       <table>
         <thead>
           <tr>
-            <th scope="col">Event</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last attempt</th>
-            <th scope="col">Answer</th>
+            <th scope="col">{t('settings.webhooks.log.event')}</th>
+            <th scope="col">{t('settings.webhooks.log.status')}</th>
+            <th scope="col">{t('settings.webhooks.log.lastAttempt')}</th>
+            <th scope="col">{t('settings.webhooks.log.answer')}</th>
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{t('settings.webhooks.log.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -180,16 +184,23 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
                   <small>{formatDateTime(d.createdAt)}</small>
                 </td>
                 <td>
-                  {d.status} ({d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'})
+                  {d.status} {t('settings.webhooks.log.attempts', { count: d.attempts })}
                   {d.lastError && <div className="muted">{d.lastError}</div>}
                 </td>
-                <td>{last ? `${last.statusCode ?? 'no answer'} in ${last.durationMs} ms` : '—'}</td>
+                <td>
+                  {last
+                    ? t('settings.webhooks.log.attempt', {
+                        status: last.statusCode ?? t('settings.webhooks.log.noAnswer'),
+                        ms: last.durationMs,
+                      })
+                    : '—'}
+                </td>
                 <td>
                   <code>{last?.excerpt ?? ''}</code>
                 </td>
                 <td>
                   <button type="button" disabled={resend.isPending} onClick={() => resend.mutate(d.id)}>
-                    Send again
+                    {t('settings.webhooks.log.resend')}
                   </button>
                 </td>
               </tr>
@@ -197,7 +208,7 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
           })}
         </tbody>
       </table>
-      <FormStatus error={resend.error} success={resend.isSuccess && 'Queued again.'} />
+      <FormStatus error={resend.error} success={resend.isSuccess && t('settings.webhooks.log.resent')} />
     </div>
   );
 }
