@@ -56,15 +56,16 @@ function postSetup(server: RunningServer): Promise<number> {
 describe('clearline start with WEB_CONCURRENCY=2 and no Redis', () => {
   let server: RunningServer;
 
-  it('runs two web workers, and a rate limit counted across them is exact: 10 of 20 setup attempts from one address pass', async () => {
+  it('runs two web workers, and a rate limit counted across them is exact: 10 of 20 setup attempts sent at once from one address pass', async () => {
     server = await startClearline(makeDataDir(), 90_000, { WEB_CONCURRENCY: '2' });
     expect(server.readyLine).toContain('2 web workers');
     expect(workersOf(server.pid)).toHaveLength(2);
     // The setup API allows 10 a minute per address; an empty body is refused with 400 once counted.
-    const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push(await postSetup(server));
+    // Sent at once, the workers ask for several counts in one message (src/server/cluster-ipc.ts):
+    // each must still be counted once, in turn.
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => postSetup(server)));
     expect(statuses.filter((s) => s === 400)).toHaveLength(10);
-    expect(statuses.slice(10)).toEqual(Array(10).fill(429));
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
   });
 
   it('a web worker that dies is replaced, and the app keeps answering', async () => {

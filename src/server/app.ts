@@ -1,6 +1,5 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -11,6 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import helmet from 'helmet';
 import type { AppContext } from './app-context.js';
 import { registerAssets } from './assets.js';
 import type { Config } from './config.js';
@@ -63,7 +63,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: LogOptions }
       .send(errorBody('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`));
   });
 
-  await app.register(helmet, {
+  // The security headers of every answer, built once (helmet's defaults plus these CSP directives):
+  // @fastify/helmet rebuilt the whole middleware, every directive parsed again, on each request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         'worker-src': ["'self'", 'blob:'],
@@ -73,6 +75,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: LogOptions }
       },
     },
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
   await app.register(cookie);
   await app.register(formbody, { parser: parseFormBody });
   await registerMultipart(app, BODY_LIMIT);

@@ -57,8 +57,8 @@ export async function startCluster(config: Config): Promise<void> {
     switch (question.kind) {
       case 'database':
         return database.then(() => true);
-      case 'rate-limit':
-        return counter.count(question.key, question.timeWindow);
+      case 'rate-limits':
+        return question.counts.map(({ key, timeWindow }) => counter.count(key, timeWindow));
       case 'ready':
         ready.add(worker);
         // The first worker alone migrates and creates the job queues (pg-boss deadlocks when several
