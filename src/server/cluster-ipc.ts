@@ -85,15 +85,18 @@ export class RateLimitCounter {
     }, 60_000).unref();
   }
 
-  count(key: string, timeWindow: number): RateLimitCount {
+  /** Counts one request for each key, one after another in the order given. */
+  count(counts: { key: string; timeWindow: number }[]): RateLimitCount[] {
     const now = Date.now();
-    let window = this.windows.get(key);
-    if (!window || window.endsAt <= now) {
-      window = { count: 0, endsAt: now + timeWindow };
-      this.windows.set(key, window);
-    }
-    window.count++;
-    return { current: window.count, ttl: window.endsAt - now };
+    return counts.map(({ key, timeWindow }) => {
+      let window = this.windows.get(key);
+      if (!window || window.endsAt <= now) {
+        window = { count: 0, endsAt: now + timeWindow };
+        this.windows.set(key, window);
+      }
+      window.count++;
+      return { current: window.count, ttl: window.endsAt - now };
+    });
   }
 }
 

@@ -58,7 +58,7 @@ export async function startCluster(config: Config): Promise<void> {
       case 'database':
         return database.then(() => true);
       case 'rate-limits':
-        return question.counts.map(({ key, timeWindow }) => counter.count(key, timeWindow));
+        return counter.count(question.counts);
       case 'ready':
         ready.add(worker);
         // The first worker alone migrates and creates the job queues (pg-boss deadlocks when several
