@@ -57,6 +57,8 @@ export const discordLinks = pgTable(
     /** Discord refused DMs to this user for good (50007, 50278, 10013); cleared by linking again. */
     dmUndeliverableAt: timestamptz(),
     dmUndeliverableReason: text(),
+    /** The bot's DM channel with this user, kept from the first DM: Discord's is stable per user. */
+    dmChannelId: text(),
   },
   (t) => [unique().on(t.accountId, t.customerId), unique().on(t.accountId, t.discordUserId)],
 );

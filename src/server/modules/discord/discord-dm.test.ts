@@ -308,6 +308,56 @@ describe('low-score reasons in the Discord modal', () => {
   });
 });
 
+describe('the DM channel is opened once per linked user and kept on the link', () => {
+  const keptChannel = async (discordUserId: string) =>
+    (
+      await t.db.execute<{ dm_channel_id: string | null }>(
+        sql`SELECT dm_channel_id FROM discord_links WHERE discord_user_id = ${discordUserId}`,
+      )
+    ).rows[0]?.dm_channel_id;
+  const reply = (ticketId: string, body: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${ticketId}/messages`,
+      headers: tenant.owner.headers,
+      payload: { body, internal: false },
+    });
+
+  it('the second DM to a customer is one request (no new DM channel), to the channel kept from the first; linking again forgets it', async () => {
+    const c = await resolveAndDm('olga');
+    expect(await keptChannel(c.user.id)).toBe(c.dm.channelId);
+    const opened = fake.requestCount('POST /users/@me/channels');
+    const posted = fake.requestCount('POST /channels/:id/messages');
+    expect((await reply(c.ticket.id, 'A second DM')).statusCode).toBe(201);
+    await t.runJobs(sendDeliveryJob);
+    const dms = fake.messagesTo(c.user.id);
+    expect(dms).toHaveLength(2);
+    expect(dms[1]?.channelId).toBe(c.dm.channelId);
+    expect(fake.requestCount('POST /users/@me/channels')).toBe(opened);
+    expect(fake.requestCount('POST /channels/:id/messages')).toBe(posted + 1);
+
+    const other = fake.addUser('olga-again');
+    const relinked = await linkDiscord(t, fake, portalLinkOf(t, c.ticket.id), other.id);
+    expect(relinked.statusCode, relinked.body).toBeLessThan(400);
+    expect(await keptChannel(other.id)).toBeNull();
+  });
+
+  it('a kept channel Discord no longer knows (10003) is forgotten and the retry opens the DM again: one DM', async () => {
+    const c = await resolveAndDm('pia');
+    const opened = fake.requestCount('POST /users/@me/channels');
+    fake.failNext('POST /channels/:id/messages', { kind: 'discord', code: 10003 });
+    expect((await reply(c.ticket.id, 'After the channel went away')).statusCode).toBe(201);
+    await t.runJobs(sendDeliveryJob);
+    expect(fake.messagesTo(c.user.id)).toHaveLength(2);
+    expect(fake.requestCount('POST /users/@me/channels')).toBe(opened + 1);
+    expect(await keptChannel(c.user.id)).toBe(c.dm.channelId);
+    const row = await t.db.execute<{ status: string; attempts: number }>(
+      sql`SELECT status, attempts FROM deliveries WHERE channel = 'discord' AND kind = 'agent_reply' AND ticket_id = ${c.ticket.id}`,
+    );
+    expect(row.rows).toEqual([{ status: 'sent', attempts: 2 }]);
+  });
+});
+
 describe('Discord errors: rate limits wait, final refusals are never retried', () => {
   it('429 then success: exactly one DM', async () => {
     fake.failNext('POST /channels/:id/messages', { kind: 'rate_limit', retryAfter: 0.2 });

@@ -25,6 +25,8 @@ import { discordRest, forgetDiscordClient } from './discord-rest.js';
 
 /** Discord's codes for "this user cannot get a DM from this bot", for good: never tried again. */
 const UNDELIVERABLE = new Set([50007, 50278, 10013]);
+/** Discord's code for a channel that does not exist (any more). */
+const UNKNOWN_CHANNEL = 10003;
 const EXCERPT_LENGTH = 300;
 
 export type DmState = 'answered' | 'expired' | 'withdrawn';
@@ -241,6 +243,7 @@ export const discordChannel: DeliveryChannel = {
     const rendered = await renderDm(ctx, delivery);
     if ('gone' in rendered) return { outcome: 'failed', error: `Not sent: ${rendered.gone}` };
     const rest = discordRest(ctx.config.discordApiUrl, app.botToken);
+    let cachedChannelId: string | null | undefined;
     try {
       if (delivery.kind === 'survey_closed') {
         const { surveyId } = delivery.cause as { surveyId: string };
@@ -253,17 +256,30 @@ export const discordChannel: DeliveryChannel = {
         await rest.patch(Routes.channelMessage(channelId, messageId), { body: rendered.body, signal });
         return { outcome: 'sent', externalId: `${channelId}/${messageId}` };
       }
-      const channel = (await rest.post(Routes.userChannels(), {
-        body: { recipient_id: delivery.recipient },
-        signal,
-      })) as APIChannel;
-      const message = (await rest.post(Routes.channelMessages(channel.id), {
+      // The DM channel of a user is stable: opened once, then kept on the link (one request a DM, not two).
+      cachedChannelId = (await repo.findLinkByDiscordUser(ctx.db, delivery.accountId, delivery.recipient))
+        ?.dmChannelId;
+      let channelId = cachedChannelId;
+      if (!channelId) {
+        const channel = (await rest.post(Routes.userChannels(), {
+          body: { recipient_id: delivery.recipient },
+          signal,
+        })) as APIChannel;
+        channelId = channel.id;
+        await repo.setDmChannel(ctx.db, delivery.accountId, delivery.recipient, channelId);
+      }
+      const message = (await rest.post(Routes.channelMessages(channelId), {
         body: rendered.body,
         signal,
       })) as APIMessage;
-      return { outcome: 'sent', externalId: `${channel.id}/${message.id}` };
+      return { outcome: 'sent', externalId: `${channelId}/${message.id}` };
     } catch (err) {
       const error = describeDiscordError(err, ctx.config.discordApiUrl);
+      if (cachedChannelId && err instanceof DiscordAPIError && Number(err.code) === UNKNOWN_CHANNEL) {
+        // The kept channel is gone: the next attempt opens the DM again.
+        await repo.setDmChannel(ctx.db, delivery.accountId, delivery.recipient, null);
+        return { outcome: 'retry', error };
+      }
       if (err instanceof DiscordAPIError && UNDELIVERABLE.has(Number(err.code))) {
         await inTransaction(ctx.db, (tx) => refusedForGood(ctx, scopeOf(ctx, tx), delivery, error));
         return { outcome: 'failed', error };

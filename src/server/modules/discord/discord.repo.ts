@@ -122,6 +122,7 @@ export async function upsertLink(
         linkedAt: values.linkedAt,
         dmUndeliverableAt: null,
         dmUndeliverableReason: null,
+        dmChannelId: null,
       },
     });
 }
@@ -145,6 +146,19 @@ export async function markLinkUndeliverable(
     .update(discordLinks)
     .set({ dmUndeliverableAt: at, dmUndeliverableReason: reason })
     .where(and(eq(discordLinks.accountId, accountId), eq(discordLinks.customerId, customerId)));
+}
+
+/** Keeps (or, with null, forgets) the bot's DM channel with this Discord user. */
+export async function setDmChannel(
+  db: Queryable,
+  accountId: string,
+  discordUserId: string,
+  channelId: string | null,
+) {
+  await db
+    .update(discordLinks)
+    .set({ dmChannelId: channelId })
+    .where(and(eq(discordLinks.accountId, accountId), eq(discordLinks.discordUserId, discordUserId)));
 }
 
 export async function insertState(tx: Tx, values: typeof discordOauthStates.$inferInsert) {

@@ -1,0 +1,1 @@
+ALTER TABLE "discord_links" ADD COLUMN "dm_channel_id" text;
