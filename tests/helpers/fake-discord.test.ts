@@ -2,7 +2,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeDiscord, startFakeDiscord } from './fake-discord.js';
+import { DISCORD_RATE_LIMITS, type FakeDiscord, startFakeDiscord } from './fake-discord.js';
 
 let fake: FakeDiscord;
 let rest: REST;
@@ -194,5 +194,83 @@ describe('the fake Discord behaves like Discord for @discordjs/rest 2', () => {
     expect(
       verify(null, Buffer.from(`${signed}x`), key, Buffer.from(headers['x-signature-ed25519'], 'hex')),
     ).toBe(false);
+  });
+});
+
+describe('started with rate limits, the fake Discord enforces them as Discord does', () => {
+  /** A raw call, so the answers are seen as Discord sends them (@discordjs/rest would wait them out). */
+  const call = async (limited: FakeDiscord, method: string, path: string, body?: object) => {
+    const res = await fetch(`${limited.apiUrl}/v10${path}`, {
+      method,
+      headers: { authorization: `Bot ${limited.app.botToken}`, 'content-type': 'application/json' },
+      ...(body && { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+  };
+  const openDm = async (limited: FakeDiscord, name: string) =>
+    (await call(limited, 'POST', '/users/@me/channels', { recipient_id: limited.addUser(name).id })).body
+      .id as string;
+
+  it('a per-channel message bucket: its headers count down, the one past the limit is a 429 with retry_after, another channel is not held', async () => {
+    const limited = await startFakeDiscord({
+      rateLimits: {
+        globalPerSecond: 1000,
+        routes: { 'POST /channels/:id/messages': { limit: 2, windowSeconds: 60 } },
+      },
+    });
+    try {
+      const [a, b] = [await openDm(limited, 'ann'), await openDm(limited, 'bob')];
+      const first = await call(limited, 'POST', `/channels/${a}/messages`, { content: '1' });
+      const second = await call(limited, 'POST', `/channels/${a}/messages`, { content: '2' });
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(first.headers.get('x-ratelimit-limit')).toBe('2');
+      expect([
+        first.headers.get('x-ratelimit-remaining'),
+        second.headers.get('x-ratelimit-remaining'),
+      ]).toEqual(['1', '0']);
+      const third = await call(limited, 'POST', `/channels/${a}/messages`, { content: '3' });
+      expect(third.status).toBe(429);
+      expect(third.body).toMatchObject({ message: 'You are being rate limited.', global: false });
+      expect(Number(third.body.retry_after)).toBeGreaterThan(0);
+      expect(third.headers.get('x-ratelimit-scope')).toBe('user');
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await call(limited, 'POST', `/channels/${b}/messages`, { content: '1' })).status).toBe(200);
+      expect(limited.messages.map((m) => m.payload.content)).toEqual(['1', '2', '1']);
+      expect(limited.rateLimitedCount()).toBe(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('the global limit per bot: past it, a 429 with global true and X-RateLimit-Global, whatever the route', async () => {
+    const limited = await startFakeDiscord({ rateLimits: { globalPerSecond: 2, routes: {} } });
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => call(limited, 'GET', '/users/@me')));
+      const refused = answers.filter((a) => a.status === 429);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const r of refused) {
+        expect(r.body).toMatchObject({ global: true });
+        expect(r.headers.get('x-ratelimit-global')).toBe('true');
+        expect(r.headers.get('x-ratelimit-bucket')).toBeNull();
+      }
+      expect(answers.filter((a) => a.status === 200).length).toBeLessThan(6);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("with Discord's limits, @discordjs/rest sends six messages to one channel by the bucket's headers without provoking a 429", async () => {
+    const limited = await startFakeDiscord({ rateLimits: DISCORD_RATE_LIMITS });
+    try {
+      const client = new REST({ api: limited.apiUrl, version: '10' }).setToken(limited.app.botToken);
+      const channel = await openDm(limited, 'cy');
+      for (let i = 0; i < 6; i++) {
+        await client.post(Routes.channelMessages(channel), { body: { content: `m${i}` } });
+      }
+      expect(limited.messages).toHaveLength(6);
+      expect(limited.rateLimitedCount()).toBe(0);
+    } finally {
+      await limited.close();
+    }
   });
 });

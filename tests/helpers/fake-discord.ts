@@ -65,6 +65,27 @@ const snowflake = () =>
 
 const RATE_LIMIT_WINDOW_SECONDS = 1;
 
+/** Limits the fake enforces when started with them: requests beyond one are answered 429 as Discord does. */
+export interface RateLimits {
+  /** Requests per second per bot token over all routes (Discord's global limit). */
+  globalPerSecond: number;
+  /** Per-route buckets: `limit` requests per `windowSeconds`, per channel on the routes of one channel. */
+  routes: Partial<Record<Endpoint, { limit: number; windowSeconds: number }>>;
+}
+
+/**
+ * Discord's documented limits for what Clearline sends: 50 requests a second per bot, and 5 messages
+ * (sent or edited) per 5 s in one DM channel. Opening a DM channel has a bucket of its own whose size
+ * Discord does not document: only the global limit holds it here.
+ */
+export const DISCORD_RATE_LIMITS: RateLimits = {
+  globalPerSecond: 50,
+  routes: {
+    'POST /channels/:id/messages': { limit: 5, windowSeconds: 5 },
+    'PATCH /channels/:id/messages/:id': { limit: 5, windowSeconds: 5 },
+  },
+};
+
 /** Checks a message payload as Discord does (the subset of limits Clearline can hit); the `errors` tree or null. */
 function validateMessage(payload: Record<string, unknown>, editing: boolean): Record<string, unknown> | null {
   const errors: Record<string, unknown> = {};
@@ -236,7 +257,14 @@ export function modalAnswers(
   });
 }
 
-export async function startFakeDiscord() {
+export async function startFakeDiscord(
+  options: {
+    /** Enforced limits (default: none, and every answer says 4 of 5 requests remain). */
+    rateLimits?: RateLimits;
+    /** Waited before each API answer: the round trip to Discord. */
+    latencyMs?: number;
+  } = {},
+) {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const app = {
     applicationId: snowflake(),
@@ -264,6 +292,9 @@ export async function startFakeDiscord() {
   const scripted = new Map<Endpoint, Failure[]>();
   const refusedUsers = new Map<string, DiscordErrorCode>();
   const requests = new Map<Endpoint, number>();
+  /** Fixed windows: the global one per token, and one per bucket (route, and channel where it has one). */
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  let rateLimited = 0;
   let botTokenValid = true;
   let authorizingUser: string | null = null;
 
@@ -282,19 +313,56 @@ export async function startFakeDiscord() {
   };
   const oauthError = (res: ServerResponse, status: number, error: string, description: string) =>
     sendJson(res, status, { error, error_description: description });
-  const rateHeaders = (endpoint: Endpoint, remaining: number) => ({
-    'x-ratelimit-limit': '5',
+  const rateHeaders = (
+    endpoint: Endpoint,
+    remaining: number,
+    limit = 5,
+    resetAfter: number = RATE_LIMIT_WINDOW_SECONDS,
+  ) => ({
+    'x-ratelimit-limit': String(limit),
     'x-ratelimit-remaining': String(remaining),
-    'x-ratelimit-reset': String(Date.now() / 1000 + RATE_LIMIT_WINDOW_SECONDS),
-    'x-ratelimit-reset-after': String(RATE_LIMIT_WINDOW_SECONDS),
+    'x-ratelimit-reset': String(Date.now() / 1000 + resetAfter),
+    'x-ratelimit-reset-after': String(resetAfter),
     'x-ratelimit-bucket': Buffer.from(endpoint).toString('hex').slice(0, 16),
   });
+
+  /** Counts a request in its window; how long until the window resets when it is already full. */
+  const take = (key: string, limit: number, windowSeconds: number) => {
+    const now = Date.now();
+    let w = windows.get(key);
+    if (!w || w.resetAt <= now) {
+      w = { count: 0, resetAt: now + windowSeconds * 1000 };
+      windows.set(key, w);
+    }
+    const resetAfter = Math.max(0.001, (w.resetAt - now) / 1000);
+    if (w.count >= limit) return { full: true, remaining: 0, resetAfter };
+    w.count++;
+    return { full: false, remaining: limit - w.count, resetAfter };
+  };
+
+  /**
+   * Applies `options.rateLimits`: the bot's global window, then the route's bucket. The 429 when one
+   * is full, or the bucket's headers for the answer.
+   */
+  function limitRequest(req: IncomingMessage, endpoint: Endpoint, channelId: string | undefined) {
+    const limits = options.rateLimits;
+    if (!limits) return { headers: rateHeaders(endpoint, 4) };
+    const global = take(`global ${req.headers.authorization}`, limits.globalPerSecond, 1);
+    if (global.full)
+      return { failure: { kind: 'rate_limit', retryAfter: global.resetAfter, global: true } as const };
+    const route = limits.routes[endpoint];
+    if (!route) return { headers: {} };
+    const bucket = take(`${endpoint} ${channelId ?? ''}`, route.limit, route.windowSeconds);
+    if (bucket.full) return { failure: { kind: 'rate_limit', retryAfter: bucket.resetAfter } as const };
+    return { headers: rateHeaders(endpoint, bucket.remaining, route.limit, bucket.resetAfter) };
+  }
 
   function fail(res: ServerResponse, endpoint: Endpoint, failure: Failure) {
     switch (failure.kind) {
       case 'rate_limit': {
+        rateLimited++;
         const headers: Record<string, string> = {
-          ...rateHeaders(endpoint, 0),
+          ...rateHeaders(endpoint, 0, options.rateLimits?.routes[endpoint]?.limit, failure.retryAfter),
           'retry-after': String(failure.retryAfter),
           'x-ratelimit-reset-after': String(failure.retryAfter),
           'x-ratelimit-scope': failure.global ? 'global' : 'user',
@@ -387,11 +455,14 @@ export async function startFakeDiscord() {
                   ? 'PATCH /channels/:id/messages/:id'
                   : null;
     const raw = await readBody(req);
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     if (!endpoint) return sendJson(res, 404, { message: '404: Not Found', code: 0 });
     requests.set(endpoint, (requests.get(endpoint) ?? 0) + 1);
     const failure = scripted.get(endpoint)?.shift();
     if (failure) return fail(res, endpoint, failure);
-    const ok = (body: unknown, status = 200) => sendJson(res, status, body, rateHeaders(endpoint, 4));
+    const limited = limitRequest(req, endpoint, channelMessage?.[1]);
+    if (limited.failure) return fail(res, endpoint, limited.failure);
+    const ok = (body: unknown, status = 200) => sendJson(res, status, body, limited.headers);
 
     if (endpoint === 'POST /oauth2/token') return exchangeCode(req, res, raw, ok);
     const auth = authOf(req);
@@ -601,6 +672,8 @@ export async function startFakeDiscord() {
       botTokenValid = false;
     },
     requestCount: (endpoint: Endpoint) => requests.get(endpoint) ?? 0,
+    /** How many requests were answered 429 (enforced limits and scripted ones). */
+    rateLimitedCount: () => rateLimited,
     messagesTo: (userId: string) => messages.filter((m) => m.recipientId === userId),
     /**
      * What a browser does on the consent page, for tests without one: the redirect back to
