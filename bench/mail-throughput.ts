@@ -1,14 +1,21 @@
 /**
- * Mail throughput benchmark (issue 11, point 4): how fast queued survey invitations reach a local
- * SMTP server. Not part of `npm test`.
+ * Delivery throughput benchmark (issue 11, point 4): how fast queued survey invitations reach a
+ * local SMTP server, or Discord (the tests' fake, enforcing Discord's documented rate limits). Not
+ * part of `npm test`.
  *
  *   npx tsx bench/mail-throughput.ts [--invitations 5000] [--concurrency 16]
+ *                                    [--channel mail|discord] [--discord-latency 50] [--open-channels]
  *
  * `clearline start` with RUN_WORKERS=false on a fresh bundled PostgreSQL takes the invitations
- * through the API as staff would make them (a ticket opened and resolved each: the invitation is
- * queued as a delivery, nothing is sent). Then it stops, and `clearline worker` on the same data
- * directory sends them with DELIVERY_CONCURRENCY workers to an SMTP server in this process. Prints
- * mails per minute from the worker's first mail to the last, and the machine's load average.
+ * through the API as staff would make them (a ticket opened without the acknowledgement mail and
+ * resolved: the invitation is queued as a delivery, nothing is sent). Then it stops, and
+ * `clearline worker` on the same data directory sends them with DELIVERY_CONCURRENCY workers to an
+ * SMTP server in this process. With `--channel discord` each requester is first linked to a user
+ * of the fake Discord (rows written as the link callback writes them; `--open-channels` also opens
+ * and keeps each DM channel, as after an earlier DM), and the project sends DMs only; the fake
+ * answers after `--discord-latency` ms and refuses past 50 requests a second and 5 messages per
+ * 5 s per channel, as Discord does. Prints invitations per minute from the first to the last, the
+ * time from the worker's spawn, the 429s, and the machine's load average.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,15 +24,22 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { bundledConnection } from '../src/server/db/bundled-postgres.js';
+import { DISCORD_RATE_LIMITS, type FakeDiscord, startFakeDiscord } from '../tests/helpers/fake-discord.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
     invitations: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '16' },
+    channel: { type: 'string', default: 'mail' },
+    'discord-latency': { type: 'string', default: '50' },
+    'open-channels': { type: 'boolean', default: false },
   },
 });
+if (args.channel !== 'mail' && args.channel !== 'discord') throw new Error('--channel is mail or discord');
 const invitations = Number(args.invitations);
 const load = () =>
   os
@@ -60,8 +74,33 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGTERM');
   });
 
+/** Links a requester to a new user of the fake, as the link callback does (and opens the DM channel). */
+async function linkToDiscord(db: pg.Pool, fake: FakeDiscord, email: string, i: number) {
+  const user = fake.addUser(`requester${i}`);
+  let channelId: string | null = null;
+  if (args['open-channels']) {
+    for (;;) {
+      const res = await fetch(`${fake.apiUrl}/v10/users/@me/channels`, {
+        method: 'POST',
+        headers: { authorization: `Bot ${fake.app.botToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ recipient_id: user.id }),
+      });
+      if (res.status === 429) await new Promise((r) => setTimeout(r, 200));
+      else {
+        channelId = ((await res.json()) as { id: string }).id;
+        break;
+      }
+    }
+  }
+  await db.query(
+    `INSERT INTO discord_links (account_id, customer_id, discord_user_id, discord_username, linked_at, dm_channel_id)
+     SELECT account_id, id, $2, $3, now(), $4 FROM customers WHERE email = $1`,
+    [email, user.id, user.username, channelId],
+  );
+}
+
 /** Seeds through the API: the setup, then tickets opened and resolved, 8 at a time. */
-async function seedInvitations(base: string) {
+async function seedInvitations(base: string, discord: { fake: FakeDiscord; db: pg.Pool } | null) {
   const post = async <T>(method: string, url: string, body: unknown, token?: string) => {
     const res = await fetch(base + url, {
       method,
@@ -79,6 +118,19 @@ async function seedInvitations(base: string) {
     email: 'owner@bench.example',
     password: 'bench-password',
   });
+  if (discord) {
+    await post(
+      'PUT',
+      '/api/v1/discord/settings',
+      {
+        applicationId: discord.fake.app.applicationId,
+        publicKey: discord.fake.app.publicKey,
+        botToken: discord.fake.app.botToken,
+        clientSecret: discord.fake.app.clientSecret,
+      },
+      setup.token,
+    );
+  }
   let next = 0;
   const lane = async () => {
     while (next < invitations) {
@@ -90,9 +142,11 @@ async function seedInvitations(base: string) {
           subject: `Seeded ticket ${i}`,
           body: 'The printer on the second floor prints every page twice.',
           requester: { email: `requester-${i}@bench.example`, name: `Requester ${i}` },
+          notifyRequester: false,
         },
         setup.token,
       );
+      if (discord) await linkToDiscord(discord.db, discord.fake, `requester-${i}@bench.example`, i);
       await post('PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'resolved' }, setup.token);
     }
   };
@@ -123,6 +177,22 @@ async function main() {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const smtpPort = (smtp.server.address() as AddressInfo).port;
+  const fake =
+    args.channel === 'discord'
+      ? await startFakeDiscord({
+          rateLimits: DISCORD_RATE_LIMITS,
+          latencyMs: Number(args['discord-latency']),
+        })
+      : null;
+  // The fake keeps what the bot posted: a DM counts when its answer is sent.
+  const watchDiscord = setInterval(() => {
+    if (!fake) return;
+    for (; received < fake.messages.length; received++) {
+      lastAt = performance.now();
+      if (received === 0) firstAt = lastAt;
+    }
+    if (received >= invitations) allReceived();
+  }, 20);
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clm-'));
   const env: NodeJS.ProcessEnv = {
@@ -132,6 +202,7 @@ async function main() {
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '10000000',
+    ...(fake && { DISCORD_API_URL: fake.apiUrl, DISCORD_AUTHORIZE_URL: fake.authorizeUrl }),
   };
   delete env.DATABASE_URL;
   try {
@@ -142,12 +213,18 @@ async function main() {
       { ...env, RUN_WORKERS: 'false', PORT: '0', HOST: '127.0.0.1' },
       /Clearline is ready on (http:\/\/\S+) /,
     );
-    await seedInvitations((web.match[1] as string).replace('localhost', '127.0.0.1'));
+    const db = fake && new pg.Pool({ ...bundledConnection(dataDir), max: 8 });
+    await seedInvitations(
+      (web.match[1] as string).replace('localhost', '127.0.0.1'),
+      fake && db && { fake, db },
+    );
+    await db?.end();
     await stop(web.child);
     const seedSeconds = (performance.now() - seeding) / 1000;
     console.log(`seeded ${invitations} queued invitations in ${seedSeconds.toFixed(0)} s`);
 
     console.log(`load average before sending: ${load()}`);
+    const opensBefore = fake?.requestCount('POST /users/@me/channels') ?? 0;
     const started = performance.now();
     const worker = await spawnClearline(
       'worker',
@@ -160,12 +237,20 @@ async function main() {
     const minutes = (lastAt - firstAt) / 60_000;
     console.log(
       [
-        `DELIVERY_CONCURRENCY=${args.concurrency}: ${received} mails in ${(minutes * 60).toFixed(1)} s from the first to the last`,
-        `(${(received / minutes).toFixed(0)} mails/minute; ${((lastAt - started) / 1000).toFixed(1)} s from the worker's spawn)`,
+        `${args.channel}, DELIVERY_CONCURRENCY=${args.concurrency}: ${received} invitations in ${(minutes * 60).toFixed(1)} s from the first to the last`,
+        `(${(received / minutes).toFixed(0)} a minute; ${((lastAt - started) / 1000).toFixed(1)} s from the worker's spawn)`,
+        ...(fake
+          ? [
+              `Discord: latency ${args['discord-latency']} ms, channels ${args['open-channels'] ? 'kept from before' : 'opened by the worker'}, ` +
+                `${fake.requestCount('POST /users/@me/channels') - opensBefore} channels opened by the worker, ${fake.rateLimitedCount()} requests answered 429`,
+            ]
+          : []),
         `load average after sending: ${loadAfter} on ${os.availableParallelism()} CPUs`,
       ].join('\n'),
     );
   } finally {
+    clearInterval(watchDiscord);
+    await fake?.close();
     smtp.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
