@@ -14,8 +14,11 @@
  * of the fake Discord (rows written as the link callback writes them; `--open-channels` also opens
  * and keeps each DM channel, as after an earlier DM), and the project sends DMs only; the fake
  * answers after `--discord-latency` ms and refuses past 50 requests a second and 5 messages per
- * 5 s per channel, as Discord does. Prints invitations per minute from the first to the last, the
- * time from the worker's spawn, the 429s, and the machine's load average.
+ * 5 s per channel, as Discord does. The sending runs in `clearline start` (web and workers in one
+ * process, as `npm start` runs them): once a tenth of the invitations is out, a sign-in link is
+ * asked for through the portal API, and its mail's wait behind the backlog is printed. Prints
+ * invitations per minute from the first to the last, the time from the spawn, the 429s, and the
+ * machine's load average.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -74,6 +77,8 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGTERM');
   });
 
+const PROBE = 'probe@bench.example';
+
 /** Links a requester to a new user of the fake, as the link callback does (and opens the DM channel). */
 async function linkToDiscord(db: pg.Pool, fake: FakeDiscord, email: string, i: number) {
   const user = fake.addUser(`requester${i}`);
@@ -110,7 +115,7 @@ async function seedInvitations(base: string, discord: { fake: FakeDiscord; db: p
     if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
-  const setup = await post<{ token: string; projectId: string }>('POST', '/api/v1/setup', {
+  const setup = await post<{ token: string; accountId: string; projectId: string }>('POST', '/api/v1/setup', {
     accountName: 'Bench',
     projectName: 'Bench',
     projectKey: 'BENCH',
@@ -151,10 +156,19 @@ async function seedInvitations(base: string, discord: { fake: FakeDiscord; db: p
     }
   };
   await Promise.all(Array.from({ length: 8 }, lane));
+  // The probe's requester has a ticket (so a sign-in link is sent) and no invitation.
+  await post(
+    'POST',
+    `/api/v1/projects/${setup.projectId}/tickets`,
+    { subject: 'Probe', body: 'Probe.', requester: { email: PROBE, name: 'Probe' }, notifyRequester: false },
+    setup.token,
+  );
+  return setup.accountId;
 }
 
 async function main() {
   let received = 0;
+  let probeAt = 0;
   let firstAt = 0;
   let lastAt = 0;
   let allReceived: () => void = () => {};
@@ -165,10 +179,16 @@ async function main() {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
+      // Read before the callback: it resets the envelope for the connection's next mail.
+      const probe = session.envelope.rcptTo.some((r) => r.address === PROBE);
       stream.resume();
       stream.on('end', () => {
         callback();
+        if (probe) {
+          probeAt = performance.now();
+          return;
+        }
         lastAt = performance.now();
         if (++received === 1) firstAt = lastAt;
         if (received === invitations) allReceived();
@@ -214,7 +234,7 @@ async function main() {
       /Clearline is ready on (http:\/\/\S+) /,
     );
     const db = fake && new pg.Pool({ ...bundledConnection(dataDir), max: 8 });
-    await seedInvitations(
+    const accountId = await seedInvitations(
       (web.match[1] as string).replace('localhost', '127.0.0.1'),
       fake && db && { fake, db },
     );
@@ -226,25 +246,39 @@ async function main() {
     console.log(`load average before sending: ${load()}`);
     const opensBefore = fake?.requestCount('POST /users/@me/channels') ?? 0;
     const started = performance.now();
-    const worker = await spawnClearline(
-      'worker',
-      { ...env, DELIVERY_CONCURRENCY: args.concurrency },
-      /worker is running/,
+    const server = await spawnClearline(
+      'start',
+      { ...env, DELIVERY_CONCURRENCY: args.concurrency, WEB_CONCURRENCY: '1', PORT: '0', HOST: '127.0.0.1' },
+      /Clearline is ready on (http:\/\/\S+) /,
     );
+    while (received < invitations / 10) await new Promise((r) => setTimeout(r, 20));
+    const probeAsked = performance.now();
+    const probeBacklog = invitations - received;
+    const asked = await fetch(
+      `${(server.match[1] as string).replace('localhost', '127.0.0.1')}/api/v1/portal/accounts/${accountId}/sign-in`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: PROBE }),
+      },
+    );
+    if (asked.status !== 202) throw new Error(`sign-in link: ${asked.status} ${await asked.text()}`);
     await done;
+    while (!probeAt) await new Promise((r) => setTimeout(r, 20));
     const loadAfter = load();
-    await stop(worker.child);
+    await stop(server.child);
     const minutes = (lastAt - firstAt) / 60_000;
     console.log(
       [
         `${args.channel}, DELIVERY_CONCURRENCY=${args.concurrency}: ${received} invitations in ${(minutes * 60).toFixed(1)} s from the first to the last`,
-        `(${(received / minutes).toFixed(0)} a minute; ${((lastAt - started) / 1000).toFixed(1)} s from the worker's spawn)`,
+        `(${(received / minutes).toFixed(0)} a minute; ${((lastAt - started) / 1000).toFixed(1)} s from the spawn)`,
         ...(fake
           ? [
               `Discord: latency ${args['discord-latency']} ms, channels ${args['open-channels'] ? 'kept from before' : 'opened by the worker'}, ` +
                 `${fake.requestCount('POST /users/@me/channels') - opensBefore} channels opened by the worker, ${fake.rateLimitedCount()} requests answered 429`,
             ]
           : []),
+        `a sign-in link asked for with ${probeBacklog} invitations still to go arrived ${((probeAt - probeAsked) / 1000).toFixed(2)} s later`,
         `load average after sending: ${loadAfter} on ${os.availableParallelism()} CPUs`,
       ].join('\n'),
     );
