@@ -63,14 +63,27 @@ export function negotiateLanguage(header: string | undefined): Language | null {
   return null;
 }
 
-/** A date and time as the customer reads them, in the account's time zone (named, so it is unambiguous). */
-export const formatDateTime = (language: Language, timeZone: string, date: Date) =>
-  new Intl.DateTimeFormat(language, {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(date);
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A date and time as the customer reads them, in the account's time zone (named, so it is
+ * unambiguous). One formatter per language and zone, kept: building one costs far more than
+ * formatting, and a portal page formats every message's time.
+ */
+export function formatDateTime(language: Language, timeZone: string, date: Date): string {
+  const key = `${language} ${timeZone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, {
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+    });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(date);
+}
