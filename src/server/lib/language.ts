@@ -7,6 +7,7 @@ import {
   type Language,
   negotiateLanguage,
   type Translate,
+  translator,
 } from '../../shared/i18n/index.js';
 import { html, type RawHtml } from './html.js';
 
@@ -16,6 +17,19 @@ const YEAR_S = 365 * 86_400;
 
 export const languageSchema = z.enum(LANGUAGES);
 export const languageBody = z.object({ language: languageSchema });
+
+/** The language a customer page is written in, and where its switcher posts. */
+export interface PageLocale {
+  language: Language;
+  t: Translate;
+  switchAction: string;
+}
+
+export const pageLocale = (language: Language, switchAction: string): PageLocale => ({
+  language,
+  t: translator(language),
+  switchAction,
+});
 
 export interface LanguageChoice {
   language: Language;
@@ -56,4 +70,10 @@ export function renderLanguageSwitcher(t: Translate, current: Language, action: 
   )}</select>
 <button type="submit">${t('language.submit')}</button>
 </form>`;
+}
+
+/** A message whose one placeholder is markup (a link, a time); the words around it are escaped. */
+export function withMarkup(text: string, name: string, markup: RawHtml): RawHtml {
+  const [before = '', after = ''] = text.split(`{${name}}`);
+  return html`${before}${markup}${after}`;
 }

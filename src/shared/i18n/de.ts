@@ -94,7 +94,8 @@ export const de: Catalogue = {
   'portal.preview': 'Vorschau: So sieht der Anfragende dieses Ticket. Von hier aus lässt sich nichts senden.',
   'portal.previewSurvey': 'Der Anfragende sieht hier das Umfrageformular.',
   'portal.notice.reply': 'Ihre Antwort wurde gesendet.',
-  'portal.notice.closure': 'Sie haben uns gebeten, dieses Ticket zu schließen. Sagen Sie uns unten, wie wir waren.',
+  'portal.notice.closure':
+    'Sie haben uns gebeten, dieses Ticket zu schließen. Sagen Sie uns unten, wie wir waren.',
   'portal.notice.closed': 'Ihr Ticket ist geschlossen.',
   'portal.notice.survey': 'Vielen Dank für Ihre Bewertung!',
   'portal.notice.created': 'Ihr Ticket wurde eröffnet. Wir melden uns hier bei Ihnen.',
@@ -102,7 +103,8 @@ export const de: Catalogue = {
     'Ihr Discord-Konto ist verknüpft: Wir schicken Ihnen dort Direktnachrichten.',
   'portal.notice.discord_moved':
     'Ihr Discord-Konto ist jetzt hier verknüpft. Vorher war es mit einem anderen unserer Kunden verknüpft, der nun keine Direktnachrichten mehr bekommt.',
-  'portal.notice.discord_unlinked': 'Ihr Discord-Konto ist nicht mehr verknüpft. Wir schreiben Ihnen per E-Mail.',
+  'portal.notice.discord_unlinked':
+    'Ihr Discord-Konto ist nicht mehr verknüpft. Wir schreiben Ihnen per E-Mail.',
   'portal.thread': 'Verlauf',
   'portal.you': '(Sie)',
   'portal.files': 'Angehängte Dateien',
@@ -172,7 +174,8 @@ export const de: Catalogue = {
   'portal.signIn.askNewLink': 'Fordern Sie einen neuen Link an',
   'portal.signIn.confirmHeading': 'Anmelden, um Ihre Anfragen zu sehen',
 
-  'discord.section': 'Erhalten Sie unsere Umfrageeinladungen und Antworthinweise als Direktnachrichten auf Discord.',
+  'discord.section':
+    'Erhalten Sie unsere Umfrageeinladungen und Antworthinweise als Direktnachrichten auf Discord.',
   'discord.link': 'Discord verknüpfen',
   'discord.unlink': 'Discord-Verknüpfung lösen',
   'discord.linkedAs': 'Mit Discord verknüpft als {name}.',
@@ -181,23 +184,27 @@ export const de: Catalogue = {
   'discord.nothingLinked': 'Es wurde nichts verknüpft; Ihr Discord-Konto ist unverändert.',
   'discord.back': '{link}; dort können Sie es noch einmal versuchen.',
   'discord.backLink': 'Zurück zu Ihrer Ticketseite',
-  'discord.startAgain': 'Öffnen Sie Ihre Ticketseite oder das Portal erneut und wählen Sie noch einmal „{action}“.',
+  'discord.startAgain':
+    'Öffnen Sie Ihre Ticketseite oder das Portal erneut und wählen Sie noch einmal „{action}“.',
   'discord.invalidTitle': 'Dieser Discord-Link ist ungültig',
   'discord.invalidText': 'Er wurde schon benutzt oder nicht in unserem Portal gestartet.',
   'discord.otherBrowserTitle': 'Dieser Discord-Link wurde in einem anderen Browser gestartet',
-  'discord.otherBrowserText': 'Schließen Sie die Verknüpfung in dem Browser ab, in dem Sie „{action}“ gewählt haben.',
+  'discord.otherBrowserText':
+    'Schließen Sie die Verknüpfung in dem Browser ab, in dem Sie „{action}“ gewählt haben.',
   'discord.expiredTitle': 'Dieser Discord-Link ist abgelaufen',
   'discord.expiredText': {
     one: 'Die Verknüpfung muss innerhalb von {count} Minute abgeschlossen werden.',
     other: 'Die Verknüpfung muss innerhalb von {count} Minuten abgeschlossen werden.',
   },
   'discord.notLinkedTitle': 'Discord wurde nicht verknüpft',
-  'discord.cancelledText': 'Sie haben auf Discord abgebrochen, daher können wir Ihnen dort keine Nachrichten schicken.',
+  'discord.cancelledText':
+    'Sie haben auf Discord abgebrochen, daher können wir Ihnen dort keine Nachrichten schicken.',
   'discord.answeredText': 'Antwort von Discord: {error}.',
   'discord.noCodeText': 'Discord hat keinen Autorisierungscode geschickt.',
   'discord.notSetUpText': 'Discord ist für diesen Helpdesk nicht eingerichtet.',
   'discord.unconfirmedTitle': 'Discord hat nicht bestätigt, wer Sie sind',
-  'discord.unconfirmedText': 'Wir konnten Ihr Discord-Konto bei Discord nicht prüfen. Versuchen Sie es gleich noch einmal.',
+  'discord.unconfirmedText':
+    'Wir konnten Ihr Discord-Konto bei Discord nicht prüfen. Versuchen Sie es gleich noch einmal.',
 
   'mail.orOpen': 'Oder öffnen Sie diesen Link:',
   'mail.reply.intro': '{name} hat auf Ihre Anfrage {subject} ({reference}) geantwortet:',

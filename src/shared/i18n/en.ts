@@ -107,7 +107,7 @@ export const en = {
   'portal.thread': 'Conversation',
   'portal.you': '(you)',
   'portal.files': 'Attached files',
-  'portal.reply': 'Reply',
+  'portal.reply': 'Your reply',
   'portal.replyMessage': 'Your message',
   'portal.replyFiles': 'Attach files',
   'portal.replySubmit': 'Send reply',
@@ -156,7 +156,8 @@ export const en = {
 
   'portal.signIn.title': 'Sign in',
   'portal.signIn.heading': 'Your support tickets',
-  'portal.signIn.sent': 'If we know this address, we sent a sign-in link to it. The link works once, within 15 minutes.',
+  'portal.signIn.sent':
+    'If we know this address, we sent a sign-in link to it. The link works once, within 15 minutes.',
   'portal.signIn.intro': 'Enter the email address you wrote to us from; we will send you a link to sign in.',
   'portal.signIn.email': 'Email address',
   'portal.signIn.submit': 'Send me a sign-in link',

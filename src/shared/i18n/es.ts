@@ -90,17 +90,20 @@ export const es: Catalogue = {
   'portal.reference': 'Referencia',
   'portal.status': 'Estado',
   'portal.priority': 'Prioridad',
-  'portal.preview': 'Vista previa: lo que el solicitante ve de este ticket. Desde aquí no se puede enviar nada.',
+  'portal.preview':
+    'Vista previa: lo que el solicitante ve de este ticket. Desde aquí no se puede enviar nada.',
   'portal.previewSurvey': 'Aquí el solicitante ve el formulario de la encuesta.',
   'portal.notice.reply': 'Se envió su respuesta.',
   'portal.notice.closure': 'Nos pidió cerrar este ticket. Cuéntenos abajo qué tal lo hicimos.',
   'portal.notice.closed': 'Su ticket está cerrado.',
   'portal.notice.survey': '¡Gracias por su valoración!',
   'portal.notice.created': 'Se abrió su ticket. Le responderemos aquí.',
-  'portal.notice.discord_linked': 'Su cuenta de Discord está vinculada: le enviaremos mensajes directos allí.',
+  'portal.notice.discord_linked':
+    'Su cuenta de Discord está vinculada: le enviaremos mensajes directos allí.',
   'portal.notice.discord_moved':
     'Su cuenta de Discord ahora está vinculada aquí. Antes estaba vinculada a otro de nuestros clientes, que ya no recibe sus mensajes directos.',
-  'portal.notice.discord_unlinked': 'Su cuenta de Discord ya no está vinculada. Le escribimos por correo electrónico.',
+  'portal.notice.discord_unlinked':
+    'Su cuenta de Discord ya no está vinculada. Le escribimos por correo electrónico.',
   'portal.thread': 'Conversación',
   'portal.you': '(usted)',
   'portal.files': 'Archivos adjuntos',
@@ -170,7 +173,8 @@ export const es: Catalogue = {
   'portal.signIn.askNewLink': 'Pida un enlace nuevo',
   'portal.signIn.confirmHeading': 'Inicie sesión para ver sus solicitudes de soporte',
 
-  'discord.section': 'Reciba nuestras invitaciones a encuestas y los avisos de respuesta como mensajes directos de Discord.',
+  'discord.section':
+    'Reciba nuestras invitaciones a encuestas y los avisos de respuesta como mensajes directos de Discord.',
   'discord.link': 'Vincular Discord',
   'discord.unlink': 'Desvincular Discord',
   'discord.linkedAs': 'Vinculado a Discord como {name}.',
@@ -195,7 +199,8 @@ export const es: Catalogue = {
   'discord.noCodeText': 'Discord no envió ningún código de autorización.',
   'discord.notSetUpText': 'Discord no está configurado en este servicio de ayuda.',
   'discord.unconfirmedTitle': 'Discord no confirmó quién es usted',
-  'discord.unconfirmedText': 'No pudimos comprobar su cuenta de Discord con Discord. Inténtelo de nuevo en un momento.',
+  'discord.unconfirmedText':
+    'No pudimos comprobar su cuenta de Discord con Discord. Inténtelo de nuevo en un momento.',
 
   'mail.orOpen': 'O abra este enlace:',
   'mail.reply.intro': '{name} respondió a su solicitud {subject} ({reference}):',

@@ -94,7 +94,8 @@ export const fr: Catalogue = {
   'portal.preview': 'Aperçu : ce que le demandeur voit de ce ticket. Rien ne peut être envoyé d’ici.',
   'portal.previewSurvey': 'Le demandeur voit ici le formulaire de l’enquête.',
   'portal.notice.reply': 'Votre réponse a été envoyée.',
-  'portal.notice.closure': 'Vous nous avez demandé de fermer ce ticket. Dites-nous ci-dessous ce que vous en avez pensé.',
+  'portal.notice.closure':
+    'Vous nous avez demandé de fermer ce ticket. Dites-nous ci-dessous ce que vous en avez pensé.',
   'portal.notice.closed': 'Votre ticket est fermé.',
   'portal.notice.survey': 'Merci pour votre évaluation !',
   'portal.notice.created': 'Votre ticket a été ouvert. Nous vous répondrons ici.',
@@ -172,7 +173,8 @@ export const fr: Catalogue = {
   'portal.signIn.askNewLink': 'Demandez un nouveau lien',
   'portal.signIn.confirmHeading': 'Se connecter pour voir vos demandes d’assistance',
 
-  'discord.section': 'Recevez nos invitations aux enquêtes et nos avis de réponse en messages privés sur Discord.',
+  'discord.section':
+    'Recevez nos invitations aux enquêtes et nos avis de réponse en messages privés sur Discord.',
   'discord.link': 'Associer Discord',
   'discord.unlink': 'Dissocier Discord',
   'discord.linkedAs': 'Associé à Discord en tant que {name}.',
@@ -192,12 +194,14 @@ export const fr: Catalogue = {
     other: 'L’association doit être terminée en {count} minutes.',
   },
   'discord.notLinkedTitle': 'Discord n’a pas été associé',
-  'discord.cancelledText': 'Vous avez annulé sur Discord : nous ne pouvons donc pas vous y envoyer de messages.',
+  'discord.cancelledText':
+    'Vous avez annulé sur Discord : nous ne pouvons donc pas vous y envoyer de messages.',
   'discord.answeredText': 'Réponse de Discord : {error}.',
   'discord.noCodeText': 'Discord n’a envoyé aucun code d’autorisation.',
   'discord.notSetUpText': 'Discord n’est pas configuré pour ce service d’assistance.',
   'discord.unconfirmedTitle': 'Discord n’a pas confirmé votre identité',
-  'discord.unconfirmedText': 'Nous n’avons pas pu vérifier votre compte Discord auprès de Discord. Réessayez dans un instant.',
+  'discord.unconfirmedText':
+    'Nous n’avons pas pu vérifier votre compte Discord auprès de Discord. Réessayez dans un instant.',
 
   'mail.orOpen': 'Ou ouvrez ce lien :',
   'mail.reply.intro': '{name} a répondu à votre demande {subject} ({reference}) :',

@@ -92,7 +92,8 @@ export const nl: Catalogue = {
   'portal.preview': 'Voorbeeld: wat de aanvrager van dit ticket ziet. Vanaf hier kan niets worden verstuurd.',
   'portal.previewSurvey': 'Hier ziet de aanvrager het enquêteformulier.',
   'portal.notice.reply': 'Uw antwoord is verstuurd.',
-  'portal.notice.closure': 'U hebt ons gevraagd dit ticket te sluiten. Vertel ons hieronder hoe we het hebben gedaan.',
+  'portal.notice.closure':
+    'U hebt ons gevraagd dit ticket te sluiten. Vertel ons hieronder hoe we het hebben gedaan.',
   'portal.notice.closed': 'Uw ticket is gesloten.',
   'portal.notice.survey': 'Bedankt voor uw beoordeling!',
   'portal.notice.created': 'Uw ticket is aangemaakt. We antwoorden u hier.',
@@ -178,7 +179,8 @@ export const nl: Catalogue = {
   'discord.nothingLinked': 'Er is niets gekoppeld; uw Discord-account is gebleven zoals het was.',
   'discord.back': '{link}, waar u het opnieuw kunt proberen.',
   'discord.backLink': 'Terug naar de pagina van uw ticket',
-  'discord.startAgain': 'Ga opnieuw naar de pagina van uw ticket of naar het portaal en kies nog een keer ‘{action}’.',
+  'discord.startAgain':
+    'Ga opnieuw naar de pagina van uw ticket of naar het portaal en kies nog een keer ‘{action}’.',
   'discord.invalidTitle': 'Deze Discord-link is niet geldig',
   'discord.invalidText': 'Hij is al gebruikt, of hij is niet vanuit ons portaal gestart.',
   'discord.otherBrowserTitle': 'Deze Discord-link is in een andere browser gestart',
@@ -194,7 +196,8 @@ export const nl: Catalogue = {
   'discord.noCodeText': 'Discord heeft geen autorisatiecode gestuurd.',
   'discord.notSetUpText': 'Discord is niet ingesteld voor deze helpdesk.',
   'discord.unconfirmedTitle': 'Discord heeft niet bevestigd wie u bent',
-  'discord.unconfirmedText': 'We konden uw Discord-account niet bij Discord controleren. Probeer het zo meteen opnieuw.',
+  'discord.unconfirmedText':
+    'We konden uw Discord-account niet bij Discord controleren. Probeer het zo meteen opnieuw.',
 
   'mail.orOpen': 'Of open deze link:',
   'mail.reply.intro': '{name} heeft gereageerd op uw verzoek {subject} ({reference}):',

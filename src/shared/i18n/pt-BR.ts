@@ -96,10 +96,12 @@ export const ptBR: Catalogue = {
   'portal.notice.closed': 'Seu ticket está fechado.',
   'portal.notice.survey': 'Obrigado pela sua avaliação!',
   'portal.notice.created': 'Seu ticket foi aberto. Vamos responder aqui.',
-  'portal.notice.discord_linked': 'Sua conta do Discord está vinculada: vamos enviar mensagens diretas para você lá.',
+  'portal.notice.discord_linked':
+    'Sua conta do Discord está vinculada: vamos enviar mensagens diretas para você lá.',
   'portal.notice.discord_moved':
     'Sua conta do Discord agora está vinculada aqui. Antes ela estava vinculada a outro cliente nosso, que não recebe mais as mensagens diretas.',
-  'portal.notice.discord_unlinked': 'Sua conta do Discord não está mais vinculada. Vamos escrever para você por e-mail.',
+  'portal.notice.discord_unlinked':
+    'Sua conta do Discord não está mais vinculada. Vamos escrever para você por e-mail.',
   'portal.thread': 'Conversa',
   'portal.you': '(você)',
   'portal.files': 'Arquivos anexados',
@@ -169,7 +171,8 @@ export const ptBR: Catalogue = {
   'portal.signIn.askNewLink': 'Peça um novo link',
   'portal.signIn.confirmHeading': 'Entre para ver seus tickets de suporte',
 
-  'discord.section': 'Receba nossos convites de pesquisa e avisos de resposta como mensagens diretas no Discord.',
+  'discord.section':
+    'Receba nossos convites de pesquisa e avisos de resposta como mensagens diretas no Discord.',
   'discord.link': 'Vincular o Discord',
   'discord.unlink': 'Desvincular o Discord',
   'discord.linkedAs': 'Vinculado ao Discord como {name}.',
@@ -194,7 +197,8 @@ export const ptBR: Catalogue = {
   'discord.noCodeText': 'O Discord não enviou nenhum código de autorização.',
   'discord.notSetUpText': 'O Discord não está configurado nesta central de atendimento.',
   'discord.unconfirmedTitle': 'O Discord não confirmou quem você é',
-  'discord.unconfirmedText': 'Não conseguimos verificar sua conta do Discord com o Discord. Tente de novo daqui a pouco.',
+  'discord.unconfirmedText':
+    'Não conseguimos verificar sua conta do Discord com o Discord. Tente de novo daqui a pouco.',
 
   'mail.orOpen': 'Ou abra este link:',
   'mail.reply.intro': '{name} respondeu à sua solicitação {subject} ({reference}):',

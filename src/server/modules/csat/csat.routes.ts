@@ -6,10 +6,16 @@ import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, errorResponse, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
-import { chooseLanguage, languageBody, setLanguageCookie } from '../../lib/language.js';
+import {
+  chooseLanguage,
+  languageBody,
+  type PageLocale,
+  pageLocale,
+  setLanguageCookie,
+} from '../../lib/language.js';
 import { publicForm, publicPage } from '../../rate-limits.js';
 import { logoPathOf } from '../accounts/index.js';
-import { assertNotStaffOf, authenticate } from '../auth/index.js';
+import { assertNotStaffOf, assertSameOrigin, authenticate } from '../auth/index.js';
 import { getMember } from '../members/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { portalPath, reference, rememberCustomerLanguage, setCustomerLanguage } from '../tickets/index.js';
@@ -29,8 +35,6 @@ import {
 import * as csat from './csat.service.js';
 import { completeFollowUp } from './csat-follow-up.service.js';
 import {
-  type PageLocale,
-  pageLocale,
   renderSurveyAnswered,
   renderSurveyExpired,
   renderSurveyForm,
@@ -327,11 +331,12 @@ export function registerCsatRoutes(app: Api, ctx: AppContext) {
     },
   );
 
-  // The switcher: stored on the requester when the link is good, else kept in a cookie.
+  // The switcher (refused from another site): stored on the requester when the link is good, else kept in a cookie.
   app.post(
     '/s/:token/language',
     { config: publicForm, schema: { hide: true, params: tokenParams, body: languageBody } },
     async (request, reply) => {
+      assertSameOrigin(request);
       const row = await findPage(ctx, request.params.token);
       const { language } = request.body;
       if (row && row !== 'withdrawn') {

@@ -1,20 +1,7 @@
-import { type Language, type Translate, translator } from '../../../shared/i18n/index.js';
+import type { Translate } from '../../../shared/i18n/index.js';
 import { html, type RawHtml, renderPage } from '../../lib/html.js';
-import { renderLanguageSwitcher } from '../../lib/language.js';
+import { type PageLocale, renderLanguageSwitcher } from '../../lib/language.js';
 import { MAX_COMMENT_LENGTH } from './csat.schemas.js';
-
-/** The language a customer page is written in, and where its switcher posts. */
-export interface PageLocale {
-  language: Language;
-  t: Translate;
-  switchAction: string;
-}
-
-export const pageLocale = (language: Language, switchAction: string): PageLocale => ({
-  language,
-  t: translator(language),
-  switchAction,
-});
 
 export interface SurveyPageData {
   locale: PageLocale;

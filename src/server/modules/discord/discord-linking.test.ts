@@ -261,7 +261,7 @@ describe('customers link their Discord account on the portal (OAuth2 code flow, 
     const page = await t.app.inject({ method: 'GET', url: c.link });
     expect(page.body).toContain('id="discord-undeliverable"');
     expect(page.body).toContain('(Cannot send messages to this user)');
-    expect(page.body).toContain("join our team's Discord server");
+    expect(page.body).toContain('join our team’s Discord server');
     await linkDiscord(t, fake, c.link, ann.id);
     const again = await t.app.inject({ method: 'GET', url: c.link });
     expect(again.body).not.toContain('id="discord-undeliverable"');

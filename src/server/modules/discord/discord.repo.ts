@@ -1,6 +1,8 @@
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import {
+  accounts,
+  customers,
   discordApps,
   discordLinks,
   discordOauthStates,
@@ -175,5 +177,19 @@ export async function takeState(tx: Tx, stateHash: string) {
     .delete(discordOauthStates)
     .where(eq(discordOauthStates.stateHash, stateHash))
     .returning();
+  return row ?? null;
+}
+
+/** What a link page's language is chosen from: the customer's stored one, the account's default and time zone. */
+export async function findCustomerLocale(db: Queryable, accountId: string, customerId: string) {
+  const [row] = await db
+    .select({
+      language: customers.language,
+      defaultLanguage: accounts.defaultLanguage,
+      timezone: accounts.timezone,
+    })
+    .from(customers)
+    .innerJoin(accounts, eq(accounts.id, customers.accountId))
+    .where(and(eq(customers.id, customerId), eq(customers.accountId, accountId)));
   return row ?? null;
 }

@@ -1,11 +1,13 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { asLanguage, DEFAULT_LANGUAGE } from '../../../shared/i18n/index.js';
 import type { AppContext } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
 import { type Api, errorResponses, text } from '../../lib/http.js';
-import { authenticate } from '../auth/index.js';
+import { chooseLanguage, languageBody, pageLocale, setLanguageCookie } from '../../lib/language.js';
+import { assertSameOrigin, authenticate } from '../auth/index.js';
 import {
   discordSettingsBody,
   discordSettingsSchema,
@@ -19,6 +21,8 @@ import {
 import * as discord from './discord.service.js';
 import { handleInteraction } from './discord-interactions.js';
 import { renderLinkRefusal } from './discord-pages.js';
+
+const DISCORD_LANGUAGE_PATH = '/portal/discord/language';
 
 const callbackRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 const PERMISSION = 'The account-wide account.manage permission (the account owner).';
@@ -119,67 +123,52 @@ export function registerDiscordRoutes(app: Api, ctx: AppContext) {
     },
   );
 
+  // The switcher of a link page that knows nobody (the state was not valid): the visitor's cookie.
+  app.post(
+    DISCORD_LANGUAGE_PATH,
+    { config: callbackRateLimit, schema: { hide: true, body: languageBody } },
+    async (request, reply) => {
+      assertSameOrigin(request);
+      setLanguageCookie(reply, request.body.language);
+      return reply.redirect('/portal/discord/callback', 303);
+    },
+  );
+
   // Discord's OAuth2 redirect back from "Link Discord": the state is the only credential.
   app.get(
     '/portal/discord/callback',
     { config: callbackRateLimit, schema: { hide: true, querystring: oauthCallbackQuery } },
     async (request, reply) => {
       const q = request.query;
-      const refuse = (status: number, refusal: Omit<discord.LinkRefusal, 'ok'>) =>
-        sendHtml(reply, status, renderLinkRefusal({ ok: false, ...refusal }));
       const taken = await inTransaction(ctx.db, (tx) =>
         discord.takeLinkState(tx, ctx.clock, ctx.secrets, q.state),
       );
-      if (!taken) {
-        return refuse(400, {
-          title: 'This Discord link is not valid',
-          message: 'It was used already, or it was not started from our portal.',
-          returnTo: null,
-        });
-      }
-      const returnTo = taken.returnTo ?? `/portal/${taken.accountId}`;
+      const owner = taken && (await discord.findCustomerLocale(ctx.db, taken.accountId, taken.customerId));
+      const returnTo = taken ? (taken.returnTo ?? `/portal/${taken.accountId}`) : null;
+      // The customer's language, else the visitor's; the switcher stores it where the page they came from does.
+      const { language } = chooseLanguage(
+        request,
+        owner?.language,
+        owner ? asLanguage(owner.defaultLanguage) : DEFAULT_LANGUAGE,
+      );
+      const locale = pageLocale(language, returnTo ? `${returnTo}/language` : DISCORD_LANGUAGE_PATH);
+      const refuse = (status: number, reason: discord.LinkRefusal['reason'], detail?: string) =>
+        sendHtml(reply, status, renderLinkRefusal(locale, { reason, detail, returnTo }));
+      if (!taken || !returnTo) return refuse(400, 'invalid');
       const sameBrowser = request.cookies[discord.DISCORD_STATE_COOKIE] === q.state;
       reply.clearCookie(discord.DISCORD_STATE_COOKIE, { path: '/' });
-      if (!sameBrowser) {
-        return refuse(400, {
-          title: 'This Discord link was started in another browser',
-          message: 'Finish linking in the browser where you chose "Link Discord".',
-          returnTo,
-        });
-      }
-      if (taken.expired) {
-        return refuse(400, {
-          title: 'This Discord link has expired',
-          message: `Linking must be finished within ${discord.OAUTH_STATE_MINUTES} minutes.`,
-          returnTo,
-        });
-      }
+      if (!sameBrowser) return refuse(400, 'otherBrowser');
+      if (taken.expired) return refuse(400, 'expired');
       if (q.error !== undefined) {
-        return refuse(200, {
-          title: 'Discord was not linked',
-          message:
-            q.error === 'access_denied'
-              ? 'You cancelled on Discord, so we cannot send you messages there.'
-              : `Discord answered: ${q.error_description ?? q.error}.`,
-          returnTo,
-        });
+        return q.error === 'access_denied'
+          ? refuse(200, 'cancelled')
+          : refuse(200, 'discordError', q.error_description ?? q.error);
       }
       const app = await discord.getDiscordApp(ctx.db, ctx.secrets, taken.accountId);
-      if (!q.code || !app) {
-        return refuse(400, {
-          title: 'Discord was not linked',
-          message: app ? 'Discord sent no authorization code.' : 'Discord is not set up for this help desk.',
-          returnTo,
-        });
-      }
+      if (!app) return refuse(400, 'notSetUp');
+      if (!q.code) return refuse(400, 'noCode');
       const who = await discord.identifyDiscordUser(ctx.config, app, q.code);
-      if (!who.ok) {
-        return refuse(400, {
-          title: 'Discord did not confirm who you are',
-          message: who.reason,
-          returnTo,
-        });
-      }
+      if (!who.ok) return refuse(400, 'unconfirmed', who.reason);
       const { moved } = await inTransaction(ctx.db, (tx) =>
         discord.linkDiscordUser(tx, ctx.clock, {
           accountId: taken.accountId,

@@ -299,13 +299,24 @@ export async function startDiscordLink(
 export const unlinkDiscord = (tx: Tx, accountId: string, customerId: string) =>
   repo.deleteLink(tx, accountId, customerId);
 
-/** A callback that links nothing: what to tell the customer, and where they came from if known. */
+/** Why a callback linked nothing (the page words it in the customer's language), and where they came from if known. */
 export interface LinkRefusal {
-  ok: false;
-  title: string;
-  message: string;
+  reason:
+    | 'invalid'
+    | 'otherBrowser'
+    | 'expired'
+    | 'cancelled'
+    | 'discordError'
+    | 'noCode'
+    | 'notSetUp'
+    | 'unconfirmed';
+  /** Discord's own words (`discordError`), or what failed when asking it (`unconfirmed`). */
+  detail?: string | undefined;
   returnTo: string | null;
 }
+
+/** The customer's stored language and their account's default and time zone; null when either is gone. */
+export const findCustomerLocale = repo.findCustomerLocale;
 
 /** Spends the state (single use, whatever follows) and says whose link it is. */
 export async function takeLinkState(tx: Tx, clock: Clock, secrets: SecretBox, state: string | undefined) {

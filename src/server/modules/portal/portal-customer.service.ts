@@ -40,6 +40,7 @@ export async function getAccountBrand(db: Queryable, accountId: string) {
     id: account.id,
     name: account.name,
     logoUrl: account.logoPath,
+    timezone: account.timezone,
     defaultLanguage: account.defaultLanguage,
   };
 }

@@ -1,72 +1,90 @@
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
-import { html, type RawHtml, renderPage } from '../../lib/html.js';
+import { html, type RawHtml } from '../../lib/html.js';
+import { withMarkup } from '../../lib/language.js';
 import type { PortalDiscordState } from '../discord/index.js';
 import type { AccountBrand, PortalHome, SignInLinkState } from './portal-customer.service.js';
 import {
   brandHeader,
   formatTime,
-  NOTICES,
   type Notice,
   PORTAL_SCRIPTS,
-  PORTAL_STYLE,
+  type PortalLocale,
   renderDiscordSection,
+  renderNotice,
+  renderPortalPage,
   spamFields,
 } from './portal-page.js';
 import { formPath } from './request-form-page.js';
 
-const page = (title: string, body: RawHtml, scripts?: string[]) =>
-  renderPage(title, html`<main>${body}</main>`, { style: PORTAL_STYLE, ...(scripts && { scripts }) });
-
-/** Said after every request, known address or not: the page never tells which. */
-export const SIGN_IN_SENT =
-  'If we know this address, we sent a sign-in link to it. The link works once, within 15 minutes.';
-
 export function renderSignInPage(
   account: AccountBrand,
+  locale: PortalLocale,
   form: { email?: string; error?: string; sent?: boolean; requestFormUrl?: string | undefined } = {},
 ): string {
-  return page(
-    'Sign in',
+  const { t } = locale;
+  const requestLink = form.requestFormUrl
+    ? html`<p id="request-form-link">${withMarkup(t('portal.signIn.newHere'), 'link', html`<a href="${form.requestFormUrl}">${t('portal.signIn.requestLink')}</a>`)}</p>`
+    : '';
+  return renderPortalPage(
+    locale,
+    t('portal.signIn.title'),
     html`${brandHeader(account)}
-<h1>Your support tickets</h1>
-${form.sent ? html`<p class="notice" role="status" id="sign-in-sent">${SIGN_IN_SENT}</p>` : ''}
+<h1>${t('portal.signIn.heading')}</h1>
+${form.sent ? html`<p class="notice" role="status" id="sign-in-sent">${t('portal.signIn.sent')}</p>` : ''}
 ${form.error ? html`<p class="error" role="alert" id="sign-in-error">${form.error}</p>` : ''}
-<p>Enter the email address you wrote to us from; we will send you a link to sign in.</p>
+<p>${t('portal.signIn.intro')}</p>
 <form method="post" action="/portal/${account.id}/sign-in" id="sign-in-form">
-  <label for="email">Email address</label>
+  <label for="email">${t('portal.signIn.email')}</label>
   <input id="email" name="email" type="email" autocomplete="email" required maxlength="320" value="${form.email ?? ''}">
-  <button type="submit">${form.sent ? 'Send another link' : 'Send me a sign-in link'}</button>
+  <button type="submit">${form.sent ? t('portal.signIn.again') : t('portal.signIn.submit')}</button>
 </form>
-${form.requestFormUrl ? html`<p id="request-form-link">New here? <a href="${form.requestFormUrl}">Send us a request</a>.</p>` : ''}`,
+${requestLink}`,
   );
 }
 
+const LINK_STATE_KEYS = {
+  used: 'portal.signIn.used',
+  expired: 'portal.signIn.expired',
+  invalid: 'portal.signIn.invalid',
+} as const;
+
 /** Opening the link only shows this button: mail scanners follow links, and a GET must not spend it. */
-export function renderSignInConfirm(account: AccountBrand, action: string, state: SignInLinkState): string {
+export function renderSignInConfirm(
+  account: AccountBrand,
+  locale: PortalLocale,
+  action: string,
+  state: SignInLinkState,
+): string {
+  const { t } = locale;
   if (state !== 'valid') {
-    const why = state === 'used' ? 'was already used' : state === 'expired' ? 'has expired' : 'is not valid';
-    return page(
-      'Sign-in link',
-      html`${brandHeader(account)}<h1>This sign-in link ${why}</h1>
-<p><a href="/portal/${account.id}">Ask for a new link</a>; each one works once, within 15 minutes.</p>`,
+    const askNew = html`<a href="/portal/${account.id}">${t('portal.signIn.askNewLink')}</a>`;
+    return renderPortalPage(
+      locale,
+      t('portal.signIn.linkTitle'),
+      html`${brandHeader(account)}<h1>${t(LINK_STATE_KEYS[state])}</h1>
+<p>${withMarkup(t('portal.signIn.askNew'), 'link', askNew)}</p>`,
     );
   }
-  return page(
-    'Sign in',
-    html`${brandHeader(account)}<h1>Sign in to your support tickets</h1>
-<form method="post" action="${action}" id="sign-in-confirm"><button type="submit">Sign in</button></form>`,
+  return renderPortalPage(
+    locale,
+    t('portal.signIn.title'),
+    html`${brandHeader(account)}<h1>${t('portal.signIn.confirmHeading')}</h1>
+<form method="post" action="${action}" id="sign-in-confirm"><button type="submit">${t('portal.signIn.title')}</button></form>`,
   );
 }
 
 type Bell = PortalHome['bell'];
 
-function renderBell(id: string, title: string, bell: Bell): RawHtml {
-  const items = bell.items.map(
-    (item) =>
-      html`<li class="bell-item ${item.kind}"><a href="${item.url}">${item.kind === 'survey' ? 'Rate our help on' : 'New reply on'} ${item.ticket.reference} · ${item.ticket.subject}</a> <span class="muted">${formatTime(item.createdAt)}</span></li>`,
-  );
-  const badge = html`<span class="badge" data-count="${bell.count}" aria-label="${bell.count} unread">${bell.count}</span>`;
-  return html`<div class="bell" id="${id}"><h2>${title} ${badge}</h2>${bell.count ? html`<ul>${items}</ul>` : html`<p class="muted">Nothing new.</p>`}</div>`;
+function renderBell(locale: PortalLocale, id: string, title: string, bell: Bell): RawHtml {
+  const { t } = locale;
+  const items = bell.items.map((item) => {
+    const ticket = `${item.ticket.reference} · ${item.ticket.subject}`;
+    const text =
+      item.kind === 'survey' ? t('portal.home.rate', { ticket }) : t('portal.home.newReply', { ticket });
+    return html`<li class="bell-item ${item.kind}"><a href="${item.url}">${text}</a> <span class="muted">${formatTime(locale, item.createdAt)}</span></li>`;
+  });
+  const badge = html`<span class="badge" data-count="${bell.count}" aria-label="${t('portal.home.unreadCount', { count: bell.count })}">${bell.count}</span>`;
+  return html`<div class="bell" id="${id}"><h2>${title} ${badge}</h2>${bell.count ? html`<ul>${items}</ul>` : html`<p class="muted">${t('portal.home.nothingNew')}</p>`}</div>`;
 }
 
 export interface NewTicketForm {
@@ -76,60 +94,76 @@ export interface NewTicketForm {
   error?: string | undefined;
 }
 
-function renderNewTicket(accountId: string, home: PortalHome, form: NewTicketForm): RawHtml {
+function renderNewTicket(
+  locale: PortalLocale,
+  accountId: string,
+  home: PortalHome,
+  form: NewTicketForm,
+): RawHtml {
+  const { t, language } = locale;
   const [only] = home.projects;
   const projectField =
     home.projects.length === 1 && only
       ? html`<input type="hidden" name="projectId" value="${only.id}">`
-      : html`<label for="new-project">Project</label><select id="new-project" name="projectId" required>${home.projects.map(
+      : html`<label for="new-project">${t('portal.home.project')}</label><select id="new-project" name="projectId" required>${home.projects.map(
           (p) =>
             html`<option value="${p.id}"${form.projectId === p.id ? html` selected` : ''}>${p.name}</option>`,
         )}</select>`;
-  return html`<section id="new-ticket" aria-labelledby="new-ticket-title"><h2 id="new-ticket-title">Open a new ticket</h2>
+  const max = new Intl.NumberFormat(language).format(MAX_MESSAGE_LENGTH);
+  return html`<section id="new-ticket" aria-labelledby="new-ticket-title"><h2 id="new-ticket-title">${t('portal.home.newTicket')}</h2>
 ${form.error ? html`<p class="error" role="alert" id="new-ticket-error">${form.error}</p>` : ''}
 <form method="post" action="/portal/${accountId}/tickets" id="new-ticket-form">
   ${projectField}
-  <label for="new-subject">Subject</label>
+  <label for="new-subject">${t('portal.home.subject')}</label>
   <input id="new-subject" name="subject" type="text" required maxlength="300" value="${form.subject ?? ''}">
-  <label for="new-body">Message <span class="muted">(Markdown, at most 10,000 characters)</span></label>
+  <label for="new-body">${t('portal.home.message')} <span class="muted">${t('form.messageHint', { max })}</span></label>
   <textarea id="new-body" name="body" rows="6" required maxlength="${MAX_MESSAGE_LENGTH}">${form.body ?? ''}</textarea>
-  ${spamFields('new')}
-  <button type="submit">Open ticket</button>
+  ${spamFields(t, 'new')}
+  <button type="submit">${t('portal.home.submit')}</button>
 </form></section>`;
 }
 
 /** The portal home: global bell, then per project its bell and the customer's tickets, then a new-ticket form. */
 export function renderHomePage(
   account: AccountBrand,
+  locale: PortalLocale,
   home: PortalHome,
   options: { notice?: Notice | undefined; newTicket?: NewTicketForm; discord?: PortalDiscordState } = {},
 ): string {
-  const signOut = html`<form method="post" action="/portal/${account.id}/sign-out" class="inline"><span class="muted">${home.customer.email}</span> <button type="submit">Sign out</button></form>`;
+  const { t } = locale;
+  const signOut = html`<form method="post" action="/portal/${account.id}/sign-out" class="inline"><span class="muted">${home.customer.email}</span> <button type="submit">${t('portal.home.signOut')}</button></form>`;
+  const unread = html`<span class="unread" title="${t('portal.home.unreadTitle')}">● ${t('portal.home.new')}</span>`;
   const projects = home.projects.map((project) => {
-    const tickets = home.tickets.filter((t) => t.projectId === project.id);
+    const tickets = home.tickets.filter((ticket) => ticket.projectId === project.id);
     const rows = tickets.map(
-      (t) =>
-        html`<tr class="ticket${t.unread ? ' has-unread' : ''}" data-ticket="${t.id}"><td><a href="${t.url}">${t.reference}</a></td><td>${t.subject}</td><td>${t.statusLabel}</td><td>${formatTime(t.lastActivityAt)}</td><td>${t.unread ? html`<span class="unread" title="Unread replies or a survey">● New</span>` : ''}</td></tr>`,
+      (ticket) =>
+        html`<tr class="ticket${ticket.unread ? ' has-unread' : ''}" data-ticket="${ticket.id}"><td><a href="${ticket.url}">${ticket.reference}</a></td><td>${ticket.subject}</td><td>${t(`status.${ticket.status}`)}</td><td>${formatTime(locale, ticket.lastActivityAt)}</td><td>${ticket.unread ? unread : ''}</td></tr>`,
     );
     return html`<section class="project" id="project-${project.id}">
-${renderBell(`bell-${project.id}`, project.name, project.bell)}
-<p><a href="${formPath(account.id, project.id)}" class="request-form-link">Send a request about ${project.name}</a> <span class="muted">(the public form; share its address)</span></p>
-${tickets.length ? html`<table><thead><tr><th>Reference</th><th>Subject</th><th>Status</th><th>Last update</th><th><span class="sr">Unread</span></th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="muted">No tickets in this project.</p>`}
+${renderBell(locale, `bell-${project.id}`, project.name, project.bell)}
+<p><a href="${formPath(account.id, project.id)}" class="request-form-link">${t('portal.home.requestAbout', { project: project.name })}</a> <span class="muted">${t('portal.home.requestHint')}</span></p>
+${tickets.length ? html`<table><thead><tr><th>${t('portal.reference')}</th><th>${t('portal.home.subject')}</th><th>${t('portal.status')}</th><th>${t('portal.home.lastUpdate')}</th><th><span class="sr">${t('portal.home.unread')}</span></th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="muted">${t('portal.home.noTickets')}</p>`}
 </section>`;
   });
-  return page(
-    'Your tickets',
+  return renderPortalPage(
+    locale,
+    t('portal.yourTickets'),
     html`${brandHeader(account, signOut)}
-<h1>Your tickets</h1>
-${options.notice ? html`<p class="notice" role="status" id="notice">${NOTICES[options.notice]}</p>` : ''}
-${renderBell('bell', 'Notifications', home.bell)}
+<h1>${t('portal.yourTickets')}</h1>
+${renderNotice(t, options.notice)}
+${renderBell(locale, 'bell', t('portal.home.notifications'), home.bell)}
 ${projects}
-${renderNewTicket(account.id, home, options.newTicket ?? {})}
-${renderDiscordSection(options.discord, `/portal/${account.id}`)}`,
+${renderNewTicket(locale, account.id, home, options.newTicket ?? {})}
+${renderDiscordSection(t, options.discord, `/portal/${account.id}`)}`,
     PORTAL_SCRIPTS,
   );
 }
 
-export function renderPortalMissing(): string {
-  return page('Not found', html`<h1>This portal does not exist</h1><p>Check the address you were given.</p>`);
+export function renderPortalMissing(locale: PortalLocale): string {
+  const { t } = locale;
+  return renderPortalPage(
+    locale,
+    t('survey.notFoundTitle'),
+    html`<h1>${t('portal.missingHeading')}</h1><p>${t('form.notFoundText')}</p>`,
+  );
 }

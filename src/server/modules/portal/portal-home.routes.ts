@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponses, firstProblem, text, typedText } from '../../lib/http.js';
+import { type Api, errorResponses, text, typedText } from '../../lib/http.js';
 import { publicForm, publicPage } from '../../rate-limits.js';
 import { getPortalDiscordState } from '../discord/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
-import { accountParams, newPortalTicketBody, portalHomeSchema } from './portal.schemas.js';
+import {
+  accountParams,
+  MAX_SUBJECT_LENGTH,
+  newPortalTicketBody,
+  portalHomeSchema,
+} from './portal.schemas.js';
 import { findPortalCustomer, linkDiscordFromPortal, unlinkDiscordFromPortal } from './portal-actions.js';
 import {
   type AccountBrand,
@@ -24,7 +30,8 @@ import {
   renderPortalMissing,
   renderSignInPage,
 } from './portal-home-page.js';
-import { noticeOf } from './portal-page.js';
+import { localeOf, nobody, registerLanguageSwitch } from './portal-language.js';
+import { noticeOf, problemText, refusalText } from './portal-page.js';
 import { findFormProject } from './request-form.service.js';
 import { formPath } from './request-form-page.js';
 
@@ -52,6 +59,20 @@ async function createTicket(
   return { id: ticket.id };
 }
 
+/** The portal home's language: the signed-in customer's, else the visitor's (sign-in page). */
+export const homeLocale = (
+  ctx: AppContext,
+  request: FastifyRequest,
+  account: AccountBrand | null,
+  customer: PortalCustomer | null,
+) =>
+  localeOf(
+    ctx,
+    request,
+    account ? { customerId: customer?.id ?? null, language: customer?.language ?? null, account } : nobody,
+    `/portal/${(request.params as { accountId: string }).accountId}/language`,
+  );
+
 const signedInCustomer = async (ctx: AppContext, request: FastifyRequest, accountId: string) => {
   const customer = await findPortalCustomer(ctx, request, accountId);
   if (!customer) throw new AppError('UNAUTHENTICATED', 'Sign in to the portal with the link we mail you.');
@@ -76,12 +97,14 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
     },
     async (request, reply) => {
       const account = await brandOf(request.params.accountId);
-      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      if (!account)
+        return sendHtml(reply, 404, renderPortalMissing(await homeLocale(ctx, request, null, null)));
       const customer = await findPortalCustomer(ctx, request, account.id);
+      const locale = await homeLocale(ctx, request, account, customer);
       if (!customer) {
         const project = await findFormProject(ctx.db, account.id);
         const requestFormUrl = project && formPath(account.id, project.id);
-        return sendHtml(reply, 200, renderSignInPage(account, { requestFormUrl }));
+        return sendHtml(reply, 200, renderSignInPage(account, locale, { requestFormUrl }));
       }
       const [home, discord] = await Promise.all([
         getPortalHome(ctx.db, ctx.clock, customer),
@@ -90,7 +113,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
       return sendHtml(
         reply,
         200,
-        renderHomePage(account, home, { notice: noticeOf(request.query.done), discord }),
+        renderHomePage(account, locale, home, { notice: noticeOf(request.query.done), discord }),
       );
     },
   );
@@ -124,9 +147,13 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
     { config: publicForm, schema: { hide: true, params: accountParams } },
     async (request, reply) => {
       const account = await brandOf(request.params.accountId);
-      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      if (!account)
+        return sendHtml(reply, 404, renderPortalMissing(await homeLocale(ctx, request, null, null)));
       const customer = await findPortalCustomer(ctx, request, account.id);
       if (!customer) return reply.redirect(`/portal/${account.id}`, 303);
+      const locale = await homeLocale(ctx, request, account, customer);
+      const { t, language } = locale;
+      const count = (n: number) => new Intl.NumberFormat(language).format(n);
       const typed: NewTicketForm = {
         projectId: typedText(request.body, 'projectId'),
         subject: typedText(request.body, 'subject'),
@@ -136,22 +163,38 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
         sendHtml(
           reply,
           status,
-          renderHomePage(account, await getPortalHome(ctx.db, ctx.clock, customer), {
+          renderHomePage(account, locale, await getPortalHome(ctx.db, ctx.clock, customer), {
             newTicket: { ...typed, error },
           }),
         );
       const parsed = newPortalTicketBody.safeParse(request.body ?? {});
-      if (!parsed.success) return again(400, firstProblem(parsed.error));
+      if (!parsed.success) {
+        return again(
+          400,
+          problemText(t, parsed.error, {
+            projectId: t('portal.error.project'),
+            subject: t('form.error.subject', { max: count(MAX_SUBJECT_LENGTH) }),
+            body: t('form.error.message', { max: count(MAX_MESSAGE_LENGTH) }),
+            altcha: t('form.error.captcha'),
+          }),
+        );
+      }
       try {
         await createTicket(ctx, request, customer, parsed.data);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        return again(err.statusCode, err.message);
+        return again(err.statusCode, refusalText(t, err, { VALIDATION_ERROR: t('portal.error.project') }));
       }
       // Real and discarded submissions land on the same page.
       return reply.redirect(`/portal/${account.id}?done=created`, 303);
     },
   );
+
+  registerLanguageSwitch(app, ctx, '/portal/:accountId/language', accountParams, async (request) => {
+    const { accountId } = request.params as { accountId: string };
+    const customer = await findPortalCustomer(ctx, request, accountId);
+    return { customerId: customer?.id ?? null, back: `/portal/${accountId}` };
+  });
 
   app.get(
     '/api/v1/portal/accounts/:accountId/home',

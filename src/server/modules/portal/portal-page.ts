@@ -1,7 +1,17 @@
+import type { z } from 'zod';
 import { formatSize } from '../../../shared/format-size.js';
-import { DEFAULT_LANGUAGE, translator } from '../../../shared/i18n/index.js';
+import {
+  formatDateTime,
+  type Language,
+  type MessageKey,
+  type Translate,
+  translator,
+} from '../../../shared/i18n/index.js';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
+import type { AppError } from '../../lib/errors.js';
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
+import { firstProblem, NUL_MESSAGE } from '../../lib/http.js';
+import { type PageLocale, renderLanguageSwitcher, withMarkup } from '../../lib/language.js';
 import { renderSurveyFormFields, SURVEY_STYLE } from '../csat/index.js';
 import type { PortalDiscordState } from '../discord/index.js';
 import type { PortalTicketView } from './portal.service.js';
@@ -31,46 +41,112 @@ export const PORTAL_STYLE = `${SURVEY_STYLE}
 
 export const PORTAL_SCRIPTS = ['/assets/altcha.js', '/assets/survey.js'];
 
-/** A timestamp in UTC; an ISO string holds nothing to escape (a page may show hundreds of them). */
-export const formatTime = (d: Date) => {
-  const iso = d.toISOString();
-  return raw(`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`);
-};
+/** A customer page's locale, with the account's time zone its times are in. */
+export interface PortalLocale extends Omit<PageLocale, 'switchAction'> {
+  timeZone: string;
+  /** None on staff's preview, which sends nothing. */
+  switchAction: string | null;
+}
+
+export const portalLocale = (
+  language: Language,
+  timeZone: string,
+  switchAction: string | null,
+): PortalLocale => ({
+  language,
+  t: translator(language),
+  timeZone,
+  switchAction,
+});
+
+/**
+ * A timestamp in the page's language and the account's time zone. Intl's output holds nothing to
+ * escape, nor does an ISO string (a page may show hundreds of them); the formatter is cached.
+ */
+export const formatTime = (locale: PortalLocale, d: Date) =>
+  raw(`<time datetime="${d.toISOString()}">${formatDateTime(locale.language, locale.timeZone, d)}</time>`);
+
+/** A portal page: the page's language on <html>, and the switcher below it. */
+export function renderPortalPage(
+  locale: PortalLocale,
+  title: string,
+  body: RawHtml,
+  scripts?: string[],
+): string {
+  const switcher = locale.switchAction
+    ? html`
+<footer>${renderLanguageSwitcher(locale.t, locale.language, locale.switchAction)}</footer>`
+    : '';
+  return renderPage(title, html`<main>${body}</main>${switcher}`, {
+    style: PORTAL_STYLE,
+    lang: locale.language,
+    ...(scripts && { scripts }),
+  });
+}
 
 export function brandHeader(account: { name: string; logoUrl: string | null }, aside?: RawHtml): RawHtml {
   return html`<div class="topbar"><header class="brand">${account.logoUrl ? html`<img src="${account.logoUrl}" alt="">` : ''}<span>${account.name}</span></header>${aside ?? ''}</div>`;
 }
 
 /** The honeypot and the captcha every public form ends with; ids are per form (a page can hold two). */
-export function spamFields(idPrefix: string): RawHtml {
-  return html`<div class="hp" aria-hidden="true"><label for="${idPrefix}-website">Website</label><input id="${idPrefix}-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+export function spamFields(t: Translate, idPrefix: string): RawHtml {
+  return html`<div class="hp" aria-hidden="true"><label for="${idPrefix}-website">${t('survey.spamField')}</label><input id="${idPrefix}-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
   <altcha-widget challenge="/api/v1/captcha/challenge" name="altcha" auto="onload"></altcha-widget>
-  <noscript><p>The spam check needs JavaScript; please enable it to send this form.</p></noscript>`;
+  <noscript><p>${t('form.noscript')}</p></noscript>`;
 }
 
-export const NOTICES = {
-  reply: 'Your reply was sent.',
-  closure: 'You asked us to close this ticket. Tell us how we did below.',
-  closed: 'Your ticket is closed.',
-  survey: 'Thank you for your rating!',
-  created: 'Your ticket was opened. We will get back to you here.',
-  discord_linked: 'Your Discord account is linked: we will send you direct messages there.',
-  discord_moved:
-    'Your Discord account is linked here now. It was linked to another of our customers before, which no longer gets its direct messages.',
-  discord_unlinked: 'Your Discord account is no longer linked. We write to you by email.',
-} as const;
-export type Notice = keyof typeof NOTICES;
+const NOTICES = [
+  'reply',
+  'closure',
+  'closed',
+  'survey',
+  'created',
+  'discord_linked',
+  'discord_moved',
+  'discord_unlinked',
+] as const;
+export type Notice = (typeof NOTICES)[number];
+
+/** The notice a `?done=` value names, if any (a list lookup: `toString` or `__proto__` are no notices). */
+export const noticeOf = (done: string | undefined): Notice | undefined => NOTICES.find((n) => n === done);
+
+export const renderNotice = (t: Translate, notice: Notice | undefined) =>
+  notice ? html`<p class="notice" role="status" id="notice">${t(`portal.notice.${notice}`)}</p>` : '';
 
 /**
- * The notice a `?done=` value names, if any. An own-property check: `toString`, `constructor` or
- * `__proto__` are properties of every object, not notices.
+ * A refused form's first problem in the page's language: the fields' own texts, else "check the
+ * form". What no browser sends (a NUL) keeps the schema's words.
  */
-export const noticeOf = (done: string | undefined): Notice | undefined =>
-  done !== undefined && Object.hasOwn(NOTICES, done) ? (done as Notice) : undefined;
+export function problemText(t: Translate, error: z.ZodError, fields: Record<string, string>): string {
+  const issue = error.issues[0];
+  if (issue?.message === NUL_MESSAGE) return firstProblem(error);
+  const field = issue?.path[0];
+  return (typeof field === 'string' && fields[field]) || t('form.error.invalid');
+}
+
+const REFUSALS: Partial<Record<string, MessageKey>> = {
+  TICKET_CLOSED: 'portal.error.closed',
+  STAFF_CANNOT_ANSWER: 'portal.error.staff',
+  ALREADY_SUBMITTED: 'portal.error.answered',
+  SURVEY_EXPIRED: 'portal.error.expired',
+  RATE_LIMITED: 'form.error.rateLimited',
+  VALIDATION_ERROR: 'form.error.invalid',
+};
+
+/**
+ * A refusal as the customer reads it, in the page's language: the texts this action has for some
+ * codes (`own`), else the portal's, else "that did not work" (never the English message).
+ */
+export function refusalText(t: Translate, err: AppError, own: Partial<Record<string, string>> = {}): string {
+  if (err.code.startsWith('CAPTCHA_')) return t('form.error.captcha');
+  const key = REFUSALS[err.code];
+  return own[err.code] ?? (key ? t(key) : t('portal.error.other'));
+}
 
 export interface TicketPageOptions {
   /** Where this page lives: `/p/{token}` or `/portal/{accountId}/tickets/{ticketId}`; forms post below it. */
   base: string;
+  locale: PortalLocale;
   /** The portal home, for signed-in customers. */
   homeUrl?: string | undefined;
   notice?: Notice | undefined;
@@ -95,15 +171,20 @@ export interface TicketPageOptions {
  * "Link Discord", or the linked name with "Unlink"; and when Discord refused DMs for good, what the
  * customer can do about it. Forms post below `base`.
  */
-export function renderDiscordSection(state: PortalDiscordState | undefined, base: string): RawHtml {
+export function renderDiscordSection(
+  t: Translate,
+  state: PortalDiscordState | undefined,
+  base: string,
+): RawHtml {
   if (!state) return html``;
   const link = state.link;
+  const reason = link?.dmUndeliverableReason ? ` (${link.dmUndeliverableReason})` : '';
   const body = link
-    ? html`<p id="discord-linked">Linked to Discord as <strong>${link.discordUsername}</strong>.</p>
-${link.dmUndeliverableAt ? html`<p class="error" role="alert" id="discord-undeliverable">Discord does not let us send you direct messages${link.dmUndeliverableReason ? html` (${link.dmUndeliverableReason})` : ''}, so we write to you by email. To get them on Discord: join our team's Discord server, and allow direct messages from its members (the server's Privacy Settings), then link Discord again.</p>` : ''}
-<form method="post" action="${base}/discord/unlink" id="discord-unlink-form"><button type="submit">Unlink Discord</button></form>`
-    : html`<p>Get our survey invitations and reply notices as Discord direct messages.</p>
-<form method="post" action="${base}/discord/link" id="discord-link-form"><button type="submit">Link Discord</button></form>`;
+    ? html`<p id="discord-linked">${withMarkup(t('discord.linkedAs'), 'name', html`<strong>${link.discordUsername}</strong>`)}</p>
+${link.dmUndeliverableAt ? html`<p class="error" role="alert" id="discord-undeliverable">${t('discord.undeliverable', { reason })}</p>` : ''}
+<form method="post" action="${base}/discord/unlink" id="discord-unlink-form"><button type="submit">${t('discord.unlink')}</button></form>`
+    : html`<p>${t('discord.section')}</p>
+<form method="post" action="${base}/discord/link" id="discord-link-form"><button type="submit">${t('discord.link')}</button></form>`;
   return html`<section id="discord" aria-labelledby="discord-title"><h2 id="discord-title">Discord</h2>${body}</section>`;
 }
 
@@ -114,55 +195,68 @@ function renderFiles(files: PortalTicketView['thread'][number]['attachments'], o
     (f) =>
       html`<li><a href="${url(f.id)}">${f.filename}</a> <span class="muted">(${formatSize(f.size)})</span></li>`,
   );
-  return html`<ul class="files" aria-label="Attached files">${items}</ul>`;
+  return html`<ul class="files" aria-label="${o.locale.t('portal.files')}">${items}</ul>`;
 }
 
 function renderThread(view: PortalTicketView, o: TicketPageOptions): RawHtml {
+  const { locale } = o;
+  const { t } = locale;
+  const you = ` ${t('portal.you')}`;
   const items = view.thread.map((m) =>
     m.kind === 'system'
-      ? html`<li class="system" id="m-${m.id}">${raw(m.bodyHtml)}<p class="byline">${formatTime(m.createdAt)}</p></li>`
-      : html`<li class="public" id="m-${m.id}"><p class="byline"><strong>${m.author?.name ?? 'Support'}</strong>${m.author?.type === 'requester' ? ' (you)' : ''} · ${formatTime(m.createdAt)}</p>${raw(m.bodyHtml)}${renderFiles(m.attachments, o)}</li>`,
+      ? html`<li class="system" id="m-${m.id}">${raw(m.bodyHtml)}<p class="byline">${formatTime(locale, m.createdAt)}</p></li>`
+      : html`<li class="public" id="m-${m.id}"><p class="byline"><strong>${m.author?.name ?? t('mail.reply.ourTeam')}</strong>${m.author?.type === 'requester' ? you : ''} · ${formatTime(locale, m.createdAt)}</p>${raw(m.bodyHtml)}${renderFiles(m.attachments, o)}</li>`,
   );
-  return html`<section id="thread" aria-labelledby="thread-title"><h2 id="thread-title">Conversation</h2><ol class="thread">${items}</ol></section>`;
+  return html`<section id="thread" aria-labelledby="thread-title"><h2 id="thread-title">${t('portal.thread')}</h2><ol class="thread">${items}</ol></section>`;
 }
 
 function renderReply(view: PortalTicketView, o: TicketPageOptions): RawHtml {
+  const { t, language } = o.locale;
   if (!view.abilities.reply) {
-    return html`<section id="reply"><p class="notice" id="closed-notice" role="status">This ticket is closed and takes no more replies. ${o.homeUrl ? html`<a href="${o.homeUrl}">Open a new ticket</a> if you need more help.` : 'Open a new ticket if you need more help.'}</p></section>`;
+    const newTicket = o.homeUrl
+      ? html`<a href="${o.homeUrl}">${t('portal.newTicketLink')}</a>`
+      : html`${t('portal.newTicketLink')}`;
+    return html`<section id="reply"><p class="notice" id="closed-notice" role="status">${t('portal.closedTicket')} ${withMarkup(t('portal.closedNewTicket'), 'link', newTicket)}</p></section>`;
   }
-  return html`<section id="reply" aria-labelledby="reply-title"><h2 id="reply-title">Reply</h2>
+  const max = new Intl.NumberFormat(language).format(MAX_MESSAGE_LENGTH);
+  return html`<section id="reply" aria-labelledby="reply-title"><h2 id="reply-title">${t('portal.reply')}</h2>
 ${o.reply ? html`<p class="error" role="alert" id="reply-error">${o.reply.error}</p>` : ''}
 <form method="post" action="${o.base}/reply" id="reply-form" enctype="multipart/form-data">
-  <label for="reply-body">Your message <span class="muted">(Markdown, at most 10,000 characters)</span></label>
+  <label for="reply-body">${t('portal.replyMessage')} <span class="muted">${t('form.messageHint', { max })}</span></label>
   <textarea id="reply-body" name="body" rows="6" maxlength="${MAX_MESSAGE_LENGTH}" required>${o.reply?.body ?? ''}</textarea>
-  ${spamFields('reply')}
-  <label for="reply-files">Attach files <span class="muted">(optional)</span></label>
+  ${spamFields(t, 'reply')}
+  <label for="reply-files">${t('portal.replyFiles')} <span class="muted">${t('survey.optional')}</span></label>
   <input type="file" id="reply-files" name="files" multiple>
-  <button type="submit">Send reply</button>
+  <button type="submit">${t('portal.replySubmit')}</button>
 </form></section>`;
 }
 
 function renderClose(view: PortalTicketView, o: TicketPageOptions): RawHtml {
+  const { t } = o.locale;
   if (view.abilities.closeNow) {
+    const when = view.ticket.closesAt
+      ? withMarkup(t('portal.closesOn'), 'date', formatTime(o.locale, view.ticket.closesAt))
+      : t('portal.closesSoon');
     return html`<section id="close"><form method="post" action="${o.base}/close" id="close-form">
-  <p>This ticket closes by itself${view.ticket.closesAt ? html` on ${formatTime(view.ticket.closesAt)}` : ''}. Nothing left to do?</p>
-  <button type="submit">Close it now</button></form></section>`;
+  <p>${when}</p>
+  <button type="submit">${t('portal.closeNow')}</button></form></section>`;
   }
   if (view.abilities.requestClosure) {
     return html`<section id="close"><form method="post" action="${o.base}/close" id="close-form">
-  <p>Is everything sorted out?</p>
-  <button type="submit">Close my ticket</button></form></section>`;
+  <p>${t('portal.askClosure')}</p>
+  <button type="submit">${t('portal.closeMine')}</button></form></section>`;
   }
   return html``;
 }
 
 function renderSurvey(view: PortalTicketView, o: TicketPageOptions): RawHtml {
   if (!view.survey) return html``;
+  const { t } = o.locale;
   if (o.preview) {
-    return html`<section id="survey"><h2>How did we do?</h2><p class="muted">The requester sees the survey form here.</p></section>`;
+    return html`<section id="survey"><h2>${t('survey.title')}</h2><p class="muted">${t('portal.previewSurvey')}</p></section>`;
   }
-  return html`<section id="survey" aria-labelledby="survey-title"><h2 id="survey-title">How did we do?</h2>
-${renderSurveyFormFields(translator(DEFAULT_LANGUAGE), {
+  return html`<section id="survey" aria-labelledby="survey-title"><h2 id="survey-title">${t('survey.title')}</h2>
+${renderSurveyFormFields(t, {
   action: `${o.base}/survey`,
   lowScore: view.survey.lowScore,
   ...o.survey,
@@ -171,33 +265,35 @@ ${renderSurveyFormFields(translator(DEFAULT_LANGUAGE), {
 
 /** The ticket page: brand, subject, reference, status, priority, survey, thread, reply form, closing. */
 export function renderTicketPage(view: PortalTicketView, o: TicketPageOptions): string {
-  const home = o.homeUrl ? html`<a href="${o.homeUrl}">Your tickets</a>` : undefined;
-  return renderPage(
+  const { t } = o.locale;
+  const home = o.homeUrl ? html`<a href="${o.homeUrl}">${t('portal.yourTickets')}</a>` : undefined;
+  return renderPortalPage(
+    o.locale,
     view.ticket.subject,
-    html`<main>${brandHeader(view.account, home)}
+    html`${brandHeader(view.account, home)}
 <h1>${view.ticket.subject}</h1>
 <dl class="meta">
-  <dt>Reference</dt><dd id="reference">${view.ticket.reference}</dd>
-  <dt>Status</dt><dd id="status">${view.ticket.statusLabel}</dd>
-  <dt>Priority</dt><dd id="priority">${view.ticket.priority[0]?.toUpperCase()}${view.ticket.priority.slice(1)}</dd>
+  <dt>${t('portal.reference')}</dt><dd id="reference">${view.ticket.reference}</dd>
+  <dt>${t('portal.status')}</dt><dd id="status">${t(`status.${view.ticket.status}`)}</dd>
+  <dt>${t('portal.priority')}</dt><dd id="priority">${t(`priority.${view.ticket.priority}`)}</dd>
 </dl>
-${o.preview ? html`<p class="notice" role="note" id="preview-notice">Preview: what the requester sees of this ticket. Nothing can be sent from here.</p>` : ''}
-${o.notice ? html`<p class="notice" role="status" id="notice">${NOTICES[o.notice]}</p>` : ''}
+${o.preview ? html`<p class="notice" role="note" id="preview-notice">${t('portal.preview')}</p>` : ''}
+${renderNotice(t, o.notice)}
 ${o.error ? html`<p class="error" role="alert" id="page-error">${o.error}</p>` : ''}
 ${renderSurvey(view, o)}
 ${renderThread(view, o)}
 ${o.preview ? '' : renderReply(view, o)}
 ${o.preview ? '' : renderClose(view, o)}
-${o.preview ? '' : renderDiscordSection(o.discord, o.base)}
-</main>`,
-    { style: PORTAL_STYLE, scripts: o.preview ? [] : PORTAL_SCRIPTS },
+${o.preview ? '' : renderDiscordSection(t, o.discord, o.base)}`,
+    o.preview ? [] : PORTAL_SCRIPTS,
   );
 }
 
-export function renderPortalNotFound(): string {
-  return renderPage(
-    'Not found',
-    html`<main><h1>This link is not valid</h1><p>Check that you copied the whole link from your email. If it worked before, ask us for a new one: links can be replaced.</p></main>`,
-    { style: PORTAL_STYLE },
+export function renderPortalNotFound(locale: PortalLocale): string {
+  const { t } = locale;
+  return renderPortalPage(
+    locale,
+    t('survey.notFoundTitle'),
+    html`<h1>${t('survey.notFoundHeading')}</h1><p>${t('portal.notFoundText')}</p>`,
   );
 }

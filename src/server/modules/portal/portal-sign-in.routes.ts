@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { DEFAULT_LANGUAGE, translator } from '../../../shared/i18n/index.js';
 import { type AppContext, scopeOf } from '../../app-context.js';
 import { inTransaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { sendHtml } from '../../lib/html.js';
-import { type Api, errorResponse, firstProblem, setSessionCookie, text, typedText } from '../../lib/http.js';
+import { type Api, errorResponse, setSessionCookie, text, typedText } from '../../lib/http.js';
 import { accountParams, signInRequestBody } from './portal.schemas.js';
-import { PORTAL_COOKIE } from './portal-actions.js';
+import { findPortalCustomer, PORTAL_COOKIE } from './portal-actions.js';
 import {
   type AccountBrand,
   checkSignInLink,
@@ -15,12 +16,13 @@ import {
   requestSignInLink,
   signInWithLink,
 } from './portal-customer.service.js';
-import {
-  renderPortalMissing,
-  renderSignInConfirm,
-  renderSignInPage,
-  SIGN_IN_SENT,
-} from './portal-home-page.js';
+import { homeLocale } from './portal-home.routes.js';
+import { renderPortalMissing, renderSignInConfirm, renderSignInPage } from './portal-home-page.js';
+import { localeOf, nobody, registerLanguageSwitch } from './portal-language.js';
+import { problemText } from './portal-page.js';
+
+/** What the API answers, like the page (in English: an API client has no language). */
+const SIGN_IN_SENT = translator(DEFAULT_LANGUAGE)('portal.signIn.sent');
 
 /** Per client: a person asks for a link or two; a script probing addresses hits this at once. */
 const signInRateLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
@@ -44,6 +46,26 @@ async function brandOrNull(ctx: AppContext, accountId: string): Promise<AccountB
 }
 
 export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
+  const linkPath = (request: FastifyRequest) => {
+    const { accountId, token } = request.params as { accountId: string; token: string };
+    return `/portal/${accountId}/sign-in/${encodeURIComponent(token)}`;
+  };
+  /** Nobody is signed in yet: the visitor's choice or browser, else the account's default. */
+  const linkLocale = (request: FastifyRequest, account: AccountBrand | null) =>
+    localeOf(ctx, request, account ? { ...nobody, account } : nobody, `${linkPath(request)}/language`);
+
+  registerLanguageSwitch(
+    app,
+    ctx,
+    '/portal/:accountId/sign-in/:token/language',
+    linkParams,
+    async (request) => {
+      const { accountId } = request.params as { accountId: string };
+      const customer = await findPortalCustomer(ctx, request, accountId);
+      return { customerId: customer?.id ?? null, back: linkPath(request) };
+    },
+  );
+
   app.post(
     '/api/v1/portal/accounts/:accountId/sign-in',
     {
@@ -75,15 +97,16 @@ export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
     { config: signInRateLimit, schema: { hide: true, params: accountParams } },
     async (request, reply) => {
       const account = await brandOrNull(ctx, request.params.accountId);
-      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      const locale = await homeLocale(ctx, request, account, null);
+      if (!account) return sendHtml(reply, 404, renderPortalMissing(locale));
       const typed = typedText(request.body, 'email').trim();
       const parsed = signInRequestBody.safeParse(request.body ?? {});
       if (!parsed.success) {
-        const error = firstProblem(parsed.error);
-        return sendHtml(reply, 400, renderSignInPage(account, { email: typed, error }));
+        const error = problemText(locale.t, parsed.error, { email: locale.t('form.error.email') });
+        return sendHtml(reply, 400, renderSignInPage(account, locale, { email: typed, error }));
       }
       await askForLink(ctx, account.id, parsed.data.email);
-      return sendHtml(reply, 200, renderSignInPage(account, { email: typed, sent: true }));
+      return sendHtml(reply, 200, renderSignInPage(account, locale, { email: typed, sent: true }));
     },
   );
 
@@ -93,14 +116,11 @@ export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
     async (request, reply) => {
       const { accountId, token } = request.params;
       const account = await brandOrNull(ctx, accountId);
-      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      const locale = await linkLocale(request, account);
+      if (!account) return sendHtml(reply, 404, renderPortalMissing(locale));
       const state = await checkSignInLink(ctx.db, ctx.links, ctx.clock, accountId, token);
       const status = state === 'valid' ? 200 : state === 'invalid' ? 404 : 410;
-      return sendHtml(
-        reply,
-        status,
-        renderSignInConfirm(account, `/portal/${accountId}/sign-in/${token}`, state),
-      );
+      return sendHtml(reply, status, renderSignInConfirm(account, locale, linkPath(request), state));
     },
   );
 
@@ -110,7 +130,7 @@ export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
     async (request, reply) => {
       const { accountId, token } = request.params;
       const account = await brandOrNull(ctx, accountId);
-      if (!account) return sendHtml(reply, 404, renderPortalMissing());
+      if (!account) return sendHtml(reply, 404, renderPortalMissing(await linkLocale(request, null)));
       let session: { token: string; expiresAt: Date };
       try {
         session = await inTransaction(ctx.db, (tx) =>
@@ -119,10 +139,11 @@ export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'UNAUTHENTICATED') throw err;
         const state = await checkSignInLink(ctx.db, ctx.links, ctx.clock, accountId, token);
+        const locale = await linkLocale(request, account);
         return sendHtml(
           reply,
           401,
-          renderSignInConfirm(account, request.url, state === 'valid' ? 'used' : state),
+          renderSignInConfirm(account, locale, linkPath(request), state === 'valid' ? 'used' : state),
         );
       }
       setSessionCookie(reply, request, PORTAL_COOKIE, session);

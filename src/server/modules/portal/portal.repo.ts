@@ -25,8 +25,11 @@ const portalTicketQuery = preparedQuery('portal_ticket', (db) =>
       ticket: tickets,
       projectKey: projects.key,
       requesterName: customers.name,
+      requesterLanguage: customers.language,
       accountId: accounts.id,
       accountName: accounts.name,
+      accountTimezone: accounts.timezone,
+      accountLanguage: accounts.defaultLanguage,
       hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
       lastActivityAt: lastPublicActivity,
       hasUnreadReplies: sql<boolean>`EXISTS (SELECT 1 FROM ${requesterNotifications}

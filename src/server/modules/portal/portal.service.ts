@@ -126,7 +126,11 @@ async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
       id: row.accountId,
       name: row.accountName,
       logoUrl: logoPathOf({ id: row.accountId, hasLogo: row.hasLogo }),
+      timezone: row.accountTimezone,
+      defaultLanguage: row.accountLanguage,
     },
+    /** The requester's stored language; null until known. */
+    requesterLanguage: row.requesterLanguage,
     ticket: {
       id: ticket.id,
       reference: reference(row.projectKey, ticket.number),

@@ -19,6 +19,7 @@ import { chooseLanguage, languageBody, setLanguageCookie } from '../../lib/langu
 import { readMultipartFields, type UploadedFile, uploadedFiles } from '../../lib/multipart.js';
 import { createKeyedRateLimit, publicForm, publicPage } from '../../rate-limits.js';
 import { attachmentStorage, spoolUploads } from '../attachments/index.js';
+import { assertSameOrigin } from '../auth/index.js';
 import { getIntakeSettings } from '../inbound/index.js';
 import { isHoneypotFilled, logHoneypotDiscard, verifyCaptcha } from '../spam/index.js';
 import { rememberCustomerLanguage, setCustomerLanguage } from '../tickets/index.js';
@@ -207,7 +208,7 @@ export function registerRequestFormRoutes(app: Api, ctx: AppContext) {
     },
   );
 
-  // The switcher: kept on a signed-in customer, else in a cookie.
+  // The switcher (refused from another site): kept on a signed-in customer, else in a cookie.
   app.post(
     '/portal/:accountId/new/language',
     {
@@ -215,6 +216,7 @@ export function registerRequestFormRoutes(app: Api, ctx: AppContext) {
       schema: { hide: true, params: accountParams, querystring: requestFormQuery, body: languageBody },
     },
     async (request, reply) => {
+      assertSameOrigin(request);
       const { accountId } = request.params;
       const { project } = request.query;
       const customer = await findPortalCustomer(ctx, request, accountId);
