@@ -171,7 +171,7 @@ export function registerPortalHomeRoutes(app: Api, ctx: AppContext) {
       if (!parsed.success) {
         return again(
           400,
-          problemText(t, parsed.error, {
+          problemText(t, request.body, parsed.error, {
             projectId: t('portal.error.project'),
             subject: t('form.error.subject', { max: count(MAX_SUBJECT_LENGTH) }),
             body: t('form.error.message', { max: count(MAX_MESSAGE_LENGTH) }),

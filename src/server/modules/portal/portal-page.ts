@@ -114,13 +114,21 @@ export const renderNotice = (t: Translate, notice: Notice | undefined) =>
   notice ? html`<p class="notice" role="status" id="notice">${t(`portal.notice.${notice}`)}</p>` : '';
 
 /**
- * A refused form's first problem in the page's language: the fields' own texts, else "check the
- * form". What no browser sends (a NUL) keeps the schema's words.
+ * A refused form's first problem in the page's language: the field's own text, else "check the
+ * form". What no browser sends (a NUL, a value that is not a string) keeps the schema's words.
  */
-export function problemText(t: Translate, error: z.ZodError, fields: Record<string, string>): string {
+export function problemText(
+  t: Translate,
+  body: unknown,
+  error: z.ZodError,
+  fields: Record<string, string>,
+): string {
   const issue = error.issues[0];
-  if (issue?.message === NUL_MESSAGE) return firstProblem(error);
   const field = issue?.path[0];
+  const sent = typeof field === 'string' ? (body as Record<string, unknown> | undefined)?.[field] : undefined;
+  if (issue?.message === NUL_MESSAGE || (sent !== undefined && typeof sent !== 'string')) {
+    return firstProblem(error);
+  }
   return (typeof field === 'string' && fields[field]) || t('form.error.invalid');
 }
 

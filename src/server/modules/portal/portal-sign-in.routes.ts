@@ -102,7 +102,9 @@ export function registerPortalSignInRoutes(app: Api, ctx: AppContext) {
       const typed = typedText(request.body, 'email').trim();
       const parsed = signInRequestBody.safeParse(request.body ?? {});
       if (!parsed.success) {
-        const error = problemText(locale.t, parsed.error, { email: locale.t('form.error.email') });
+        const error = problemText(locale.t, request.body, parsed.error, {
+          email: locale.t('form.error.email'),
+        });
         return sendHtml(reply, 400, renderSignInPage(account, locale, { email: typed, error }));
       }
       await askForLink(ctx, account.id, parsed.data.email);

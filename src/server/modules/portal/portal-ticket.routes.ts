@@ -152,7 +152,7 @@ function registerTicketPage(
     fields: (locale: PortalLocale) => Record<string, string>,
   ) => {
     const locale = await localeFor(request, target);
-    return { locale, text: problemText(locale.t, error, fields(locale)) };
+    return { locale, text: problemText(locale.t, request.body, error, fields(locale)) };
   };
 
   app.get(
