@@ -139,7 +139,7 @@ export const de: Catalogue = {
   'portal.home.signOut': 'Abmelden',
   'portal.home.notifications': 'Benachrichtigungen',
   'portal.home.nothingNew': 'Nichts Neues.',
-  'portal.home.unreadCount': '{count} ungelesen',
+  'portal.home.unreadCount': { one: '{count} ungelesen', other: '{count} ungelesen' },
   'portal.home.rate': 'Bewerten Sie unsere Hilfe zu {ticket}',
   'portal.home.newReply': 'Neue Antwort zu {ticket}',
   'portal.home.requestAbout': 'Eine Anfrage zu {project} senden',

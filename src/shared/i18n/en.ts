@@ -138,7 +138,7 @@ export const en = {
   'portal.home.signOut': 'Sign out',
   'portal.home.notifications': 'Notifications',
   'portal.home.nothingNew': 'Nothing new.',
-  'portal.home.unreadCount': '{count} unread',
+  'portal.home.unreadCount': { one: '{count} unread', other: '{count} unread' },
   'portal.home.rate': 'Rate our help on {ticket}',
   'portal.home.newReply': 'New reply on {ticket}',
   'portal.home.requestAbout': 'Send a request about {project}',

@@ -138,7 +138,7 @@ export const es: Catalogue = {
   'portal.home.signOut': 'Cerrar sesión',
   'portal.home.notifications': 'Notificaciones',
   'portal.home.nothingNew': 'Nada nuevo.',
-  'portal.home.unreadCount': '{count} sin leer',
+  'portal.home.unreadCount': { one: '{count} sin leer', other: '{count} sin leer' },
   'portal.home.rate': 'Valore nuestra ayuda en {ticket}',
   'portal.home.newReply': 'Nueva respuesta en {ticket}',
   'portal.home.requestAbout': 'Enviar una solicitud sobre {project}',

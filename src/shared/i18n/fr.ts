@@ -138,7 +138,7 @@ export const fr: Catalogue = {
   'portal.home.signOut': 'Se déconnecter',
   'portal.home.notifications': 'Nouveautés',
   'portal.home.nothingNew': 'Rien de nouveau.',
-  'portal.home.unreadCount': '{count} non lu(s)',
+  'portal.home.unreadCount': { one: '{count} non lu', other: '{count} non lus' },
   'portal.home.rate': 'Évaluez notre aide pour {ticket}',
   'portal.home.newReply': 'Nouvelle réponse sur {ticket}',
   'portal.home.requestAbout': 'Envoyer une demande concernant {project}',

@@ -135,7 +135,7 @@ export const nl: Catalogue = {
   'portal.home.signOut': 'Afmelden',
   'portal.home.notifications': 'Meldingen',
   'portal.home.nothingNew': 'Niets nieuws.',
-  'portal.home.unreadCount': '{count} ongelezen',
+  'portal.home.unreadCount': { one: '{count} ongelezen', other: '{count} ongelezen' },
   'portal.home.rate': 'Beoordeel onze hulp bij {ticket}',
   'portal.home.newReply': 'Nieuw antwoord bij {ticket}',
   'portal.home.requestAbout': 'Een aanvraag over {project} sturen',

@@ -136,7 +136,7 @@ export const ptBR: Catalogue = {
   'portal.home.signOut': 'Sair',
   'portal.home.notifications': 'Notificações',
   'portal.home.nothingNew': 'Nada de novo.',
-  'portal.home.unreadCount': '{count} não lidas',
+  'portal.home.unreadCount': { one: '{count} não lida', other: '{count} não lidas' },
   'portal.home.rate': 'Avalie nossa ajuda em {ticket}',
   'portal.home.newReply': 'Nova resposta em {ticket}',
   'portal.home.requestAbout': 'Enviar uma solicitação sobre {project}',

@@ -6,7 +6,7 @@ import { setUpDiscord } from '../../../../tests/helpers/discord.js';
 import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { type FakeDiscord, startFakeDiscord } from '../../../../tests/helpers/fake-discord.js';
 import { englishIn } from '../../../../tests/helpers/i18n.js';
-import { portalLinkOf, postForm, signInCustomer } from '../../../../tests/helpers/portal.js';
+import { portalLinkOf, postForm, signInCustomer, surveyLinkOf } from '../../../../tests/helpers/portal.js';
 import { LANGUAGES } from '../../../shared/i18n/index.js';
 
 let t: TestApp;
@@ -161,6 +161,27 @@ describe('which language a portal page is in', () => {
     const anonymous = await postForm(t, `/portal/${tenant.accountId}/language`, { language: 'nl' }, evil);
     expect(anonymous.statusCode).toBe(403);
     expect(anonymous.cookies.find((k) => k.name === 'clearline_language')).toBeUndefined();
+  });
+
+  it('the survey page’s and the request form’s switchers refuse another site too', async () => {
+    const c = await customerWithTicket('de');
+    const resolved = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tickets/${c.ticket.id}`,
+      headers: tenant.owner.headers,
+      payload: { status: 'resolved' },
+    });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    const { path } = await surveyLinkOf(t, c.ticket.id);
+    const evil = { origin: 'https://evil.example' };
+    expect((await postForm(t, `${path}/language`, { language: 'nl' }, evil)).statusCode).toBe(403);
+    expect(await storedLanguage(c.email)).toBe('de');
+    const form = await postForm(t, `/portal/${tenant.accountId}/new/language`, { language: 'nl' }, evil);
+    expect(form.statusCode).toBe(403);
+    expect(form.cookies.find((k) => k.name === 'clearline_language')).toBeUndefined();
+    // From our own pages they work.
+    expect((await postForm(t, `${path}/language`, { language: 'nl' })).statusCode).toBe(303);
+    expect(await storedLanguage(c.email)).toBe('nl');
   });
 
   it('an unknown language is a 400, and nothing is stored', async () => {
