@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { asLanguage, DEFAULT_LANGUAGE, type Language } from '../../../shared/i18n/index.js';
 import type { AppContext } from '../../app-context.js';
@@ -40,7 +40,7 @@ export async function localeOf(
   return portalLocale(language, owner.account?.timezone ?? 'UTC', switchAction);
 }
 
-/** The language of whoever is on the page, now, and where to send them after they switched. */
+/** Who is on the page (null: nobody known) and where to send them after they switched. */
 type SwitchTarget = (request: FastifyRequest) => Promise<{ customerId: string | null; back: string }>;
 
 /**
@@ -62,18 +62,9 @@ export function registerLanguageSwitch(
       assertSameOrigin(request);
       const { language } = request.body as { language: Language };
       const { customerId, back } = await target(request);
-      await storeLanguage(ctx, reply, customerId, language);
+      if (customerId) await inTransaction(ctx.db, (tx) => setCustomerLanguage(tx, customerId, language));
+      else setLanguageCookie(reply, language);
       return reply.redirect(back, 303);
     },
   );
-}
-
-async function storeLanguage(
-  ctx: AppContext,
-  reply: FastifyReply,
-  customerId: string | null,
-  language: Language,
-) {
-  if (customerId) await inTransaction(ctx.db, (tx) => setCustomerLanguage(tx, customerId, language));
-  else setLanguageCookie(reply, language);
 }
