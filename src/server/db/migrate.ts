@@ -1,11 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import PgBoss from 'pg-boss';
+import { fromPackageRoot } from '../lib/package-root.js';
 import type { Database } from './client.js';
 
-// From the repository root: this file runs from src/server/db and, compiled, from dist/server/db.
-export const migrationsFolder = fileURLToPath(new URL('../../../src/server/db/migrations', import.meta.url));
+export const migrationsFolder = fromPackageRoot('src/server/db/migrations');
 /** Any constant: it serialises migrations when several instances start at once. */
 const MIGRATION_LOCK = 7_240_117;
 
