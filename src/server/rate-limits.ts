@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { Redis } from 'ioredis';
 import { ClusterRateLimitStore } from './cluster-ipc.js';
 import type { Config } from './config.js';
 import { AppError } from './lib/errors.js';
@@ -116,6 +115,8 @@ const REDIS_WAIT_MS = 1000;
 
 /** One connection for the app's lifetime, closed with it. Waits briefly for the first connect. */
 async function connectRedis(app: FastifyInstance, url: string, keyPrefix: string) {
+  // Loaded only with REDIS_URL.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     // Fail fast while disconnected or hung instead of queueing: a request must not wait for Redis.
     maxRetriesPerRequest: 1,

@@ -1,4 +1,3 @@
-import { DiscordAPIError, HTTPError } from '@discordjs/rest';
 import { type APIChannel, type APIMessage, ButtonStyle, ComponentType, Routes } from 'discord-api-types/v10';
 import { type AppContext, type Scope, scopeOf } from '../../app-context.js';
 import { inTransaction, type Queryable } from '../../db/client.js';
@@ -21,7 +20,7 @@ import {
   markDiscordSetupBroken,
   markDmUndeliverable,
 } from './discord.service.js';
-import { discordRest, forgetDiscordClient } from './discord-rest.js';
+import { discordRest, forgetDiscordClient, isDiscordApiError, isDiscordHttpError } from './discord-rest.js';
 
 /** Discord's codes for "this user cannot get a DM from this bot", for good: never tried again. */
 const UNDELIVERABLE = new Set([50007, 50278, 10013]);
@@ -242,7 +241,7 @@ export const discordChannel: DeliveryChannel = {
       return { outcome: 'failed', error: `Not sent: the Discord setup is broken (${app.brokenReason}).` };
     const rendered = await renderDm(ctx, delivery);
     if ('gone' in rendered) return { outcome: 'failed', error: `Not sent: ${rendered.gone}` };
-    const rest = discordRest(ctx.config.discordApiUrl, app.botToken);
+    const rest = await discordRest(ctx.config.discordApiUrl, app.botToken);
     let cachedChannelId: string | null | undefined;
     try {
       if (delivery.kind === 'survey_closed') {
@@ -275,16 +274,16 @@ export const discordChannel: DeliveryChannel = {
       return { outcome: 'sent', externalId: `${channelId}/${message.id}` };
     } catch (err) {
       const error = describeDiscordError(err, ctx.config.discordApiUrl);
-      if (cachedChannelId && err instanceof DiscordAPIError && Number(err.code) === UNKNOWN_CHANNEL) {
+      if (cachedChannelId && isDiscordApiError(err) && Number(err.code) === UNKNOWN_CHANNEL) {
         // The kept channel is gone: the next attempt opens the DM again.
         await repo.setDmChannel(ctx.db, delivery.accountId, delivery.recipient, null);
         return { outcome: 'retry', error };
       }
-      if (err instanceof DiscordAPIError && UNDELIVERABLE.has(Number(err.code))) {
+      if (isDiscordApiError(err) && UNDELIVERABLE.has(Number(err.code))) {
         await inTransaction(ctx.db, (tx) => refusedForGood(ctx, scopeOf(ctx, tx), delivery, error));
         return { outcome: 'failed', error };
       }
-      if ((err instanceof DiscordAPIError || err instanceof HTTPError) && err.status === 401) {
+      if ((isDiscordApiError(err) || isDiscordHttpError(err)) && err.status === 401) {
         forgetDiscordClient(ctx.config.discordApiUrl, app.botToken);
         await inTransaction(ctx.db, async (tx) => {
           const s = scopeOf(ctx, tx);
@@ -297,7 +296,7 @@ export const discordChannel: DeliveryChannel = {
         });
         return { outcome: 'failed', error };
       }
-      if (err instanceof DiscordAPIError && err.status < 500) return { outcome: 'failed', error };
+      if (isDiscordApiError(err) && err.status < 500) return { outcome: 'failed', error };
       return { outcome: 'retry', error };
     }
   },

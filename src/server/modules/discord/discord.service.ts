@@ -1,4 +1,3 @@
-import { DiscordAPIError, HTTPError } from '@discordjs/rest';
 import { type APIApplication, type APIUser, Routes } from 'discord-api-types/v10';
 import type { Scope } from '../../app-context.js';
 import type { Config } from '../../config.js';
@@ -12,7 +11,13 @@ import { listTicketDeliveries } from '../delivery/index.js';
 import { getAccountMember, getMember, listMemberships, requireAccountPermission } from '../members/index.js';
 import { getTicketAccess } from '../tickets/index.js';
 import * as repo from './discord.repo.js';
-import { discordRest, discordRestAnonymous, forgetDiscordClient } from './discord-rest.js';
+import {
+  discordRest,
+  discordRestAnonymous,
+  forgetDiscordClient,
+  isDiscordApiError,
+  isDiscordHttpError,
+} from './discord-rest.js';
 
 /** How long a "Link Discord" may take between leaving the portal and coming back. */
 export const OAUTH_STATE_MINUTES = 10;
@@ -35,9 +40,8 @@ export const redirectUrlOf = (config: Config) => `${config.publicUrl}/portal/dis
 
 /** What Discord said, word for word where it said something: the admin sees the exact reason. */
 export function describeDiscordError(err: unknown, apiUrl: string): string {
-  if (err instanceof DiscordAPIError)
-    return `Discord answered ${err.status}: ${err.message} (code ${err.code}).`;
-  if (err instanceof HTTPError) return `Discord answered ${err.status}: ${err.message}.`;
+  if (isDiscordApiError(err)) return `Discord answered ${err.status}: ${err.message} (code ${err.code}).`;
+  if (isDiscordHttpError(err)) return `Discord answered ${err.status}: ${err.message}.`;
   const cause =
     err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
   return `Could not reach Discord at ${apiUrl}: ${cause}`;
@@ -118,7 +122,7 @@ export async function checkDiscordSettings(
       ...(clientSecret ? [] : [{ field: 'clientSecret', message: 'Required' }]),
     ]);
   }
-  const rest = discordRest(config.discordApiUrl, botToken);
+  const rest = await discordRest(config.discordApiUrl, botToken);
   let bot: APIUser;
   let application: APIApplication;
   try {
@@ -342,7 +346,9 @@ export async function identifyDiscordUser(
   code: string,
 ): Promise<{ ok: true; id: string; username: string } | { ok: false; reason: string }> {
   try {
-    const token = (await discordRestAnonymous(config.discordApiUrl).post(Routes.oauth2TokenExchange(), {
+    const token = (await (
+      await discordRestAnonymous(config.discordApiUrl)
+    ).post(Routes.oauth2TokenExchange(), {
       auth: false,
       passThroughBody: true,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -354,9 +360,9 @@ export async function identifyDiscordUser(
         redirect_uri: redirectUrlOf(config),
       }).toString(),
     })) as { access_token: string };
-    const user = (await discordRest(config.discordApiUrl, token.access_token, 'Bearer').get(
-      Routes.user('@me'),
-    )) as APIUser;
+    const user = (await (
+      await discordRest(config.discordApiUrl, token.access_token, 'Bearer')
+    ).get(Routes.user('@me'))) as APIUser;
     return { ok: true, id: user.id, username: user.username };
   } catch (err) {
     return { ok: false, reason: describeDiscordError(err, config.discordApiUrl) };

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Readable, type Transform } from 'node:stream';
-import { type MimeNode, Splitter } from '@zone-eu/mailsplit';
+import type { MimeNode } from '@zone-eu/mailsplit';
 
 /** A file a mail carries: an attachment, or an inline image a `cid:` in its HTML names. */
 export interface MailPart {
@@ -42,6 +42,8 @@ function describe(node: MimeNode, index: number): MailPart {
  * lists the files in order; with `store`, each file's decoded bytes are streamed to it.
  */
 export async function splitMail(raw: Iterable<Buffer> | AsyncIterable<Buffer>, store?: StorePart) {
+  // Loaded with the first mail received, not at start.
+  const { Splitter } = await import('@zone-eu/mailsplit');
   const splitter = new Splitter({ ignoreEmbedded: true });
   Readable.from(raw, { objectMode: false }).pipe(splitter);
   const skeleton: Buffer[] = [];

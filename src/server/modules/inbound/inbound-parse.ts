@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import PostalMime, { type Email } from 'postal-mime';
-import TurndownService from 'turndown';
+import type { Email } from 'postal-mime';
+import type TurndownService from 'turndown';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { type MailPart, splitMail } from './inbound-mime.js';
 
@@ -49,11 +49,21 @@ export function stripQuotedHistory(text: string): string {
   return lines.join('\n').trim();
 }
 
-const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced' });
-turndown.remove(['script', 'style', 'head', 'title']);
+// Turndown (with the DOM it parses into) loads with the first HTML-only mail, not at start.
+let turndown: Promise<TurndownService> | undefined;
 
 /** HTML-only mail as Markdown; the Markdown renderer refuses raw HTML, so what stays is text. */
-export const htmlToMarkdown = (html: string) => turndown.turndown(html);
+async function htmlToMarkdown(html: string): Promise<string> {
+  turndown ??= import('turndown').then(({ default: Turndown }) =>
+    new Turndown({ headingStyle: 'atx', codeBlockStyle: 'fenced' }).remove([
+      'script',
+      'style',
+      'head',
+      'title',
+    ]),
+  );
+  return (await turndown).turndown(html);
+}
 
 export interface ParsedMail {
   /** The Message-ID, or a digest of the bytes when there is none (a second delivery still dedupes). */
@@ -114,11 +124,12 @@ const cleanText = (s: string) => s.replaceAll('\u0000', '');
  */
 export async function parseMail(raw: readonly Buffer[]): Promise<ParsedMail> {
   const { skeleton, parts } = await splitMail(raw);
+  const { default: PostalMime } = await import('postal-mime');
   const email = await PostalMime.parse(skeleton);
   const from = email.from?.address
     ? { address: email.from.address.toLowerCase(), name: email.from.name }
     : null;
-  const text = email.text?.trim() ? email.text : email.html ? htmlToMarkdown(email.html) : '';
+  const text = email.text?.trim() ? email.text : email.html ? await htmlToMarkdown(email.html) : '';
   let body = cleanText(nameInlineImages(stripQuotedHistory(text), parts));
   if (body.length > MAX_MESSAGE_LENGTH) {
     const note = '\n\n(The rest of this mail is in the original, which staff can download.)';

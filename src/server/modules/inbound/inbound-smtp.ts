@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { SMTPServerOptions } from 'smtp-server';
 import type { AppContext } from '../../app-context.js';
 import { ingestInboundMail, resolveRecipient } from './inbound.service.js';
 
@@ -73,6 +73,8 @@ export async function startInboundSmtp(
       });
     },
   };
+  // Loaded only when the listener is configured.
+  const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer(serverOptions);
   server.on('error', (err) => log.error({ err }, 'inbound SMTP error'));
   await new Promise<void>((resolve, reject) => {

@@ -1,13 +1,17 @@
 import type { Readable } from 'node:stream';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { RenderedMail } from './mail-render.js';
 
 const transports = new Map<string, Transporter>();
 
-/** One transport per SMTP URL, kept for the process (tests run apps with different servers). */
-function transportFor(smtpUrl: string): Transporter {
+/**
+ * One transport per SMTP URL, kept for the process (tests run apps with different servers).
+ * nodemailer loads with the first mail sent, not at start.
+ */
+async function transportFor(smtpUrl: string): Promise<Transporter> {
   let transport = transports.get(smtpUrl);
   if (!transport) {
+    const { default: nodemailer } = await import('nodemailer');
     transport = nodemailer.createTransport({
       url: smtpUrl,
       // A stuck server fails the attempt early; DELIVERY_TIMEOUT_SECONDS bounds the whole send.
@@ -29,7 +33,7 @@ export async function sendThroughSmtp(
   /** Aborting closes the SMTP connection, whatever stage the conversation is at. */
   signal: AbortSignal,
 ): Promise<void> {
-  await transportFor(smtpUrl).sendMail({
+  await (await transportFor(smtpUrl)).sendMail({
     from: { name: mail.fromName, address: envelope.from },
     to: envelope.to,
     subject: mail.subject,

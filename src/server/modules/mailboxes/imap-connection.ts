@@ -1,4 +1,4 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { MailboxRow } from './mailboxes.repo.js';
 
 export interface ImapTarget {
@@ -9,8 +9,10 @@ export interface ImapTarget {
   password: string;
 }
 
-export const imapClient = (target: ImapTarget) =>
-  new ImapFlow({
+/** imapflow loads with the first mailbox watched or checked, not at start. */
+export async function imapClient(target: ImapTarget): Promise<ImapFlow> {
+  const { ImapFlow } = await import('imapflow');
+  return new ImapFlow({
     host: target.host,
     port: target.port,
     secure: target.tls,
@@ -23,6 +25,7 @@ export const imapClient = (target: ImapTarget) =>
     // Enter IDLE as soon as the watcher waits (the default waits 15 s), so new mail is seen at once.
     autoIdleDelay: 500,
   });
+}
 
 /** What the server said when it refused, in words an admin can act on. */
 export function describeImapError(err: unknown): string {
@@ -37,7 +40,7 @@ export function describeImapError(err: unknown): string {
 
 /** Connects, signs in and opens the folders, as the watcher will: the check made before settings are saved. */
 export async function checkMailbox(target: ImapTarget, folders: string[]): Promise<string | null> {
-  const client = imapClient(target);
+  const client = await imapClient(target);
   client.on('error', () => {});
   try {
     await client.connect();

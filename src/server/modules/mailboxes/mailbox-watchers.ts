@@ -123,7 +123,7 @@ function watchMailbox(
       try {
         const password = ctx.secrets.open(row.passwordSealed, passwordContext(row.projectId));
         if (password === null) throw new Error('The saved password cannot be decrypted: save it again.');
-        client = imapClient(targetOf(row, password));
+        client = await imapClient(targetOf(row, password));
         client.on('error', (err) => log.warn({ err, projectId: row.projectId }, 'mailbox connection error'));
         await client.connect();
         await client.mailboxOpen(row.folder);
