@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type PgBoss from 'pg-boss';
-import pino from 'pino';
+import pino, { type BaseLogger } from 'pino';
 import { buildApp } from './app.js';
 import { type AppContext, scopeOf } from './app-context.js';
 import { askPrimary, JOBS_WORKER_ENV } from './cluster-ipc.js';
@@ -133,19 +133,22 @@ async function start(config: Config) {
   await rt.boss.start();
   const app = await buildApp(rt.ctx, { logger: { level: config.logLevel } });
   const runsJobs = config.runWorkers && (cluster.isPrimary || process.env[JOBS_WORKER_ENV] === '1');
-  if (runsJobs) await rt.ctx.jobs.work(rt.ctx, allJobs, app.log);
-  // IMAP mailboxes are read where the jobs run; an advisory lock keeps each to one process.
-  const stopMailboxes = runsJobs ? await startMailboxWatchers(rt.ctx, app.log) : null;
   // The listener runs beside the web server, not in `clearline worker`: it binds a port as HTTP does,
   // and it needs no job (a mail is committed before its 250), so workers can scale without it.
   const smtp = config.inboundSmtp ? await startInboundSmtp(rt.ctx, config.inboundSmtp, app.log) : null;
+  let jobsStarted: Promise<(() => Promise<void>) | null> = Promise.resolve(null);
   onSignals(async () => {
     await smtp?.close();
-    await stopMailboxes?.();
+    const stopJobs = await jobsStarted.catch(() => null);
+    await stopJobs?.();
     await app.close();
     await close(rt);
   });
   await app.listen({ port: config.port, host: config.host });
+  // The jobs start once HTTP answers: their schedules and first polls would delay the first answer.
+  // The ready line below still waits for them.
+  if (runsJobs) jobsStarted = startJobs(rt, app.log);
+  await jobsStarted;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (cluster.isWorker) {
@@ -161,13 +164,18 @@ async function start(config: Config) {
   );
 }
 
+/** Works the job queues and watches the IMAP mailboxes; returns what stops the mailboxes. */
+async function startJobs(rt: Runtime, log: Pick<BaseLogger, 'warn' | 'error'>): Promise<() => Promise<void>> {
+  await rt.ctx.jobs.work(rt.ctx, allJobs, log);
+  // IMAP mailboxes are read where the jobs run; an advisory lock keeps each to one process.
+  return startMailboxWatchers(rt.ctx, log);
+}
+
 async function worker(config: Config) {
   const rt = await open(config);
   watchBundled(rt);
   await rt.boss.start();
-  const log = pino({ level: config.logLevel });
-  await rt.ctx.jobs.work(rt.ctx, allJobs, log);
-  const stopMailboxes = await startMailboxWatchers(rt.ctx, log);
+  const stopMailboxes = await startJobs(rt, pino({ level: config.logLevel }));
   onSignals(async () => {
     await stopMailboxes();
     await close(rt);
