@@ -52,8 +52,6 @@ const EXTERNAL = [
 async function buildServer() {
   const { build, stop } = await import('esbuild');
   fs.rmSync(at('dist/server'), { recursive: true, force: true });
-  // Where the per-module build (before bundling) wrote src/shared.
-  fs.rmSync(at('dist/shared'), { recursive: true, force: true });
   await build({
     absWorkingDir: root,
     entryPoints: ['src/server/cli.ts'],
