@@ -62,8 +62,10 @@ export async function startCluster(config: Config): Promise<void> {
       case 'ready':
         ready.add(worker);
         // The first worker alone migrates and creates the job queues (pg-boss deadlocks when several
-        // create the same new queue at once); the others start once it serves.
-        if (ready.size === 1 && !announced) for (let i = 1; i < config.webConcurrency; i++) fork(false);
+        // create the same new queue at once); the others start once it serves, unless a stop began
+        // meanwhile (it serves before it is ready: a worker forked then would outlive this process).
+        if (ready.size === 1 && !announced && !stopping)
+          for (let i = 1; i < config.webConcurrency; i++) fork(false);
         if (ready.size === config.webConcurrency) announce(question);
         return null;
     }
