@@ -42,15 +42,17 @@ export function makeDataDir(): string {
 type Command = 'start' | 'worker' | 'migrate' | 'backup' | 'restore' | 'analytics';
 
 /**
- * Spawns the CLI the way an operator does: `start` and `worker` through `node --import tsx`
- * src/server/cli.ts (signals reach our process directly), the others through the published `bin/clearline.js`. Uses
- * the bundled database unless `settings` names a DATABASE_URL; `settings` override the environment.
+ * Spawns the CLI the way an operator does: by default `start` and `worker` through `node --import tsx`
+ * src/server/cli.ts (signals reach our process directly), the others through the published
+ * `bin/clearline.js`, which runs the bundle (`runs`). Uses the bundled database unless `settings`
+ * names a DATABASE_URL; `settings` override the environment.
  */
 export function spawnClearline(
   command: Command,
   dataDir: string,
   settings: Record<string, string> = {},
   extraArgs: string[] = [],
+  runs: 'sources' | 'bundle' = command === 'start' || command === 'worker' ? 'sources' : 'bundle',
 ): ClearlineProcess {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
@@ -65,8 +67,8 @@ export function spawnClearline(
   };
   Object.assign(env, defaults, settings);
   const args =
-    command === 'start' || command === 'worker'
-      ? ['--import', 'tsx', 'src/server/cli.ts', command]
+    runs === 'sources'
+      ? ['--import', 'tsx', 'src/server/cli.ts', command, ...extraArgs]
       : ['bin/clearline.js', command, ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -100,9 +102,10 @@ export async function startClearline(
   dataDir: string,
   timeoutMs = 90_000,
   settings: Record<string, string> = {},
+  runs: 'sources' | 'bundle' = 'sources',
 ): Promise<RunningServer> {
   const began = Date.now();
-  const proc = spawnClearline('start', dataDir, settings);
+  const proc = spawnClearline('start', dataDir, settings, [], runs);
   let exit: Exit | null = null;
   void proc.exited.then((e) => {
     exit = e;

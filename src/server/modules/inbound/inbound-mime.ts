@@ -42,9 +42,10 @@ function describe(node: MimeNode, index: number): MailPart {
  * lists the files in order; with `store`, each file's decoded bytes are streamed to it.
  */
 export async function splitMail(raw: Iterable<Buffer> | AsyncIterable<Buffer>, store?: StorePart) {
-  // Loaded with the first mail received, not at start.
-  const { Splitter } = await import('@zone-eu/mailsplit');
-  const splitter = new Splitter({ ignoreEmbedded: true });
+  // Loaded with the first mail received, not at start. A CommonJS package: its exports are the
+  // default export (bundled, esbuild gives it no named ones).
+  const { default: mailsplit } = await import('@zone-eu/mailsplit');
+  const splitter = new mailsplit.Splitter({ ignoreEmbedded: true });
   Readable.from(raw, { objectMode: false }).pipe(splitter);
   const skeleton: Buffer[] = [];
   const parts: MailPart[] = [];
