@@ -132,8 +132,9 @@ export const NO_AGENT = '00000000-0000-0000-0000-000000000000';
 
 /**
  * CSAT analytics' daily roll-up of csat_surveys, so that a period costs its days, not its surveys.
- * Kept by PostgreSQL itself (triggers of migration 0024): every insert, delete and counted change of
- * a survey adjusts its rows in the same transaction with INSERT … ON CONFLICT DO UPDATE increments,
+ * Kept by PostgreSQL itself (triggers of migrations 0024 and 0027): every insert, delete and counted
+ * change of a survey adjusts its rows when its transaction commits (deferred constraint triggers, so
+ * the row is locked only during the commit) with INSERT … ON CONFLICT DO UPDATE increments,
  * and a change of the account's time zone recounts the account (`csat_daily_counts_rebuild`, also
  * `clearline analytics rebuild`). `day` is a local day in the account's time zone. A row counts the
  * surveys created on `day` whose answer came through `channel` ('' for none yet) in `sent`, and the

@@ -116,6 +116,53 @@ describe('the CSAT daily roll-up (csat_daily_counts)', () => {
     ]);
   });
 
+  it('an answer locks its roll-up row only at commit: a second answer to the same row commits while the first is still open', async () => {
+    const tenant = await buildAccount(t);
+    const agent = await buildMember(t, tenant);
+    const ticket = await buildTicket(t, tenant);
+    const survey = { ticketId: ticket.id, agentId: agent.userId, createdAt: '2025-03-20T08:00:00Z' };
+    const [first, second] = [await insertSurvey(t, tenant, survey), await insertSurvey(t, tenant, survey)];
+    const answer = { rating: 5, comment: null, channel: 'portal' } as const;
+    let releaseFirst = () => {};
+    const firstOpen = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let firstSubmitted = () => {};
+    const submittedInFirst = new Promise<void>((resolve) => {
+      firstSubmitted = resolve;
+    });
+    const firstDone = inTransaction(t.db, async (tx) => {
+      await submitSurvey(scopeOf(t.ctx, tx), first as string, answer);
+      firstSubmitted();
+      await firstOpen;
+    });
+    await submittedInFirst;
+    // Were the roll-up row locked from the first answer's UPDATE on, this one would wait for it:
+    // the lock timeout turns that wait into an error instead of a hang.
+    await inTransaction(t.db, async (tx) => {
+      await tx.$client.query(`SET LOCAL lock_timeout = '10s'`);
+      await submitSurvey(scopeOf(t.ctx, tx), second as string, answer);
+    });
+    releaseFirst();
+    await firstDone;
+    expect(await rollupOf(tenant.projectId)).toEqual([
+      { day: '2025-03-20', agent: agent.userId, channel: 'portal', sent: 2, rated: [0, 0, 0, 0, 2] },
+    ]);
+  });
+
+  it('a recount in a transaction that changed surveys counts those changes once (not again at commit)', async () => {
+    const tenant = await buildAccount(t);
+    const ticket = await buildTicket(t, tenant);
+    const id = await insertSurvey(t, tenant, { ticketId: ticket.id, createdAt: '2025-03-20T08:00:00Z' });
+    await inTransaction(t.db, async (tx) => {
+      await submitSurvey(scopeOf(t.ctx, tx), id, { rating: 3, comment: null, channel: 'link' });
+      await tx.$client.query('SELECT csat_daily_counts_rebuild($1)', [tenant.accountId]);
+    });
+    expect(await rollupOf(tenant.projectId)).toEqual([
+      { day: '2025-03-20', agent: 'nobody', channel: 'link', sent: 1, rated: [0, 0, 1, 0, 0] },
+    ]);
+  });
+
   it('`clearline analytics rebuild` recounts every account from the surveys: a lost or wrong row comes back', async () => {
     const tenant = await buildAccount(t);
     const ticket = await buildTicket(t, tenant);
