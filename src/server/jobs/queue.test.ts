@@ -3,6 +3,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestApp } from '../../../tests/helpers/app.js';
+import { inTransaction } from '../db/client.js';
 import { allJobs } from './definitions.js';
 import { createQueues, defineJob } from './queue.js';
 
@@ -28,6 +29,58 @@ describe('job queues on upgrade', () => {
     // The queues of today's jobs are all there, and running it again changes nothing.
     await createQueues(boss, allJobs);
     for (const job of allJobs) expect(await boss.getQueue(job.name)).not.toBeNull();
+  });
+});
+
+describe('a job enqueued in a transaction', () => {
+  it("is pg-boss's own insert, named once per connection: the queue's retry policy, startAfter, gone on rollback", async () => {
+    const job = defineJob({
+      name: 'test.enqueued',
+      payload: z.object({ n: z.number() }),
+      retryLimit: 3,
+      retryDelaySeconds: 7,
+      handle: async () => {},
+    });
+    await createQueues(boss, [job]);
+    const later = new Date('2031-01-02T03:04:05Z');
+    const prepared = await inTransaction(t.db, async (tx) => {
+      await t.ctx.jobs.enqueue(tx, job, { n: 1 });
+      await t.ctx.jobs.enqueue(tx, job, { n: 2 }, { startAfter: later });
+      const { rows } = await tx.$client.query(
+        `SELECT name FROM pg_prepared_statements WHERE statement ILIKE '%INSERT INTO pgboss.job%'`,
+      );
+      return rows;
+    });
+    expect(prepared).toEqual([{ name: 'pgboss_insert_job' }]);
+    await inTransaction(t.db, async (tx) => {
+      await t.ctx.jobs.enqueue(tx, job, { n: 3 });
+      throw new Error('rolled back');
+    }).catch(() => {});
+    const { rows } = await t.db.$client.query(
+      `SELECT data, retry_limit, retry_delay, retry_backoff, policy, start_after = $2 AS later, state
+         FROM pgboss.job WHERE name = $1 ORDER BY data->>'n'`,
+      [job.name, later],
+    );
+    expect(rows).toEqual([
+      {
+        data: { n: 1 },
+        retry_limit: 3,
+        retry_delay: 7,
+        retry_backoff: true,
+        policy: 'standard',
+        later: false,
+        state: 'created',
+      },
+      {
+        data: { n: 2 },
+        retry_limit: 3,
+        retry_delay: 7,
+        retry_backoff: true,
+        policy: 'standard',
+        later: true,
+        state: 'created',
+      },
+    ]);
   });
 });
 

@@ -64,6 +64,9 @@ export async function createQueues(
   }
 }
 
+/** The name of pg-boss's job insert as a prepared statement on each connection (Jobs.enqueue). */
+const INSERT_JOB = 'pgboss_insert_job';
+
 /** Where workers log failed runs: the app's pino logger (Fastify's, or the worker's own). */
 export type JobLog = Pick<BaseLogger, 'error'>;
 
@@ -81,7 +84,12 @@ function loggableError(err: unknown) {
 export class Jobs {
   constructor(readonly boss: PgBoss) {}
 
-  /** Enqueues inside `tx`: if the transaction rolls back, the job never existed. */
+  /**
+   * Enqueues inside `tx`: if the transaction rolls back, the job never existed. pg-boss's send runs
+   * one statement, its job insert (always the same text): it goes as a named statement, parsed and
+   * planned once per connection. Should pg-boss ever send another text under that name, `pg`
+   * refuses it on that connection (an error, never a wrong statement).
+   */
   async enqueue<T>(
     tx: Tx,
     job: JobDefinition<T>,
@@ -90,7 +98,7 @@ export class Jobs {
   ): Promise<void> {
     await this.boss.send(job.name, job.payload.parse(data) as object, {
       ...options,
-      db: { executeSql: (text, values) => tx.$client.query(text, values) },
+      db: { executeSql: (text, values) => tx.$client.query({ name: INSERT_JOB, text, values }) },
     });
   }
 
