@@ -21,13 +21,28 @@ export function createDatabase(connection: pg.PoolConfig): Database {
   return drizzle(pool, { casing }) as Database;
 }
 
+/**
+ * One Drizzle handle per pooled connection, kept while the pool keeps the connection: a prepared
+ * query built on it (`preparedQuery`) is built once per connection, not once per transaction.
+ */
+const handles = new WeakMap<pg.PoolClient, Tx>();
+
+function handleOf(client: pg.PoolClient): Tx {
+  let tx = handles.get(client);
+  if (!tx) {
+    tx = drizzle(client, { casing }) as Tx;
+    handles.set(client, tx);
+  }
+  return tx;
+}
+
 /** Runs `fn` in one transaction on one connection; rolls back on any error. */
 export async function inTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await db.$client.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await fn(drizzle(client, { casing }) as Tx);
+    const result = await fn(handleOf(client));
     await client.query('COMMIT');
     return result;
   } catch (err) {
@@ -47,8 +62,8 @@ interface Preparable<R> {
 /**
  * A hot-path query built once per handle and prepared under `name` (its variable parts are
  * `sql.placeholder`s): Drizzle does not rebuild its SQL on each call, and each connection parses
- * and plans it once. On the pool's handle it is built once per process; a transaction's handle is
- * new each time, so there only PostgreSQL's side of the saving remains.
+ * and plans it once. On the pool's handle it is built once per process; in a transaction, once per
+ * pooled connection (`inTransaction` keeps one handle per connection).
  */
 export function preparedQuery<R>(name: string, build: (db: Queryable) => Preparable<R>) {
   const built = new WeakMap<Queryable, ReturnType<Preparable<R>['prepare']>>();

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type Placeholder, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.js';
 import { accounts, projects, users } from '../../db/schema/index.js';
 
@@ -118,8 +118,8 @@ export async function pingDatabase(db: Queryable) {
 }
 
 /** The statement that hands out the next per-project ticket number; it locks the project row. */
-export const incrementTicketCounter = (tx: Tx, projectId: string) =>
-  tx
+export const incrementTicketCounter = (db: Queryable, projectId: string | Placeholder) =>
+  db
     .update(projects)
     .set({ ticketCounter: sql`${projects.ticketCounter} + 1` })
     .where(eq(projects.id, projectId))

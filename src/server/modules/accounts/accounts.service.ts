@@ -1,3 +1,4 @@
+import type { Placeholder } from 'drizzle-orm';
 import { asLanguage, type Language } from '../../../shared/i18n/index.js';
 import type { Queryable, Tx } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
@@ -226,7 +227,5 @@ export const checkDatabase = (db: Queryable) => repo.pingDatabase(db);
  * commit, so it is taken in the transaction's last write: numbers stay gap-free and in commit order
  * while the lock is held for as short a time as possible.
  */
-export const nextTicketNumber = (tx: Tx, projectId: string) =>
-  tx.$with('next_ticket_number').as(repo.incrementTicketCounter(tx, projectId));
-
-export type NextTicketNumber = ReturnType<typeof nextTicketNumber>;
+export const nextTicketNumber = (db: Queryable, projectId: string | Placeholder) =>
+  db.$with('next_ticket_number').as(repo.incrementTicketCounter(db, projectId));

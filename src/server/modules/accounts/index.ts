@@ -5,6 +5,5 @@ export {
   getUser,
   listAccountOwnerIds,
   logoPathOf,
-  type NextTicketNumber,
   nextTicketNumber,
 } from './accounts.service.js';

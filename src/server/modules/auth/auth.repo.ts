@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../../db/client.js';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import { apiTokens, loginAttempts, passwordResets, sessions, users } from '../../db/schema/index.js';
 
 export async function findUserByEmail(db: Queryable, email: string) {
@@ -81,8 +81,9 @@ export async function findUserBySession(db: Queryable, tokenHash: string, now: D
   return row ?? null;
 }
 
-export async function findUserByApiToken(db: Queryable, tokenHash: string) {
-  const [row] = await db
+// Every API request looks its token up: prepared.
+const userByApiTokenQuery = preparedQuery('user_by_api_token', (db) =>
+  db
     .select({
       id: users.id,
       accountId: users.accountId,
@@ -91,7 +92,11 @@ export async function findUserByApiToken(db: Queryable, tokenHash: string) {
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
+    .where(and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), isNull(apiTokens.revokedAt))),
+);
+
+export async function findUserByApiToken(db: Queryable, tokenHash: string) {
+  const [row] = await userByApiTokenQuery(db, { tokenHash });
   return row ?? null;
 }
 

@@ -24,13 +24,17 @@ export async function findSettings(db: Queryable, projectId: string) {
   return row ?? null;
 }
 
-/** The settings of the survey's project (null: the defaults), in one indexed lookup. */
-export async function findSettingsOfSurvey(db: Queryable, surveyId: string) {
-  const [row] = await db
+const settingsOfSurveyQuery = preparedQuery('csat_settings_of_survey', (db) =>
+  db
     .select({ settings: csatSettings })
     .from(csatSurveys)
     .innerJoin(csatSettings, eq(csatSettings.projectId, csatSurveys.projectId))
-    .where(eq(csatSurveys.id, surveyId));
+    .where(eq(csatSurveys.id, sql.placeholder('surveyId'))),
+);
+
+/** The settings of the survey's project (null: the defaults), in one indexed lookup (prepared: every answer reads it). */
+export async function findSettingsOfSurvey(db: Queryable, surveyId: string) {
+  const [row] = await settingsOfSurveyQuery(db, { surveyId });
   return row?.settings ?? null;
 }
 
@@ -103,6 +107,33 @@ export async function insertEvents(tx: Tx, values: (typeof csatEvents.$inferInse
   if (values.length) await tx.insert(csatEvents).values(values);
 }
 
+const submittedEventQuery = preparedQuery('insert_csat_submitted_event', (db) =>
+  db.insert(csatEvents).values({
+    accountId: sql.placeholder('accountId'),
+    surveyId: sql.placeholder('surveyId'),
+    projectId: sql.placeholder('projectId'),
+    ticketId: sql.placeholder('ticketId'),
+    type: 'submitted',
+    channel: sql.placeholder('channel'),
+    createdAt: sql.placeholder('createdAt'),
+  }),
+);
+
+/** An answer's `submitted` event (one per answer: prepared). */
+export async function insertSubmittedEvent(
+  tx: Tx,
+  event: {
+    accountId: string;
+    surveyId: string;
+    projectId: string;
+    ticketId: string | null;
+    channel: CsatChannel;
+    createdAt: Date;
+  },
+) {
+  await submittedEventQuery(tx, event);
+}
+
 export async function findSurvey(db: Queryable, surveyId: string) {
   const [row] = await db.select().from(csatSurveys).where(eq(csatSurveys.id, surveyId));
   return row ?? null;
@@ -164,23 +195,35 @@ export async function findSurveyPage(db: Queryable, surveyId: string) {
  * Records the answer only if the survey is still unanswered and not past its deadline, in one
  * statement: of concurrent submissions exactly one matches; the row lock makes the others re-check.
  */
+const submitAnswerQuery = preparedQuery('submit_survey_answer', (db) =>
+  db
+    .update(csatSurveys)
+    // (`set` takes SQL, not bare placeholders.)
+    .set({
+      submittedAt: sql`${sql.placeholder('now')}`,
+      rating: sql`${sql.placeholder('rating')}`,
+      comment: sql`${sql.placeholder('comment')}`,
+      reason: sql`${sql.placeholder('reason')}`,
+      channel: sql`${sql.placeholder('channel')}`,
+    })
+    .where(
+      and(
+        eq(csatSurveys.id, sql.placeholder('surveyId')),
+        isNull(csatSurveys.submittedAt),
+        sql`${csatSurveys.expiresAt} > ${sql.placeholder('now')}`,
+      ),
+    )
+    .returning(),
+);
+
 export async function submitAnswer(
   tx: Tx,
   surveyId: string,
   answer: { rating: number; comment: string | null; reason: string | null; channel: CsatChannel },
   now: Date,
 ) {
-  const [row] = await tx
-    .update(csatSurveys)
-    .set({ ...answer, submittedAt: now })
-    .where(
-      and(
-        eq(csatSurveys.id, surveyId),
-        isNull(csatSurveys.submittedAt),
-        sql`${csatSurveys.expiresAt} > ${now}`,
-      ),
-    )
-    .returning();
+  const { rating, comment, reason, channel } = answer;
+  const [row] = await submitAnswerQuery(tx, { surveyId, rating, comment, reason, channel, now });
   return row ?? null;
 }
 

@@ -262,17 +262,14 @@ export async function submitSurvey(s: Scope, surveyId: string, answer: SurveyAns
     surveys: [survey],
     at: now,
   });
-  await repo.insertEvents(tx, [
-    {
-      surveyId: survey.id,
-      accountId: survey.accountId,
-      projectId: survey.projectId,
-      ticketId: survey.ticketId,
-      type: 'submitted',
-      channel: answer.channel,
-      createdAt: now,
-    },
-  ]);
+  await repo.insertSubmittedEvent(tx, {
+    surveyId: survey.id,
+    accountId: survey.accountId,
+    projectId: survey.projectId,
+    ticketId: survey.ticketId,
+    channel: answer.channel,
+    createdAt: now,
+  });
   return survey;
 }
 

@@ -1,18 +1,38 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../../db/client.js';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import { deliveries } from '../../db/schema/index.js';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type DeliveryChannelName = DeliveryRow['channel'];
 export type DeliveryStatus = DeliveryRow['status'];
 
-/** Inserts the delivery unless one exists for this cause on this channel; null then. */
-export async function insertDeliveryOnce(tx: Tx, values: typeof deliveries.$inferInsert) {
-  const [row] = await tx
+const insertDeliveryQuery = preparedQuery('insert_delivery_once', (db) =>
+  db
     .insert(deliveries)
-    .values(values)
+    .values({
+      accountId: sql.placeholder('accountId'),
+      projectId: sql.placeholder('projectId'),
+      ticketId: sql.placeholder('ticketId'),
+      channel: sql.placeholder('channel'),
+      kind: sql.placeholder('kind'),
+      causeKey: sql.placeholder('causeKey'),
+      cause: sql.placeholder('cause'),
+      recipient: sql.placeholder('recipient'),
+      nextAttemptAt: sql.placeholder('nextAttemptAt'),
+      createdAt: sql.placeholder('createdAt'),
+    })
     .onConflictDoNothing({ target: [deliveries.channel, deliveries.causeKey] })
-    .returning({ id: deliveries.id });
+    .returning({ id: deliveries.id }),
+);
+
+export type NewDeliveryRow = Pick<
+  typeof deliveries.$inferInsert,
+  'accountId' | 'channel' | 'kind' | 'causeKey' | 'cause' | 'recipient' | 'nextAttemptAt' | 'createdAt'
+> & { projectId: string | null; ticketId: string | null };
+
+/** Inserts the delivery unless one exists for this cause on this channel; null then. */
+export async function insertDeliveryOnce(tx: Tx, values: NewDeliveryRow) {
+  const [row] = await insertDeliveryQuery(tx, values);
   return row?.id ?? null;
 }
 

@@ -1,12 +1,20 @@
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../../db/client.js';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import { inboundMessageChunks, inboundMessages, inboundSettings, projects } from '../../db/schema/index.js';
 
 export type InboundMessageRow = typeof inboundMessages.$inferSelect;
 export type InboundStatus = InboundMessageRow['status'];
 
+// Read on every new ticket (does it get an acknowledgement?): prepared.
+const settingsQuery = preparedQuery('inbound_settings', (db) =>
+  db
+    .select()
+    .from(inboundSettings)
+    .where(eq(inboundSettings.projectId, sql.placeholder('projectId'))),
+);
+
 export async function findSettings(db: Queryable, projectId: string) {
-  const [row] = await db.select().from(inboundSettings).where(eq(inboundSettings.projectId, projectId));
+  const [row] = await settingsQuery(db, { projectId });
   return row ?? null;
 }
 

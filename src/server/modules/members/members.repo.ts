@@ -1,20 +1,25 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../../db/client.js';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import { projectMembers, projects, roles, users } from '../../db/schema/index.js';
 
-export async function findMembership(db: Queryable, userId: string, accountId: string, projectId: string) {
-  const [row] = await db
+// Every staff request in a project checks it: prepared.
+const membershipQuery = preparedQuery('project_membership', (db) =>
+  db
     .select({ roleId: roles.id, roleKind: roles.kind, permissions: roles.permissions })
     .from(projectMembers)
     .innerJoin(roles, eq(roles.id, projectMembers.roleId))
     .innerJoin(projects, eq(projects.id, projectMembers.projectId))
     .where(
       and(
-        eq(projectMembers.userId, userId),
-        eq(projectMembers.projectId, projectId),
-        eq(projects.accountId, accountId),
+        eq(projectMembers.userId, sql.placeholder('userId')),
+        eq(projectMembers.projectId, sql.placeholder('projectId')),
+        eq(projects.accountId, sql.placeholder('accountId')),
       ),
-    );
+    ),
+);
+
+export async function findMembership(db: Queryable, userId: string, accountId: string, projectId: string) {
+  const [row] = await membershipQuery(db, { userId, accountId, projectId });
   return row ?? null;
 }
 

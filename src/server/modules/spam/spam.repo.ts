@@ -1,5 +1,5 @@
-import { eq, lt } from 'drizzle-orm';
-import type { Database, Queryable, Tx } from '../../db/client.js';
+import { eq, lt, sql } from 'drizzle-orm';
+import { type Database, preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import { captchaUses, instanceSecrets } from '../../db/schema/index.js';
 
 /**
@@ -18,16 +18,20 @@ export async function findInstanceSecret(db: Queryable, name: string) {
   return row?.value ?? null;
 }
 
+const captchaUseQuery = preparedQuery('insert_captcha_use', (db) =>
+  db
+    .insert(captchaUses)
+    .values({ challenge: sql.placeholder('challenge'), expiresAt: sql.placeholder('expiresAt') })
+    .onConflictDoNothing()
+    .returning({ challenge: captchaUses.challenge }),
+);
+
 /**
- * Records a captcha challenge as used. Returns false when it was used already: the primary key and
+ * Records a captcha challenge as used (every captcha-protected form does: prepared). Returns false when it was used already: the primary key and
  * ON CONFLICT DO NOTHING make this one atomic "set if absent", even between instances.
  */
 export async function insertCaptchaUseIfAbsent(tx: Tx, challenge: string, expiresAt: Date) {
-  const rows = await tx
-    .insert(captchaUses)
-    .values({ challenge, expiresAt })
-    .onConflictDoNothing()
-    .returning({ challenge: captchaUses.challenge });
+  const rows = await captchaUseQuery(tx, { challenge, expiresAt });
   return rows.length === 1;
 }
 

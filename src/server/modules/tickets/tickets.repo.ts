@@ -30,7 +30,8 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { likeContaining } from '../../lib/like-pattern.js';
-import type { NextTicketNumber } from '../accounts/index.js';
+import { nextTicketNumber } from '../accounts/index.js';
+import { AuditEventType } from './tickets.events.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type MessageKind = (typeof messages.$inferSelect)['kind'];
@@ -60,39 +61,77 @@ export async function updateCustomerLanguage(
     .where(and(eq(customers.id, customerId), onlyIfUnknown ? isNull(customers.language) : undefined));
 }
 
-/**
- * A new ticket with its first message and its audit event, in one statement that also takes the
- * ticket's number (`next`, from the accounts module): one round trip, and the project's counter
- * locked from here to the commit only. The audit event's data gets `{ number }`.
- */
-export async function insertNumberedTicket(
-  tx: Tx,
-  next: NextTicketNumber,
-  ticket: Omit<typeof tickets.$inferInsert, 'id' | 'number'>,
-  firstMessage: Omit<typeof messages.$inferInsert, 'ticketId' | 'accountId'>,
-  audit: Omit<typeof auditEvents.$inferInsert, 'ticketId' | 'accountId' | 'projectId' | 'data'>,
-) {
-  // The id is chosen here so that the message and the audit event can name it in the same
-  // statement (foreign keys are checked at its end, once the ticket row exists).
-  const id = randomUUID();
+const numberedTicketQuery = preparedQuery('insert_numbered_ticket', (db) => {
+  const p = sql.placeholder;
+  const next = nextTicketNumber(db, p('projectId'));
   const number = sql<number>`(SELECT ${next.number} FROM ${next})`;
-  const withMessage = tx
-    .$with('first_message')
-    .as(tx.insert(messages).values({ ...firstMessage, ticketId: id, accountId: ticket.accountId }));
-  const withAudit = tx.$with('created_event').as(
-    tx.insert(auditEvents).values({
-      ...audit,
-      ticketId: id,
-      accountId: ticket.accountId,
-      projectId: ticket.projectId,
-      data: sql`jsonb_build_object('number', ${number})`,
+  const withMessage = db.$with('first_message').as(
+    db.insert(messages).values({
+      accountId: p('accountId'),
+      ticketId: p('id'),
+      kind: 'public',
+      authorCustomerId: p('requesterId'),
+      body: p('body'),
+      bodyHtml: p('bodyHtml'),
+      createdAt: p('now'),
     }),
   );
-  const [row] = await tx
+  const withAudit = db.$with('created_event').as(
+    db.insert(auditEvents).values({
+      accountId: p('accountId'),
+      projectId: p('projectId'),
+      ticketId: p('id'),
+      actorUserId: p('actorUserId'),
+      type: AuditEventType.TicketCreated,
+      data: sql`jsonb_build_object('number', ${number})`,
+      createdAt: p('now'),
+    }),
+  );
+  return db
     .with(next, withMessage, withAudit)
     .insert(tickets)
-    .values({ ...ticket, id, number })
+    .values({
+      id: p('id'),
+      accountId: p('accountId'),
+      projectId: p('projectId'),
+      number,
+      subject: p('subject'),
+      requesterId: p('requesterId'),
+      priority: p('priority'),
+      assigneeId: p('assigneeId'),
+      tags: p('tags'),
+      createdAt: p('now'),
+      updatedAt: p('now'),
+    })
     .returning();
+});
+
+export interface NewNumberedTicket {
+  accountId: string;
+  projectId: string;
+  subject: string;
+  requesterId: string;
+  priority: TicketPriority;
+  assigneeId: string | null;
+  tags: string[];
+  /** The first message's, a public one by the requester. */
+  body: string;
+  bodyHtml: string;
+  /** Who the ticket.created audit event names (null: not a staff member). */
+  actorUserId: string | null;
+  now: Date;
+}
+
+/**
+ * A new ticket with its first public message by the requester and its ticket.created audit event,
+ * in one prepared statement that also takes the ticket's number (the accounts module's
+ * `nextTicketNumber`): one round trip, and the project's counter locked from here to the commit
+ * only. The audit event's data gets `{ number }`.
+ */
+export async function insertNumberedTicket(tx: Tx, ticket: NewNumberedTicket) {
+  // The id is chosen here so that the message and the audit event can name it in the same
+  // statement (foreign keys are checked at its end, once the ticket row exists).
+  const [row] = await numberedTicketQuery(tx, { ...ticket, id: randomUUID() });
   if (!row) throw new Error('insert returned nothing');
   return row;
 }
@@ -188,14 +227,18 @@ const ticketSummary = {
   assigneeName: assignees.name,
 };
 
-export async function findTicketDetails(db: Queryable, ticketId: string) {
-  const [row] = await db
+const ticketDetailsQuery = preparedQuery('ticket_details', (db) =>
+  db
     .select(ticketSummary)
     .from(tickets)
     .innerJoin(projects, eq(projects.id, tickets.projectId))
     .innerJoin(customers, eq(customers.id, tickets.requesterId))
     .leftJoin(assignees, eq(assignees.id, tickets.assigneeId))
-    .where(eq(tickets.id, ticketId));
+    .where(eq(tickets.id, sql.placeholder('ticketId'))),
+);
+
+export async function findTicketDetails(db: Queryable, ticketId: string) {
+  const [row] = await ticketDetailsQuery(db, { ticketId });
   return row ?? null;
 }
 

@@ -7,7 +7,6 @@ import type { EventActor } from '../../lib/events.js';
 import type { LinkTokens } from '../../lib/link-tokens.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { cursorField, decodeCursor, encodeCursor } from '../../lib/pagination.js';
-import { nextTicketNumber } from '../accounts/index.js';
 import { findAttachment, listAttachmentsByMessage, storeUploads } from '../attachments/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { can, isMember, type Member, requirePermission } from '../members/index.js';
@@ -162,33 +161,19 @@ export async function openTicket(
     now,
   );
   const actor: EventActor = by === 'requester' ? { type: 'requester', customerId: requesterId } : by;
-  const ticket = await repo.insertNumberedTicket(
-    s.tx,
-    nextTicketNumber(s.tx, where.projectId),
-    {
-      accountId: where.accountId,
-      projectId: where.projectId,
-      subject: input.subject,
-      requesterId,
-      priority: input.priority ?? 'normal',
-      assigneeId: input.assigneeId ?? null,
-      tags: normaliseTags(input.tags ?? []),
-      createdAt: now,
-      updatedAt: now,
-    },
-    {
-      kind: 'public',
-      authorCustomerId: requesterId,
-      body: input.body,
-      bodyHtml: renderMarkdown(input.body),
-      createdAt: now,
-    },
-    {
-      actorUserId: actor.type === 'staff' ? actor.userId : null,
-      type: AuditEventType.TicketCreated,
-      createdAt: now,
-    },
-  );
+  const ticket = await repo.insertNumberedTicket(s.tx, {
+    accountId: where.accountId,
+    projectId: where.projectId,
+    subject: input.subject,
+    requesterId,
+    priority: input.priority ?? 'normal',
+    assigneeId: input.assigneeId ?? null,
+    tags: normaliseTags(input.tags ?? []),
+    body: input.body,
+    bodyHtml: renderMarkdown(input.body),
+    actorUserId: actor.type === 'staff' ? actor.userId : null,
+    now,
+  });
   await s.bus.publish(s, 'ticket.created', {
     ticketId: ticket.id,
     projectId: where.projectId,

@@ -1,5 +1,5 @@
 import { and, arrayContains, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../../db/client.js';
+import { preparedQuery, type Queryable, type Tx } from '../../db/client.js';
 import { webhookAttempts, webhookEndpoints } from '../../db/schema/index.js';
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -30,18 +30,22 @@ export async function findEndpointById(db: Queryable, id: string) {
   return row ?? null;
 }
 
-/** The account's enabled endpoints that chose this event. */
-export async function listSubscribedEndpoints(db: Queryable, accountId: string, type: string) {
-  return db
+const subscribedEndpointsQuery = preparedQuery('subscribed_webhook_endpoints', (db) =>
+  db
     .select()
     .from(webhookEndpoints)
     .where(
       and(
-        eq(webhookEndpoints.accountId, accountId),
+        eq(webhookEndpoints.accountId, sql.placeholder('accountId')),
         isNull(webhookEndpoints.disabledAt),
-        arrayContains(webhookEndpoints.events, [type]),
+        arrayContains(webhookEndpoints.events, sql.placeholder('events')),
       ),
-    );
+    ),
+);
+
+/** The account's enabled endpoints that chose this event (looked up on every event: prepared). */
+export async function listSubscribedEndpoints(db: Queryable, accountId: string, type: string) {
+  return subscribedEndpointsQuery(db, { accountId, events: [type] });
 }
 
 export async function updateEndpoint(
