@@ -12,11 +12,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import pg from 'pg';
+import PgBoss from 'pg-boss';
 import { LinkTokens } from '../src/server/lib/link-tokens.js';
 
 // The same pool size as Clearline's (src/server/db/client.ts).
 const pool = new pg.Pool({ max: 10 });
 pool.on('error', () => {});
+// Never started: only its send builds the job insert (the same statement and values as Clearline's).
+const boss = new PgBoss({ db: { executeSql: (text, values) => pool.query(text, values) } });
 // Only parseId is used: it reads the id out of a link token, as Clearline does before its look-up.
 const links = new LinkTokens('floor: the token is not verified, only parsed');
 
@@ -41,13 +44,16 @@ const UPSERT_CUSTOMER = `
 	    RETURNING id`;
 const INSERT_NUMBERED_TICKET = `with "next_ticket_number" as (update "projects" set "ticket_counter" = "projects"."ticket_counter" + 1 where "projects"."id" = $1 returning "ticket_counter"), "first_message" as (insert into "messages" ("id", "account_id", "seq", "ticket_id", "kind", "author_user_id", "author_customer_id", "body", "body_html", "created_at", "edited_at") values (default, $2, default, $3, $4, default, $5, $6, $7, $8, default)), "created_event" as (insert into "audit_events" ("id", "account_id", "project_id", "ticket_id", "actor_user_id", "type", "data", "created_at") values (default, $9, $10, $11, $12, $13, jsonb_build_object('number', (SELECT "next_ticket_number"."ticket_counter" FROM "next_ticket_number")), $14)) insert into "tickets" ("id", "account_id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "deleted_at", "deleted_by", "resolution", "tags", "portal_token_version", "created_at", "updated_at") values ($15, $16, $17, (SELECT "next_ticket_number"."ticket_counter" FROM "next_ticket_number"), $18, $19, $20, default, $21, default, default, default, default, $22, default, $23, $24) returning "id", "account_id", "project_id", "number", "subject", "requester_id", "priority", "status", "assignee_id", "closes_at", "deleted_at", "deleted_by", "resolution", "tags", "portal_token_version", "created_at", "updated_at"`;
 const WEBHOOK_ENDPOINTS = `select "id", "account_id", "url", "events", "include_internal_notes", "secret_sealed", "created_at", "failing_since", "disabled_at" from "webhook_endpoints" where ("webhook_endpoints"."account_id" = $1 and "webhook_endpoints"."disabled_at" is null and "webhook_endpoints"."events" @> $2)`;
+const INBOUND_SETTINGS = `select "project_id", "account_id", "address", "new_tickets_per_sender_hour", "acknowledge", "acknowledgement_text", "updated_at" from "inbound_settings" where "inbound_settings"."project_id" = $1`;
+const INSERT_DELIVERY = `insert into "deliveries" ("id", "account_id", "project_id", "ticket_id", "channel", "kind", "cause_key", "cause", "recipient", "status", "attempts", "next_attempt_at", "lease_until", "claimed_by", "last_error", "external_id", "created_at", "sent_at") values (default, $1, $2, $3, $4, $5, $6, $7, $8, default, default, $9, default, default, default, default, $10, default) on conflict ("channel","cause_key") do nothing returning "id"`;
 const TICKET_DETAILS = `select "tickets"."id", "tickets"."account_id", "tickets"."project_id", "tickets"."number", "tickets"."subject", "tickets"."requester_id", "tickets"."priority", "tickets"."status", "tickets"."assignee_id", "tickets"."closes_at", "tickets"."deleted_at", "tickets"."deleted_by", "tickets"."resolution", "tickets"."tags", "tickets"."portal_token_version", "tickets"."created_at", "tickets"."updated_at", "projects"."key", "customers"."id", "customers"."account_id", "customers"."email", "customers"."name", "customers"."language", "assignees"."name" from "tickets" inner join "projects" on "projects"."id" = "tickets"."project_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" left join "users" "assignees" on "assignees"."id" = "tickets"."assignee_id" where "tickets"."id" = $1`;
 
-const SURVEY_PAGE = `select "csat_surveys"."id", "csat_surveys"."account_id", "csat_surveys"."project_id", "csat_surveys"."ticket_id", "csat_surveys"."ticket_reference", "csat_surveys"."resolution", "csat_surveys"."agent_id", "csat_surveys"."token_version", "csat_surveys"."created_at", "csat_surveys"."expires_at", "csat_surveys"."expired_at", "csat_surveys"."submitted_at", "csat_surveys"."rating", "csat_surveys"."comment", "csat_surveys"."channel", "tickets"."subject", "tickets"."number", "tickets"."id", "tickets"."portal_token_version", "projects"."key", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL, "accounts"."timezone", "accounts"."default_language", "customers"."id", "customers"."language" from "csat_surveys" inner join "tickets" on "tickets"."id" = "csat_surveys"."ticket_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" inner join "projects" on "projects"."id" = "csat_surveys"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" where "csat_surveys"."id" = $1`;
+const SURVEY_PAGE = `select "csat_surveys"."id", "csat_surveys"."account_id", "csat_surveys"."project_id", "csat_surveys"."ticket_id", "csat_surveys"."ticket_reference", "csat_surveys"."resolution", "csat_surveys"."agent_id", "csat_surveys"."token_version", "csat_surveys"."created_at", "csat_surveys"."expires_at", "csat_surveys"."expired_at", "csat_surveys"."submitted_at", "csat_surveys"."rating", "csat_surveys"."comment", "csat_surveys"."reason", "csat_surveys"."channel", "tickets"."subject", "tickets"."number", "tickets"."id", "tickets"."portal_token_version", "projects"."key", "accounts"."id", "accounts"."name", "accounts"."logo" IS NOT NULL, "accounts"."timezone", "accounts"."default_language", "customers"."id", "customers"."language" from "csat_surveys" inner join "tickets" on "tickets"."id" = "csat_surveys"."ticket_id" inner join "customers" on "customers"."id" = "tickets"."requester_id" inner join "projects" on "projects"."id" = "csat_surveys"."project_id" inner join "accounts" on "accounts"."id" = "projects"."account_id" where "csat_surveys"."id" = $1`;
+const SURVEY_SETTINGS = `select "csat_settings"."account_id", "csat_settings"."project_id", "csat_settings"."enabled", "csat_settings"."expiry_days", "csat_settings"."invitation_text", "csat_settings"."low_score_threshold", "csat_settings"."low_score_reasons", "csat_settings"."updated_at" from "csat_surveys" inner join "csat_settings" on "csat_settings"."project_id" = "csat_surveys"."project_id" where "csat_surveys"."id" = $1`;
 const USE_CAPTCHA = `insert into "captcha_uses" ("challenge", "expires_at") values ($1, $2) on conflict do nothing returning "challenge"`;
-const SUBMIT_SURVEY = `update "csat_surveys" set "submitted_at" = $1, "rating" = $2, "comment" = $3, "channel" = $4 where ("csat_surveys"."id" = $5 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $6) returning "id", "account_id", "project_id", "ticket_id", "ticket_reference", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "channel"`;
+const SUBMIT_SURVEY = `update "csat_surveys" set "submitted_at" = $1, "rating" = $2, "comment" = $3, "reason" = $4, "channel" = $5 where ("csat_surveys"."id" = $6 and "csat_surveys"."submitted_at" is null and "csat_surveys"."expires_at" > $7) returning "id", "account_id", "project_id", "ticket_id", "ticket_reference", "resolution", "agent_id", "token_version", "created_at", "expires_at", "expired_at", "submitted_at", "rating", "comment", "reason", "channel"`;
 const SURVEY_DM = `select "id", "account_id", "project_id", "ticket_id", "channel", "kind", "cause_key", "cause", "recipient", "status", "attempts", "next_attempt_at", "lease_until", "claimed_by", "last_error", "external_id", "created_at", "sent_at" from "deliveries" where ("deliveries"."channel" = $1 and "deliveries"."cause_key" in ($2))`;
-const DELETE_SURVEY_BELLS = `delete from "requester_notifications" where "requester_notifications"."survey_id" IN ($1)`;
+const DELETE_SURVEY_BELLS = `delete from "requester_notifications" where "requester_notifications"."survey_id" in ($1)`;
 const INSERT_CSAT_EVENT = `insert into "csat_events" ("id", "account_id", "survey_id", "project_id", "ticket_id", "type", "channel", "created_at") values (default, $1, $2, $3, $4, $5, $6, $7)`;
 
 type Row = unknown[];
@@ -110,7 +116,12 @@ app.post<{ Params: { projectId: string }; Body: CreateBody }>(
   '/api/v1/projects/:projectId/tickets',
   async (request, reply) => {
     const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
-    const [user] = await rows(pool, TOKEN_USER, [createHash('sha256').update(token).digest('hex')]);
+    const [user] = await rows(
+      pool,
+      TOKEN_USER,
+      [createHash('sha256').update(token).digest('hex')],
+      'user_by_api_token',
+    );
     if (!user) return reply.status(401).send('unauthenticated');
     const [userId, accountId, tokenId, lastUsedAt] = user as [string, string, string, Date | null];
     const now = new Date();
@@ -119,7 +130,7 @@ app.post<{ Params: { projectId: string }; Body: CreateBody }>(
     const { projectId } = request.params;
     const { subject, body, requester } = request.body;
     const ticketId = await inTransaction(async (client) => {
-      await rows(client, MEMBER_ROLE, [userId, projectId, accountId]);
+      await rows(client, MEMBER_ROLE, [userId, projectId, accountId], 'project_membership');
       const [[customerId] = []] = await rows(client, UPSERT_CUSTOMER, [
         accountId,
         requester.email,
@@ -127,7 +138,7 @@ app.post<{ Params: { projectId: string }; Body: CreateBody }>(
         now,
       ]);
       const id = randomUUID();
-      await rows(client, INSERT_NUMBERED_TICKET, [
+      const ticket = [
         projectId,
         accountId,
         id,
@@ -152,11 +163,37 @@ app.post<{ Params: { projectId: string }; Body: CreateBody }>(
         [],
         now,
         now,
-      ]);
-      await rows(client, WEBHOOK_ENDPOINTS, [accountId, ['ticket.created']]);
+      ];
+      await rows(client, INSERT_NUMBERED_TICKET, ticket, 'insert_numbered_ticket');
+      // The acknowledgement (the bench's project has it on): its delivery and that delivery's send job.
+      await rows(client, INBOUND_SETTINGS, [projectId], 'inbound_settings');
+      await rows(client, TICKET_DETAILS, [id], 'ticket_details');
+      const [[deliveryId] = []] = await rows(
+        client,
+        INSERT_DELIVERY,
+        [
+          accountId,
+          projectId,
+          id,
+          'mail',
+          'acknowledgement',
+          `acknowledgement:${id}`,
+          JSON.stringify({ ticketId: id }),
+          requester.email,
+          now,
+          now,
+        ],
+        'insert_delivery_once',
+      );
+      await boss.send(
+        'delivery.send',
+        { deliveryId, attempt: 1 },
+        { db: { executeSql: (text, values) => client.query({ name: 'pgboss_insert_job', text, values }) } },
+      );
+      await rows(client, WEBHOOK_ENDPOINTS, [accountId, ['ticket.created']], 'subscribed_webhook_endpoints');
       return id;
     });
-    const [details = []] = await rows(pool, TICKET_DETAILS, [ticketId]);
+    const [details = []] = await rows(pool, TICKET_DETAILS, [ticketId], 'ticket_details');
     return reply.status(201).type('text/plain').send(`${details[0]} ${details[3]}`);
   },
 );
@@ -177,23 +214,36 @@ app.post<{ Params: { token: string }; Body: SurveyBody }>(
     const now = new Date();
     const submitted = await inTransaction(async (client) => {
       const expiresAt = new Date(challenge.parameters.expiresAt * 1000);
-      const used = await client.query(USE_CAPTCHA, [challenge.parameters.nonce, expiresAt]);
-      if (!used.rowCount) return null;
-      const [row] = await rows(client, SUBMIT_SURVEY, [now, request.body.rating, null, 'link', id, now]);
+      const used = await rows(
+        client,
+        USE_CAPTCHA,
+        [challenge.parameters.nonce, expiresAt],
+        'insert_captcha_use',
+      );
+      if (!used.length) return null;
+      await rows(client, SURVEY_SETTINGS, [id], 'csat_settings_of_survey');
+      const [row] = await rows(
+        client,
+        SUBMIT_SURVEY,
+        [now, request.body.rating, null, null, 'link', id, now],
+        'submit_survey_answer',
+      );
       if (!row) return null;
       const [surveyId, accountId, projectId, ticketId] = row;
       await rows(client, SURVEY_DM, ['discord', `discord:survey_invitation:${surveyId}`]);
       await client.query(DELETE_SURVEY_BELLS, [surveyId]);
-      await rows(client, WEBHOOK_ENDPOINTS, [accountId, ['csat.survey_answered']]);
-      await client.query(INSERT_CSAT_EVENT, [
-        accountId,
-        surveyId,
-        projectId,
-        ticketId,
-        'submitted',
-        'link',
-        now,
-      ]);
+      await rows(
+        client,
+        WEBHOOK_ENDPOINTS,
+        [accountId, ['csat.survey_answered']],
+        'subscribed_webhook_endpoints',
+      );
+      await rows(
+        client,
+        INSERT_CSAT_EVENT,
+        [accountId, surveyId, projectId, ticketId, 'submitted', 'link', now],
+        'insert_csat_submitted_event',
+      );
       return row;
     });
     if (!submitted) return reply.status(409).send('refused');

@@ -304,10 +304,15 @@ async function logStatements(db: pg.Client, dataDir: string, fn: () => Promise<u
   return (
     text
       .split(/\n(?=\d{4}-\d\d-\d\d )/)
-      .filter((entry) => /LOG: {2}(statement|execute)/.test(entry) && !/pgboss/.test(entry))
+      // pg-boss's own statements are left out, except the job insert a request makes.
+      .filter(
+        (entry) =>
+          /LOG: {2}(statement|execute)/.test(entry) &&
+          (!/pgboss/.test(entry) || /INSERT INTO pgboss\.job/.test(entry)),
+      )
       .filter((entry) => !entry.includes(`[${own}]`))
       // A prepared statement's name stays in front of it: the floor prepares the same ones.
-      .map((entry) => entry.replace(/^.*?LOG: {2}(statement|execute <unnamed>|execute (?=\w+:)): /, ''))
+      .map((entry) => entry.replace(/^.*?LOG: {2}(?:statement: |execute <unnamed>: |execute (?=\w+: ))/, ''))
       .join('\n')
   );
 }
