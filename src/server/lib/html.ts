@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify';
+import { DEFAULT_BRAND_COLOR } from '../../shared/brand-color.js';
 import { escapeHtml } from './markdown.js';
+import { brandStylesheetPath, FAVICON_PATH, STYLESHEET_PATH } from './page-assets.js';
 
 /** Tagged template for server-rendered pages: every interpolated value is escaped unless wrapped in raw(). */
 export class RawHtml {
@@ -22,23 +24,14 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): RawHtml
   );
 }
 
-const BASE_STYLE = `
-  :root { color-scheme: light dark; font-family: system-ui, sans-serif; --accent: #2b59c3; }
-  body { max-width: 34rem; margin: 2.5rem auto; padding: 0 1rem; line-height: 1.5; }
-  label { display: block; margin-top: 1rem; font-weight: 600; }
-  input, textarea { width: 100%; padding: .5rem; font: inherit; box-sizing: border-box; }
-  button { margin-top: 1.5rem; padding: .6rem 1.2rem; font: inherit; cursor: pointer; }
-  .error { border: 1px solid #c00; padding: .5rem 1rem; border-radius: 4px; }
-  .brand { display: flex; align-items: center; gap: .75rem; font-weight: 600; }
-  .brand img { max-height: 40px; max-width: 160px; }
-  .muted { opacity: .75; }
-`;
-
-/** A whole page: escaped title, a shared stylesheet, extra CSS and external scripts only (the CSP allows no inline script). */
+/**
+ * A whole page: escaped title, the customer stylesheet and the brand colours' (the account's, else
+ * the default), the favicon, and external scripts only (the CSP allows no inline script).
+ */
 export function renderPage(
   title: string,
   body: RawHtml,
-  options: { style?: string; scripts?: string[]; lang?: string } = {},
+  options: { scripts?: string[]; lang?: string; brandColor?: string | null } = {},
 ): string {
   return html`<!doctype html>
 <html lang="${options.lang ?? 'en'}">
@@ -47,7 +40,9 @@ export function renderPage(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · Clearline</title>
-<style>${raw(BASE_STYLE + (options.style ?? ''))}</style>
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="stylesheet" href="${brandStylesheetPath(options.brandColor ?? DEFAULT_BRAND_COLOR)}">
 ${(options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
 </head>
 <body>

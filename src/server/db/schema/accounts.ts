@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  check,
   customType,
   foreignKey,
   index,
@@ -18,16 +19,22 @@ export const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const timestamptz = (name?: string) =>
   name ? timestamp(name, { withTimezone: true }) : timestamp({ withTimezone: true });
 
-export const accounts = pgTable('accounts', {
-  id: uuid().primaryKey().defaultRandom(),
-  name: text().notNull(),
-  timezone: text().notNull().default('UTC'),
-  /** The language of customers whose own is not known yet (see src/shared/i18n). */
-  defaultLanguage: text().notNull().default('en'),
-  logo: bytea(),
-  logoContentType: text(),
-  createdAt: timestamptz().notNull(),
-});
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    timezone: text().notNull().default('UTC'),
+    /** The language of customers whose own is not known yet (see src/shared/i18n). */
+    defaultLanguage: text().notNull().default('en'),
+    logo: bytea(),
+    logoContentType: text(),
+    /** Buttons and links of the customer pages and mails (`#rrggbb`); null: Clearline's own. */
+    brandColor: text(),
+    createdAt: timestamptz().notNull(),
+  },
+  (t) => [check('accounts_brand_color_format', sql`${t.brandColor} ~ '^#[0-9a-f]{6}$'`)],
+);
 
 export const users = pgTable(
   'users',

@@ -26,6 +26,7 @@ export async function findAccount(db: Queryable, accountId: string) {
       timezone: accounts.timezone,
       defaultLanguage: accounts.defaultLanguage,
       hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
+      brandColor: accounts.brandColor,
     })
     .from(accounts)
     .where(eq(accounts.id, accountId));
@@ -40,6 +41,7 @@ export async function findAccountBrand(db: Queryable, accountId: string) {
       timezone: accounts.timezone,
       defaultLanguage: accounts.defaultLanguage,
       hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
+      brandColor: accounts.brandColor,
     })
     .from(accounts)
     .where(eq(accounts.id, accountId));

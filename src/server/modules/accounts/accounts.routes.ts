@@ -133,7 +133,7 @@ export function registerAccountRoutes(app: Api, ctx: AppContext) {
       schema: {
         tags: ['account'],
         summary:
-          "Change the account's name, time zone or customers' default language (the account-wide account.manage permission: the account owner).",
+          "Change the account's name, time zone, customers' default language or brand colour (the account-wide account.manage permission: the account owner).",
         body: updateAccountBody,
         response: { 200: accountSchema, ...errorResponses },
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BRAND_COLOR_PATTERN } from '../../../shared/brand-color.js';
 import { ACCOUNT_ROLES } from '../../../shared/tickets.js';
 import { nonEmptyPatch, text } from '../../lib/http.js';
 import { languageSchema } from '../../lib/language.js';
@@ -43,6 +44,10 @@ export const accountSchema = z.object({
   timezone: z.string(),
   defaultLanguage: languageSchema.describe("Customers' language while their own is not known."),
   hasLogo: z.boolean(),
+  brandColor: z
+    .string()
+    .nullable()
+    .describe("Buttons and links of the customer pages and mails (#rrggbb); null: Clearline's default."),
   abilities: z
     .object({ update: z.boolean(), viewOutgoingMail: z.boolean() })
     .describe(
@@ -55,6 +60,14 @@ export const updateAccountBody = nonEmptyPatch(
     name: text().trim().min(1).max(200).optional(),
     timezone: timezone.optional(),
     defaultLanguage: languageSchema.optional(),
+    brandColor: text()
+      .regex(BRAND_COLOR_PATTERN, 'A colour as #rrggbb')
+      .transform((c) => c.toLowerCase())
+      .nullable()
+      .optional()
+      .describe(
+        'Buttons (with white or black text, whichever reads better) and, in a shade readable on the page, links; null restores the default.',
+      ),
   }),
 );
 

@@ -105,7 +105,7 @@ async function assertMayCreateProject(db: Queryable, actor: StaffActor) {
 }
 
 /**
- * Name, logo and time zone brand every project's portal and mails: they need the account-wide
+ * Name, logo, brand colour and time zone brand every project's portal and mails: they need the account-wide
  * `account.manage` (the account owner), not settings.manage in one project.
  */
 async function assertAccountManager(db: Queryable, actor: StaffActor) {
@@ -130,13 +130,19 @@ export async function getAccount(db: Queryable, actor: StaffActor) {
 export async function updateAccount(
   tx: Tx,
   actor: StaffActor,
-  input: { name?: string | undefined; timezone?: string | undefined; defaultLanguage?: Language | undefined },
+  input: {
+    name?: string | undefined;
+    timezone?: string | undefined;
+    defaultLanguage?: Language | undefined;
+    brandColor?: string | null | undefined;
+  },
 ) {
   await assertAccountManager(tx, actor);
   await repo.updateAccount(tx, actor.accountId, {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.timezone !== undefined && { timezone: input.timezone }),
     ...(input.defaultLanguage !== undefined && { defaultLanguage: input.defaultLanguage }),
+    ...(input.brandColor !== undefined && { brandColor: input.brandColor }),
   });
   return getAccount(tx, actor);
 }
@@ -174,7 +180,7 @@ export const logoPathOf = (account: { id: string; hasLogo: boolean }) =>
   account.hasLogo ? `/api/v1/accounts/${account.id}/logo` : null;
 
 /**
- * What public pages and mails show of an account: its name and logo, and the time zone and language
+ * What public pages and mails show of an account: its name, logo and brand colour, and the time zone and language
  * they are written in when the customer's own is unknown; null for an unknown account.
  */
 export async function findAccountBrand(db: Queryable, accountId: string) {
@@ -184,6 +190,7 @@ export async function findAccountBrand(db: Queryable, accountId: string) {
         id: account.id,
         name: account.name,
         logoPath: logoPathOf(account),
+        brandColor: account.brandColor,
         timezone: account.timezone,
         defaultLanguage: asLanguage(account.defaultLanguage),
       }

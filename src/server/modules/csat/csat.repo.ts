@@ -172,6 +172,7 @@ const surveyPageQuery = preparedQuery('survey_page', (db) =>
       accountId: accounts.id,
       accountName: accounts.name,
       hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
+      brandColor: accounts.brandColor,
       timezone: accounts.timezone,
       defaultLanguage: accounts.defaultLanguage,
       requesterId: customers.id,

@@ -56,6 +56,7 @@ const pageData = (
   locale,
   accountName: row.accountName,
   logoUrl: logoPathOf({ id: row.accountId, hasLogo: row.hasLogo }),
+  brandColor: row.brandColor,
   reference: reference(row.projectKey, row.number),
   subject: row.subject,
 });

@@ -9,4 +9,4 @@ export {
 } from './csat.service.js';
 export { expireSurveysJob } from './csat-expiry.job.js';
 export { findSurveyInvitation, recordInvitationSent } from './csat-invitation.service.js';
-export { renderSurveyFormFields, SURVEY_STYLE } from './survey-page.js';
+export { renderSurveyFormFields } from './survey-page.js';

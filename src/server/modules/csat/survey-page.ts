@@ -1,53 +1,41 @@
 import type { Translate } from '../../../shared/i18n/index.js';
 import { html, type RawHtml, renderPage } from '../../lib/html.js';
 import { type PageLocale, renderLanguageSwitcher } from '../../lib/language.js';
+import { type CaptchaStart, renderCaptchaWidget } from '../spam/index.js';
 import { MAX_COMMENT_LENGTH } from './csat.schemas.js';
 
 export interface SurveyPageData {
   locale: PageLocale;
   accountName: string;
   logoUrl: string | null;
+  brandColor: string | null;
   reference: string;
   subject: string;
 }
-
-/** The star picker, honeypot and captcha styles; pages that embed the survey form include them. */
-export const SURVEY_STYLE = `
-  .stars { border: 0; padding: 0; margin: 1.5rem 0 0; }
-  .stars legend { font-weight: 600; margin-bottom: .25rem; }
-  .stars .row { display: inline-flex; gap: .25rem; }
-  .stars input { position: absolute; opacity: 0; width: 1px; height: 1px; }
-  .stars label { margin: 0; font-size: 2.25rem; line-height: 1; color: #999; cursor: pointer; padding: .1rem; }
-  /* Stars up to the chosen one light up: all of them once one is checked, then those after it dim. */
-  .stars .row:has(input:checked) label { color: #e8a200; }
-  .stars .row input:checked ~ input + label { color: #999; }
-  .stars input:focus-visible + label { outline: 3px solid var(--accent); outline-offset: 2px; border-radius: 4px; }
-  .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-  .hp { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
-  .counter { font-size: .875rem; margin: .25rem 0 0; }
-  .reasons { border: 0; padding: 0; margin: 1rem 0; }
-  .reasons legend { font-weight: 600; margin-bottom: .25rem; }
-  .reasons .reason { display: flex; gap: .5rem; align-items: center; margin: .25rem 0; }
-  .reasons .reason label { margin: 0; font-weight: normal; }
-  .given { font-size: 2rem; color: #e8a200; letter-spacing: .1rem; }
-  altcha-widget { display: block; margin-top: 1.25rem; }
-`;
 
 function header(d: SurveyPageData): RawHtml {
   return html`<header class="brand">${d.logoUrl ? html`<img src="${d.logoUrl}" alt="">` : ''}<span>${d.accountName}</span></header>
 <p class="muted">${d.reference} · ${d.subject}</p>`;
 }
 
-const localePage = (title: string, locale: PageLocale, body: RawHtml, scripts?: string[]) =>
+const localePage = (
+  title: string,
+  locale: PageLocale,
+  body: RawHtml,
+  options: { scripts?: string[]; brandColor?: string | null } = {},
+) =>
   renderPage(
     title,
     html`<main>${body}</main>
 <footer>${renderLanguageSwitcher(locale.t, locale.language, locale.switchAction)}</footer>`,
-    { style: SURVEY_STYLE, lang: locale.language, ...(scripts && { scripts }) },
+    { lang: locale.language, ...options },
   );
 
 const page = (title: string, d: SurveyPageData, body: RawHtml, scripts?: string[]) =>
-  localePage(title, d.locale, html`${header(d)}${body}`, scripts);
+  localePage(title, d.locale, html`${header(d)}${body}`, {
+    brandColor: d.brandColor,
+    ...(scripts && { scripts }),
+  });
 
 const starText = (t: Translate, n: number) => t('survey.stars', { count: n });
 
@@ -83,9 +71,13 @@ function renderReasons(t: Translate, form: SurveyFormState): RawHtml {
 /**
  * The one-step form: 1–5 stars (native radios: keyboard and screen-reader operable), comment, captcha,
  * submit. The survey page wraps it in a page; the portal embeds it in the ticket page (it then needs
- * SURVEY_STYLE and the scripts /assets/altcha.js and /assets/survey.js).
+ * the scripts /assets/altcha.js and /assets/survey.js).
  */
-export function renderSurveyFormFields(t: Translate, form: SurveyFormState): RawHtml {
+export function renderSurveyFormFields(
+  t: Translate,
+  form: SurveyFormState,
+  captchaStart: CaptchaStart = 'onload',
+): RawHtml {
   const stars = [1, 2, 3, 4, 5].map(
     (n) =>
       html`<input type="radio" id="rating-${n}" name="rating" value="${n}" required${form.rating === n ? html` checked` : ''}><label for="rating-${n}" title="${starText(t, n)}"><span aria-hidden="true">★</span><span class="sr">${starText(t, n)}</span></label>`,
@@ -102,7 +94,7 @@ export function renderSurveyFormFields(t: Translate, form: SurveyFormState): Raw
   <p class="counter muted" id="comment-count" aria-live="polite" data-max="${MAX_COMMENT_LENGTH}">${form.comment?.length ?? 0} / ${MAX_COMMENT_LENGTH}</p>
   <div class="hp" aria-hidden="true"><label for="website">${t('survey.spamField')}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
   ${form.via ? html`<input type="hidden" name="via" value="${form.via}">` : ''}
-  <altcha-widget challenge="/api/v1/captcha/challenge" name="altcha" auto="onload"></altcha-widget>
+  ${renderCaptchaWidget(captchaStart)}
   <noscript><p>${t('survey.noscript')}</p></noscript>
   <button type="submit">${t('survey.submit')}</button>
 </form>`;

@@ -35,19 +35,6 @@ const STATUS_LABELS: Record<MailStatus, string> = {
   bounced: 'Bounced',
 };
 
-const STYLE = `
-  body { max-width: 52rem; }
-  article { border: 1px solid #8884; border-radius: 6px; padding: 1rem; margin: 1.5rem 0; }
-  article h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .5rem 0; font-size: .9rem; }
-  dt { font-weight: 600; }
-  dd { margin: 0; overflow-wrap: anywhere; }
-  .mail { border: 1px dashed #8886; padding: 1rem; margin-top: .75rem; background: #fff; color: #222; }
-  pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem; }
-  .status-failed, .status-bounced { color: #c00; font-weight: 600; }
-  .banner { border: 1px solid #c90; background: #fff4d6; color: #222; border-radius: 6px; padding: .75rem 1rem; }
-`;
-
 function renderMailArticle(m: OutgoingMailView): RawHtml {
   return html`<article id="mail-${m.id}">
 <h2>${m.rendered?.subject ?? KIND_LABELS[m.kind]}</h2>
@@ -83,20 +70,19 @@ export function renderOutgoingMailPage(
       : '';
   return renderPage(
     'Outgoing mail',
-    html`<main>
+    html`<main class="outgoing-mail">
 <h1>Outgoing mail</h1>
 ${keptBanner}
 <p class="muted">Every mail of your projects Clearline queued, newest first. Without an SMTP server (<code>SMTP_URL</code>) mails are kept here instead of sent: open their links from this page.</p>
 ${mails.length ? mails.map(renderMailArticle) : html`<p>No mail yet.</p>`}
 ${nextCursor ? html`<p><a href="/admin/outgoing-mail?cursor=${encodeURIComponent(nextCursor)}">Older mails</a></p>` : ''}
 </main>`,
-    { style: STYLE },
   );
 }
 
 export function renderOutgoingMailError(message: string): string {
   return renderPage(
     'Outgoing mail',
-    html`<main><h1>Outgoing mail</h1><p class="error">${message}</p></main>`,
+    html`<main class="outgoing-mail"><h1>Outgoing mail</h1><p class="error">${message}</p></main>`,
   );
 }

@@ -41,6 +41,7 @@ export async function getAccountBrand(db: Queryable, accountId: string) {
     name: account.name,
     logoUrl: account.logoPath,
     timezone: account.timezone,
+    brandColor: account.brandColor,
     defaultLanguage: account.defaultLanguage,
   };
 }

@@ -39,6 +39,7 @@ ${form.error ? html`<p class="error" role="alert" id="sign-in-error">${form.erro
   <button type="submit">${form.sent ? t('portal.signIn.again') : t('portal.signIn.submit')}</button>
 </form>
 ${requestLink}`,
+    { brandColor: account.brandColor },
   );
 }
 
@@ -63,6 +64,7 @@ export function renderSignInConfirm(
       t('portal.signIn.linkTitle'),
       html`${brandHeader(account)}<h1>${t(LINK_STATE_KEYS[state])}</h1>
 <p>${withMarkup(t('portal.signIn.askNew'), 'link', askNew)}</p>`,
+      { brandColor: account.brandColor },
     );
   }
   return renderPortalPage(
@@ -70,6 +72,7 @@ export function renderSignInConfirm(
     t('portal.signIn.title'),
     html`${brandHeader(account)}<h1>${t('portal.signIn.confirmHeading')}</h1>
 <form method="post" action="${action}" id="sign-in-confirm"><button type="submit">${t('portal.signIn.title')}</button></form>`,
+    { brandColor: account.brandColor },
   );
 }
 
@@ -155,7 +158,7 @@ ${renderBell(locale, 'bell', t('portal.home.notifications'), home.bell)}
 ${projects}
 ${renderNewTicket(locale, account.id, home, options.newTicket ?? {})}
 ${renderDiscordSection(t, options.discord, `/portal/${account.id}`)}`,
-    PORTAL_SCRIPTS,
+    { scripts: PORTAL_SCRIPTS, brandColor: account.brandColor },
   );
 }
 

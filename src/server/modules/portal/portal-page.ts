@@ -12,32 +12,10 @@ import type { AppError } from '../../lib/errors.js';
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
 import { firstProblem, NUL_MESSAGE } from '../../lib/http.js';
 import { type PageLocale, renderLanguageSwitcher, withMarkup } from '../../lib/language.js';
-import { renderSurveyFormFields, SURVEY_STYLE } from '../csat/index.js';
+import { renderSurveyFormFields } from '../csat/index.js';
 import type { PortalDiscordState } from '../discord/index.js';
+import { renderCaptchaWidget } from '../spam/index.js';
 import type { PortalTicketView } from './portal.service.js';
-
-export const PORTAL_STYLE = `${SURVEY_STYLE}
-  body { max-width: 44rem; }
-  .topbar { display: flex; justify-content: space-between; align-items: center; gap: 1rem; }
-  .meta { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 1rem 0; }
-  .meta dt { font-weight: 600; }
-  .meta dd { margin: 0; }
-  .notice { border: 1px solid var(--accent); padding: .5rem 1rem; border-radius: 4px; }
-  .thread { list-style: none; padding: 0; }
-  .thread li { border-top: 1px solid #8884; padding: .75rem 0; }
-  .thread .system { font-size: .9rem; opacity: .8; font-style: italic; }
-  .thread .byline { font-size: .875rem; opacity: .75; margin: 0 0 .25rem; }
-  section { margin-top: 2rem; }
-  select { width: 100%; padding: .5rem; font: inherit; }
-  .badge { display: inline-block; min-width: 1.4em; padding: 0 .4em; border-radius: 1em; background: var(--accent);
-    color: #fff; text-align: center; font-size: .85rem; }
-  .badge[data-count="0"] { background: #8886; }
-  table { width: 100%; border-collapse: collapse; }
-  th, td { text-align: left; padding: .35rem .5rem .35rem 0; border-bottom: 1px solid #8884; }
-  .unread { font-weight: 700; color: var(--accent); }
-  .inline { display: inline; }
-  .inline button { margin: 0; }
-`;
 
 export const PORTAL_SCRIPTS = ['/assets/altcha.js', '/assets/survey.js'];
 
@@ -71,27 +49,26 @@ export function renderPortalPage(
   locale: PortalLocale,
   title: string,
   body: RawHtml,
-  scripts?: string[],
+  options: { scripts?: string[]; brandColor?: string | null } = {},
 ): string {
   const switcher = locale.switchAction
     ? html`
 <footer>${renderLanguageSwitcher(locale.t, locale.language, locale.switchAction)}</footer>`
     : '';
-  return renderPage(title, html`<main>${body}</main>${switcher}`, {
-    style: PORTAL_STYLE,
-    lang: locale.language,
-    ...(scripts && { scripts }),
-  });
+  return renderPage(title, html`<main>${body}</main>${switcher}`, { lang: locale.language, ...options });
 }
 
 export function brandHeader(account: { name: string; logoUrl: string | null }, aside?: RawHtml): RawHtml {
   return html`<div class="topbar"><header class="brand">${account.logoUrl ? html`<img src="${account.logoUrl}" alt="">` : ''}<span>${account.name}</span></header>${aside ?? ''}</div>`;
 }
 
-/** The honeypot and the captcha every public form ends with; ids are per form (a page can hold two). */
+/**
+ * The honeypot and the captcha of a portal form; ids are per form (a page can hold two). The
+ * captcha solves when its form is first touched (see CaptchaStart).
+ */
 export function spamFields(t: Translate, idPrefix: string): RawHtml {
   return html`<div class="hp" aria-hidden="true"><label for="${idPrefix}-website">${t('survey.spamField')}</label><input id="${idPrefix}-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
-  <altcha-widget challenge="/api/v1/captcha/challenge" name="altcha" auto="onload"></altcha-widget>
+  ${renderCaptchaWidget('onfocus')}
   <noscript><p>${t('form.noscript')}</p></noscript>`;
 }
 
@@ -190,7 +167,7 @@ export function renderDiscordSection(
   const body = link
     ? html`<p id="discord-linked">${withMarkup(t('discord.linkedAs'), 'name', html`<strong>${link.discordUsername}</strong>`)}</p>
 ${link.dmUndeliverableAt ? html`<p class="error" role="alert" id="discord-undeliverable">${t('discord.undeliverable', { reason })}</p>` : ''}
-<form method="post" action="${base}/discord/unlink" id="discord-unlink-form"><button type="submit">${t('discord.unlink')}</button></form>`
+<form method="post" action="${base}/discord/unlink" id="discord-unlink-form"><button type="submit" class="secondary">${t('discord.unlink')}</button></form>`
     : html`<p>${t('discord.section')}</p>
 <form method="post" action="${base}/discord/link" id="discord-link-form"><button type="submit">${t('discord.link')}</button></form>`;
   return html`<section id="discord" aria-labelledby="discord-title"><h2 id="discord-title">Discord</h2>${body}</section>`;
@@ -213,7 +190,7 @@ function renderThread(view: PortalTicketView, o: TicketPageOptions): RawHtml {
   const items = view.thread.map((m) =>
     m.kind === 'system'
       ? html`<li class="system" id="m-${m.id}">${raw(m.bodyHtml)}<p class="byline">${formatTime(locale, m.createdAt)}</p></li>`
-      : html`<li class="public" id="m-${m.id}"><p class="byline"><strong>${m.author?.name ?? t('mail.reply.ourTeam')}</strong>${m.author?.type === 'requester' ? you : ''} · ${formatTime(locale, m.createdAt)}</p>${raw(m.bodyHtml)}${renderFiles(m.attachments, o)}</li>`,
+      : html`<li class="public${m.author?.type === 'requester' ? ' mine' : ''}" id="m-${m.id}"><p class="byline"><strong>${m.author?.name ?? t('mail.reply.ourTeam')}</strong>${m.author?.type === 'requester' ? you : ''} · ${formatTime(locale, m.createdAt)}</p>${raw(m.bodyHtml)}${renderFiles(m.attachments, o)}</li>`,
   );
   return html`<section id="thread" aria-labelledby="thread-title"><h2 id="thread-title">${t('portal.thread')}</h2><ol class="thread">${items}</ol></section>`;
 }
@@ -264,11 +241,11 @@ function renderSurvey(view: PortalTicketView, o: TicketPageOptions): RawHtml {
     return html`<section id="survey"><h2>${t('survey.title')}</h2><p class="muted">${t('portal.previewSurvey')}</p></section>`;
   }
   return html`<section id="survey" aria-labelledby="survey-title"><h2 id="survey-title">${t('survey.title')}</h2>
-${renderSurveyFormFields(t, {
-  action: `${o.base}/survey`,
-  lowScore: view.survey.lowScore,
-  ...o.survey,
-})}</section>`;
+${renderSurveyFormFields(
+  t,
+  { action: `${o.base}/survey`, lowScore: view.survey.lowScore, ...o.survey },
+  'onfocus',
+)}</section>`;
 }
 
 /** The ticket page: brand, subject, reference, status, priority, survey, thread, reply form, closing. */
@@ -293,7 +270,7 @@ ${renderThread(view, o)}
 ${o.preview ? '' : renderReply(view, o)}
 ${o.preview ? '' : renderClose(view, o)}
 ${o.preview ? '' : renderDiscordSection(t, o.discord, o.base)}`,
-    o.preview ? [] : PORTAL_SCRIPTS,
+    { scripts: o.preview ? [] : PORTAL_SCRIPTS, brandColor: view.account.brandColor },
   );
 }
 

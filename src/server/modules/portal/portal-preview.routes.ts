@@ -6,7 +6,7 @@ import { html, renderPage, sendHtml } from '../../lib/html.js';
 import type { Api } from '../../lib/http.js';
 import { authenticate } from '../auth/index.js';
 import { previewTicketView } from './portal.service.js';
-import { PORTAL_STYLE, portalLocale, renderTicketPage } from './portal-page.js';
+import { portalLocale, renderTicketPage } from './portal-page.js';
 
 /**
  * Staff's read-only preview of a ticket's portal page, under the staff session (cookie or API token)
@@ -32,9 +32,6 @@ export function registerPortalPreviewRoutes(app: Api, ctx: AppContext) {
         const page = renderPage(
           'Preview unavailable',
           html`<main><h1>Preview unavailable</h1><p>${err.message}</p></main>`,
-          {
-            style: PORTAL_STYLE,
-          },
         );
         return sendHtml(reply, err.statusCode, page);
       }

@@ -31,6 +31,7 @@ const portalTicketQuery = preparedQuery('portal_ticket', (db) =>
       accountTimezone: accounts.timezone,
       accountLanguage: accounts.defaultLanguage,
       hasLogo: sql<boolean>`${accounts.logo} IS NOT NULL`,
+      brandColor: accounts.brandColor,
       lastActivityAt: lastPublicActivity,
       hasUnreadReplies: sql<boolean>`EXISTS (SELECT 1 FROM ${requesterNotifications}
         WHERE ${requesterNotifications.ticketId} = ${tickets.id}

@@ -128,6 +128,7 @@ async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
       logoUrl: logoPathOf({ id: row.accountId, hasLogo: row.hasLogo }),
       timezone: row.accountTimezone,
       defaultLanguage: row.accountLanguage,
+      brandColor: row.brandColor,
     },
     /** The requester's stored language; null until known. */
     requesterLanguage: row.requesterLanguage,

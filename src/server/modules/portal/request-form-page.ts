@@ -2,9 +2,10 @@ import { type Language, type Translate, translator } from '../../../shared/i18n/
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import { html, type RawHtml, renderPage } from '../../lib/html.js';
 import { renderLanguageSwitcher } from '../../lib/language.js';
+import { renderCaptchaWidget } from '../spam/index.js';
 import { MAX_SUBJECT_LENGTH } from './portal.schemas.js';
 import type { AccountBrand } from './portal-customer.service.js';
-import { brandHeader, PORTAL_SCRIPTS, PORTAL_STYLE } from './portal-page.js';
+import { brandHeader, PORTAL_SCRIPTS } from './portal-page.js';
 
 /** The form's page in one language: whose form, for which project, and who is signed in. */
 export interface RequestFormPage {
@@ -49,13 +50,13 @@ function page(
   language: Language,
   switchAction: string,
   body: RawHtml,
-  scripts?: string[],
+  options: { scripts?: string[]; brandColor?: string | null } = {},
 ) {
   return renderPage(
     title,
     html`<main>${body}</main>
 <footer>${renderLanguageSwitcher(t, language, switchAction)}</footer>`,
-    { style: PORTAL_STYLE, lang: language, ...(scripts && { scripts }) },
+    { lang: language, ...options },
   );
 }
 
@@ -93,13 +94,13 @@ ${form.error ? html`<p class="error" role="alert" id="request-error">${form.erro
   <label for="request-body">${t('form.message')} <span class="muted">${t('form.messageHint', { max: count(p.language, MAX_MESSAGE_LENGTH) })}</span></label>
   <textarea id="request-body" name="body" rows="8" required maxlength="${MAX_MESSAGE_LENGTH}">${form.body ?? ''}</textarea>
   <div class="hp" aria-hidden="true"><label for="request-website">${t('survey.spamField')}</label><input id="request-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
-  <altcha-widget challenge="/api/v1/captcha/challenge" name="altcha" auto="onload"></altcha-widget>
+  ${renderCaptchaWidget('onload')}
   <noscript><p>${t('form.noscript')}</p></noscript>
   <label for="request-files">${t('form.attachments')} <span class="muted">${t('form.attachmentsHint', attachmentLimits(p.language, limits))}</span></label>
   <input id="request-files" name="attachments" type="file" multiple>
   <button type="submit">${t('form.submit')}</button>
 </form>`,
-    PORTAL_SCRIPTS,
+    { scripts: PORTAL_SCRIPTS, brandColor: p.account.brandColor },
   );
 }
 
@@ -121,6 +122,7 @@ export function renderRequestSent(p: RequestFormPage, acknowledged: boolean): st
 <h1>${t('form.thanksHeading')}</h1>
 <p class="notice" role="status" id="request-sent">${t(acknowledged ? 'form.thanksText' : 'form.thanksNoMail')}</p>
 <p>${back}</p>`,
+    { brandColor: p.account.brandColor },
   );
 }
 
