@@ -33,8 +33,12 @@ export function useSignOut() {
 export function useUpdateAccount() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name?: string; timezone?: string; defaultLanguage?: Language }) =>
-      api<Account>('/account', { method: 'PATCH', json: input }),
+    mutationFn: (input: {
+      name?: string;
+      timezone?: string;
+      defaultLanguage?: Language;
+      brandColor?: string | null;
+    }) => api<Account>('/account', { method: 'PATCH', json: input }),
     onSuccess: () => client.invalidateQueries({ queryKey: meKey }),
   });
 }

@@ -21,6 +21,8 @@ export interface Account {
   timezone: string;
   defaultLanguage: Language;
   hasLogo: boolean;
+  /** #rrggbb, or null for Clearline's default. */
+  brandColor: string | null;
   /** From the account-wide account.manage permission (the account owner), not from project roles. */
   abilities: { update: boolean; viewOutgoingMail: boolean };
 }
