@@ -124,3 +124,55 @@ describe('the brand colour', () => {
     }
   });
 });
+
+/** The forms of a page: their id and the captcha widgets inside each. */
+const formsOf = (page: string) =>
+  [...page.matchAll(/<form [^>]*id="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)].map((m) => ({
+    id: m[1] as string,
+    captchas: [...(m[2] as string).matchAll(/<altcha-widget [^>]*auto="(\w+)"/g)].map((c) => c[1]),
+  }));
+
+describe('the captcha', () => {
+  it('sits only in forms that submit something, once per form; on load where the form is the page, on first touch in the portal', async () => {
+    const pages = await customerPages();
+    const captchas = (name: string) =>
+      Object.fromEntries(formsOf(pages[name] ?? '').map((f) => [f.id, f.captchas.join()]));
+    expect(captchas('survey')).toMatchObject({ 'survey-form': 'onload' });
+    expect(captchas('request form')).toMatchObject({ 'request-form': 'onload' });
+    expect(captchas('portal ticket with survey')).toMatchObject({
+      'survey-form': 'onfocus',
+      'reply-form': 'onfocus',
+      'close-form': '',
+    });
+    expect(captchas('portal home')).toMatchObject({ 'new-ticket-form': 'onfocus' });
+    expect(captchas('sign-in')).toMatchObject({ 'sign-in-form': '' });
+    for (const [name, page] of Object.entries(pages)) {
+      const widgets = page.match(/<altcha-widget/g)?.length ?? 0;
+      expect(
+        formsOf(page).reduce((n, f) => n + f.captchas.length, 0),
+        name,
+      ).toBe(widgets);
+    }
+  });
+});
+
+describe('the survey stars', () => {
+  it('are five native radios, each with a label that says the rating, drawn as large stars', async () => {
+    const ticket = await buildTicket(t, tenant);
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tickets/${ticket.id}`,
+      headers: tenant.owner.headers,
+      payload: { status: 'resolved' },
+    });
+    const page = (await get((await surveyLinkOf(t, ticket.id)).path)).body;
+    for (const n of [1, 2, 3, 4, 5]) {
+      expect(page).toContain(`<input type="radio" id="rating-${n}" name="rating" value="${n}" required>`);
+      expect(page).toMatch(
+        new RegExp(
+          `<label for="rating-${n}"[^>]*><svg aria-hidden="true"[^>]*>.*?</svg><span class="sr">${n} stars?</span></label>`,
+        ),
+      );
+    }
+  });
+});

@@ -83,6 +83,10 @@ describe('the requester portal in Chromium', () => {
     expect(await page.locator('#status').innerText()).toBe('Resolved');
     await page.fill('#reply-body', 'It is on fire **again**.');
     const used = await solvedCaptcha(page, '#reply-form');
+    // One challenge per form, solved when that form is touched: the survey's widget has not started.
+    expect(await page.locator('altcha-widget').count()).toBe(2);
+    expect(await page.inputValue('#survey-form input[name=altcha]')).toBe('');
+    expect(await page.locator('#survey-form altcha-widget').innerText()).not.toContain('Verifying');
     await page.click('#reply-form button[type=submit]');
 
     await expect.poll(() => page.locator('#notice').textContent()).toBe('Your reply was sent.');
@@ -90,7 +94,9 @@ describe('the requester portal in Chromium', () => {
     const thread = await page.locator('#thread').innerText();
     expect(thread).toContain('It is on fire again.');
     expect(thread).toContain('Status changed from Resolved to Open by the requester’s reply.');
-    // The page after the reply solves a fresh challenge: a solution is accepted once only.
+    // The page after the reply solves a fresh challenge once the form is touched: a solution is accepted once only.
+    expect(await page.inputValue('#reply-form input[name=altcha]')).toBe('');
+    await page.focus('#reply-body');
     expect(await solvedCaptcha(page, '#reply-form')).not.toBe(used);
     const stored = await t.db.execute(sql`SELECT status FROM tickets WHERE id = ${ticket.id}`);
     expect(stored.rows).toEqual([{ status: 'open' }]);

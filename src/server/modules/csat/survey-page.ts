@@ -1,5 +1,5 @@
 import type { Translate } from '../../../shared/i18n/index.js';
-import { html, type RawHtml, renderPage } from '../../lib/html.js';
+import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
 import { type PageLocale, renderLanguageSwitcher } from '../../lib/language.js';
 import { type CaptchaStart, renderCaptchaWidget } from '../spam/index.js';
 import { MAX_COMMENT_LENGTH } from './csat.schemas.js';
@@ -38,6 +38,11 @@ const page = (title: string, d: SurveyPageData, body: RawHtml, scripts?: string[
   });
 
 const starText = (t: Translate, n: number) => t('survey.stars', { count: n });
+
+/** A star drawn, not typed: its fill shows the state, and no text colour is involved. */
+const STAR_ICON = raw(
+  '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24"><path d="M12 2.6l2.9 6.1 6.7.8-4.9 4.6 1.3 6.6L12 17.4l-6 3.3 1.3-6.6-4.9-4.6 6.7-.8z"/></svg>',
+);
 
 export interface SurveyFormState {
   action: string;
@@ -80,7 +85,7 @@ export function renderSurveyFormFields(
 ): RawHtml {
   const stars = [1, 2, 3, 4, 5].map(
     (n) =>
-      html`<input type="radio" id="rating-${n}" name="rating" value="${n}" required${form.rating === n ? html` checked` : ''}><label for="rating-${n}" title="${starText(t, n)}"><span aria-hidden="true">★</span><span class="sr">${starText(t, n)}</span></label>`,
+      html`<input type="radio" id="rating-${n}" name="rating" value="${n}" required${form.rating === n ? html` checked` : ''}><label for="rating-${n}" title="${starText(t, n)}">${STAR_ICON}<span class="sr">${starText(t, n)}</span></label>`,
   );
   return html`${form.error ? html`<p class="error" role="alert" id="form-error">${form.error}</p>` : ''}
 <form method="post" action="${form.action}" id="survey-form">

@@ -1,3 +1,4 @@
+import { type BrandPalette, brandPalette, DEFAULT_BRAND_COLOR } from '../../../shared/brand-color.js';
 import { formatSize } from '../../../shared/format-size.js';
 import {
   formatDateTime,
@@ -91,8 +92,13 @@ const hostOf = (env: RenderEnv) => new URL(env.config.publicUrl).hostname;
 const ticketThreadId = (env: RenderEnv, ticketId: string) => `<ticket-${ticketId}@${hostOf(env)}>`;
 const ticketSubject = (t: TicketSummary) => `[${t.reference}] ${t.subject}`;
 const url = (env: RenderEnv, path: string) => `${env.config.publicUrl.replace(/\/$/, '')}${path}`;
-const button = (href: string, label: string) =>
-  html`<p style="margin:1.5rem 0"><a href="${href}" style="display:inline-block;padding:.6rem 1.2rem;background:#2b59c3;color:#fff;text-decoration:none;border-radius:4px">${label}</a></p>`;
+/** Rendering one mail: the account's colours come along (mail clients ignore stylesheets, so every style is inline). */
+interface MailEnv extends RenderEnv {
+  palette: BrandPalette;
+}
+
+const button = (env: MailEnv, href: string, label: string) =>
+  html`<p style="margin:1.5rem 0"><a href="${href}" style="display:inline-block;padding:.7rem 1.4rem;background:${env.palette.brand};color:${env.palette.onBrand};font-weight:600;text-decoration:none;border-radius:8px">${label}</a></p>`;
 
 const quote = (bodyHtml: string) =>
   html`<div style="border-left:3px solid #ccc;padding:.25rem 0 .25rem 1rem;margin:1rem 0">${raw(bodyHtml)}</div>`;
@@ -114,7 +120,8 @@ export async function renderMail(
   const ticket = mail.ticketId ? await findTicketSummary(db, mail.ticketId) : null;
   if (mail.ticketId && !ticket) return { gone: 'The ticket no longer exists.' };
   const cause = { kind: mail.kind, ...(mail.cause as object) } as MailCause;
-  const content = await renderContent(db, env, cause, brand, ticket);
+  const palette = brandPalette(account.brandColor ?? DEFAULT_BRAND_COLOR);
+  const content = await renderContent(db, { ...env, palette }, cause, brand, ticket);
   if ('gone' in content) return content;
   const messageId = `<${mail.id}@${hostOf(env)}>`;
   const thread = ticket ? ticketThreadId(env, ticket.id) : null;
@@ -125,14 +132,15 @@ export async function renderMail(
       ? replyAddress(env.links, env.config.mailInboundDomain, ticket)
       : null;
   const marker = replyTo ? `${REPLY_MARKER}\n\n` : '';
-  const bodyHtml = html`<div style="font-family:system-ui,sans-serif;line-height:1.5;max-width:36rem">
-${replyTo ? html`<p style="color:#999;font-size:.8em">${REPLY_MARKER}</p>` : ''}
-<p style="display:flex;align-items:center;gap:.75rem;font-weight:600;font-size:1.1em">${
-    brand.logoUrl ? html`<img src="${brand.logoUrl}" alt="" style="max-height:40px;max-width:160px">` : ''
-  }<span>${brand.name}</span></p>
+  const bodyHtml =
+    html`<div style="font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:16px;line-height:1.55;color:#1b1d22;max-width:36rem;margin:0 auto;overflow-wrap:anywhere">
+${replyTo ? html`<p style="color:#5b6270;font-size:.8em">${REPLY_MARKER}</p>` : ''}
+<p style="display:flex;align-items:center;gap:.75rem;margin:0 0 1.5rem;padding-bottom:.75rem;border-bottom:3px solid ${palette.brand};font-weight:650;font-size:1.1em">${
+      brand.logoUrl ? html`<img src="${brand.logoUrl}" alt="" style="max-height:40px;max-width:160px">` : ''
+    }<span>${brand.name}</span></p>
 ${content.html}
-<hr style="border:0;border-top:1px solid #ddd;margin-top:2rem">
-<p style="color:#666;font-size:.85em">${content.footer}</p>
+<hr style="border:0;border-top:1px solid #d3d7de;margin-top:2rem">
+<p style="color:#5b6270;font-size:.85em">${content.footer}</p>
 </div>`.value;
   return {
     mail: {
@@ -141,7 +149,8 @@ ${content.html}
       text: `${marker}${brand.name}\n\n${content.text.trim()}\n\n-- \n${content.footer}\n`,
       html: html`<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${content.subject}</title></head>
-<body style="margin:0;padding:1rem;color:#222">${raw(bodyHtml)}</body></html>`.value,
+<body style="margin:0;padding:1.5rem 1rem;background:#ffffff;color:#1b1d22">${raw(bodyHtml)}</body></html>`
+        .value,
       bodyHtml,
       headers: {
         messageId,
@@ -156,7 +165,7 @@ ${content.html}
 
 async function renderContent(
   db: Queryable,
-  env: RenderEnv,
+  env: MailEnv,
   cause: MailCause,
   brand: Brand,
   ticket: TicketSummary | null,
@@ -198,14 +207,14 @@ async function renderContent(
 }
 
 /** The ticket's current portal link, signed now: staff send it, they never see it. */
-function renderPortalLink(env: RenderEnv, ticket: TicketSummary, { t }: Locale) {
+function renderPortalLink(env: MailEnv, ticket: TicketSummary, { t }: Locale) {
   const portal = url(env, portalPath(env.links, ticket));
   const reference = ticket.reference;
   const [before = '', after = ''] = t('mail.portal.intro', { reference }).split('{subject}');
   return {
     subject: ticketSubject(ticket),
     html: html`<p>${before}<strong>${ticket.subject}</strong>${after}</p>
-${button(portal, t('mail.portal.open'))}
+${button(env, portal, t('mail.portal.open'))}
 <p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${portal}">${portal}</a></p>`,
     text: `${t('mail.portal.intro', { reference, subject: `"${ticket.subject}"` })}\n\n${portal}`,
     footer: t('mail.portal.footer', { reference }),
@@ -213,7 +222,7 @@ ${button(portal, t('mail.portal.open'))}
 }
 
 /** The project's own opening words (as typed: not translated) or the catalogue's, then what was received. */
-async function renderAcknowledgement(db: Queryable, env: RenderEnv, ticket: TicketSummary, { t }: Locale) {
+async function renderAcknowledgement(db: Queryable, env: MailEnv, ticket: TicketSummary, { t }: Locale) {
   const intro = (await getIntakeSettings(db, ticket.projectId)).acknowledgementText ?? t('mail.ack.intro');
   const portal = url(env, portalPath(env.links, ticket));
   const reference = ticket.reference;
@@ -222,7 +231,7 @@ async function renderAcknowledgement(db: Queryable, env: RenderEnv, ticket: Tick
     subject: ticketSubject(ticket),
     html: html`<p style="white-space:pre-line">${intro}</p>
 <p>${before}<strong>${ticket.subject}</strong>${after}</p>
-${button(portal, t('mail.portal.open'))}
+${button(env, portal, t('mail.portal.open'))}
 <p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${portal}">${portal}</a></p>`,
     text: `${intro}\n\n${t('mail.ack.received', { reference, subject: `"${ticket.subject}"` })}\n\n${portal}`,
     footer: t('mail.ack.footer', { reference }),
@@ -231,7 +240,7 @@ ${button(portal, t('mail.portal.open'))}
 
 async function renderAgentReply(
   db: Queryable,
-  env: RenderEnv,
+  env: MailEnv,
   messageId: string,
   ticket: TicketSummary,
   { t }: Locale,
@@ -258,7 +267,7 @@ async function renderAgentReply(
     html: html`<p>${before}<strong>${ticket.subject}</strong>${after}</p>
 ${quote(message.bodyHtml)}
 ${fileList}
-${button(portal, t('mail.reply.open'))}
+${button(env, portal, t('mail.reply.open'))}
 <p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${portal}">${portal}</a></p>`,
     text: `${t('mail.reply.intro', { name, reference, subject: `"${ticket.subject}"` })}\n\n${message.body}\n\n${fileLines ? `${fileLines}\n` : ''}${t('mail.reply.open')}:\n${portal}`,
     footer: t('mail.reply.footer', { reference }),
@@ -268,7 +277,7 @@ ${button(portal, t('mail.reply.open'))}
 
 async function renderSurveyInvitation(
   db: Queryable,
-  env: RenderEnv,
+  env: MailEnv,
   surveyId: string,
   ticket: TicketSummary,
   { t, date }: Locale,
@@ -297,7 +306,7 @@ async function renderSurveyInvitation(
         html`<a href="${starLink(n)}" title="${t('mail.invitation.star', { count: n })}" aria-label="${t('mail.invitation.star', { count: n })}" style="text-decoration:none;color:#e0a800;padding:0 .15em">${'★'.repeat(n)}</a> `,
     )}</p>
 <p style="color:#666;font-size:.9em">${t('mail.invitation.oneClick')}</p>
-${button(`${link}?via=email`, t('mail.invitation.open'))}
+${button(env, `${link}?via=email`, t('mail.invitation.open'))}
 <p style="color:#666;font-size:.9em">${until}</p>`,
     text: `${invitation}\n\n${t('mail.invitation.resolved', { reference, subject: `"${ticket.subject}"` })}\n\n${ratings
       .map((n) => `${t('mail.invitation.star', { count: n })}: ${starLink(n)}`)
@@ -307,7 +316,7 @@ ${button(`${link}?via=email`, t('mail.invitation.open'))}
   };
 }
 
-async function renderSignIn(db: Queryable, env: RenderEnv, tokenId: string, brand: Brand) {
+async function renderSignIn(db: Queryable, env: MailEnv, tokenId: string, brand: Brand) {
   const token = await findSignInLink(db, tokenId);
   if (!token) return { gone: 'The sign-in link no longer exists.' };
   const { t, date } = customerLocale(brand, token.customerLanguage);
@@ -323,7 +332,7 @@ async function renderSignIn(db: Queryable, env: RenderEnv, tokenId: string, bran
     subject: t('mail.signIn.subject', { account: brand.name }),
     html: html`<p>${hello}</p>
 <p>${intro}</p>
-${button(link, t('mail.signIn.open'))}
+${button(env, link, t('mail.signIn.open'))}
 <p style="color:#666;font-size:.9em">${t('mail.orOpen')} <a href="${link}">${link}</a></p>
 <p>${t('mail.signIn.ignore')}</p>`,
     text: `${hello}\n\n${intro}\n\n${link}\n\n${t('mail.signIn.ignore')}`,
@@ -332,20 +341,20 @@ ${button(link, t('mail.signIn.open'))}
   };
 }
 
-function renderDiscordBroken(env: RenderEnv, reason: string, brand: Brand) {
+function renderDiscordBroken(env: MailEnv, reason: string, brand: Brand) {
   const settings = url(env, '/app/');
   return {
     subject: `Discord direct messages stopped for ${brand.name}`,
     html: html`<p>Discord refused the bot token of your Discord application, so Clearline stopped sending survey invitations and reply notices as direct messages (customers get them by mail meanwhile).</p>
 <p>Discord said: <em>${reason}</em></p>
 <p>Create a new bot token in Discord's developer portal and save it in Clearline's Discord settings: direct messages start again from then on.</p>
-${button(settings, 'Open Clearline')}`,
+${button(env, settings, 'Open Clearline')}`,
     text: `Discord refused the bot token of your Discord application, so Clearline stopped sending survey invitations and reply notices as direct messages (customers get them by mail meanwhile).\n\nDiscord said: ${reason}\n\nCreate a new bot token in Discord's developer portal and save it in Clearline's Discord settings: direct messages start again from then on.\n\n${settings}`,
     footer: 'You get this mail because you own this Clearline account.',
   };
 }
 
-function renderWebhookDisabled(env: RenderEnv, cause: { url: string; failingSince: string }, brand: Brand) {
+function renderWebhookDisabled(env: MailEnv, cause: { url: string; failingSince: string }, brand: Brand) {
   const settings = url(env, '/app/');
   const since = formatUtc(new Date(cause.failingSince));
   const what = `Every delivery to your webhook endpoint ${cause.url} has failed since ${since}, so Clearline disabled it: it gets no more events.`;
@@ -355,13 +364,13 @@ function renderWebhookDisabled(env: RenderEnv, cause: { url: string; failingSinc
     subject: `A webhook endpoint of ${brand.name} was disabled`,
     html: html`<p>${what}</p>
 <p>${fix}</p>
-${button(settings, 'Open Clearline')}`,
+${button(env, settings, 'Open Clearline')}`,
     text: `${what}\n\n${fix}\n\n${settings}`,
     footer: 'You get this mail because you own this Clearline account.',
   };
 }
 
-async function renderPasswordReset(db: Queryable, env: RenderEnv, resetId: string, brand: Brand) {
+async function renderPasswordReset(db: Queryable, env: MailEnv, resetId: string, brand: Brand) {
   const reset = await findPasswordResetForMail(db, resetId);
   if (!reset) return { gone: 'The reset link no longer exists.' };
   const link = url(env, passwordResetPath(env.links, reset.id));
@@ -374,7 +383,7 @@ async function renderPasswordReset(db: Queryable, env: RenderEnv, resetId: strin
     subject: `Reset your ${brand.name} password`,
     html: html`<p>Hello ${reset.userName},</p>
 <p>Use this link to choose a new password for Clearline. It works once and expires at ${formatUtc(reset.expiresAt)}.</p>
-${button(link, 'Choose a new password')}
+${button(env, link, 'Choose a new password')}
 <p style="color:#666;font-size:.9em">Or open this link: <a href="${link}">${link}</a></p>
 <p>If you did not ask for this, ignore this mail: your password stays as it is.</p>`,
     text: `Hello ${reset.userName},\n\nUse this link to choose a new password for Clearline. It works once and expires at ${formatUtc(reset.expiresAt)}.\n\n${link}\n\nIf you did not ask for this, ignore this mail: your password stays as it is.`,
@@ -385,7 +394,7 @@ ${button(link, 'Choose a new password')}
 
 async function renderStaffNotification(
   db: Queryable,
-  env: RenderEnv,
+  env: MailEnv,
   notificationId: string,
   ticket: TicketSummary,
 ) {
@@ -417,7 +426,7 @@ async function renderStaffNotification(
     html: html`<p>Hello ${user.name},</p>
 <p><strong>${headline}</strong></p>
 ${message ? quote(message.bodyHtml) : ''}
-${button(link, 'Open the ticket')}`,
+${button(env, link, 'Open the ticket')}`,
     text: `Hello ${user.name},\n\n${headline}\n\n${message ? `${message.body}\n\n` : ''}Open the ticket: ${link}`,
     footer: `You get this mail because you are the assignee or a watcher of ${ref}.`,
   };
@@ -426,7 +435,7 @@ ${button(link, 'Open the ticket')}`,
 /** A low score, to the credited agent and the follow-up holders: the rating, reason and comment as given. */
 async function renderLowScore(
   db: Queryable,
-  env: RenderEnv,
+  env: MailEnv,
   surveyId: string,
   userName: string,
   ticket: TicketSummary,
@@ -444,7 +453,7 @@ async function renderLowScore(
 <p><strong>${headline}</strong></p>
 ${reason ? html`<p>${reason}</p>` : ''}
 ${survey.comment ? html`<blockquote style="border-left:3px solid #ccc;padding:.25rem 0 .25rem 1rem;margin:1rem 0;white-space:pre-wrap">${survey.comment}</blockquote>` : html`<p style="color:#666">No comment was left.</p>`}
-${button(link, 'Open the ticket')}
+${button(env, link, 'Open the ticket')}
 <p style="color:#666;font-size:.9em">Mark the follow-up done in the reviews: <a href="${reviews}">${reviews}</a></p>`,
     text: `Hello ${userName},\n\n${headline}\n\n${reason ? `${reason}\n\n` : ''}${survey.comment ?? 'No comment was left.'}\n\nOpen the ticket: ${link}\nMark the follow-up done in the reviews: ${reviews}`,
     footer: `You get this mail because you are credited with ${ref}'s survey or you follow up low scores in its project.`,

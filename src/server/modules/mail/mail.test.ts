@@ -300,3 +300,37 @@ describe('internal notes', () => {
     }
   });
 });
+
+describe('mails look like the customer pages', () => {
+  it("a customer mail carries the account's logo and its brand colour on the button, with readable text, and keeps its plain-text part", async () => {
+    const brand = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/account',
+      headers: tenant.owner.headers,
+      payload: { brandColor: '#ffd400' },
+    });
+    expect(brand.statusCode, brand.body).toBe(200);
+    try {
+      const requester = newRequester();
+      const ticket = await buildTicket(t, tenant, { requester });
+      expect((await post(ticket.id, 'A yellow reply.')).statusCode).toBe(201);
+      await t.runJobs(sendDeliveryJob);
+      const mail = smtp.to(requester.email)[0]?.parsed;
+      expect(mail?.html).toContain(
+        `<img src="${t.ctx.config.publicUrl}/api/v1/accounts/${tenant.accountId}/logo"`,
+      );
+      // Yellow is light: the button's text is black, not white.
+      expect(mail?.html).toMatch(/<a href="[^"]+\/p\/[^"]+" style="[^"]*background:#ffd400;color:#000000/);
+      expect(mail?.html).toContain('border-bottom:3px solid #ffd400');
+      expect(mail?.html).not.toContain('<link');
+      expect(mail?.text).toContain('A yellow reply.');
+    } finally {
+      await t.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/account',
+        headers: tenant.owner.headers,
+        payload: { brandColor: null },
+      });
+    }
+  });
+});
