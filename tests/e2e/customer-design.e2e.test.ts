@@ -4,7 +4,7 @@ import { brandPalette } from '../../src/shared/brand-color.js';
 import type { TestApp } from '../helpers/app.js';
 import { seriousViolations, startBrowserApp } from '../helpers/browser.js';
 import { buildTicket, type Tenant } from '../helpers/factories.js';
-import { portalLinkOf, surveyLinkOf } from '../helpers/portal.js';
+import { portalLinkOf, signInCustomer, surveyLinkOf } from '../helpers/portal.js';
 import { cssOf, pageScrollWidth } from './staff-helpers.js';
 
 let t: TestApp;
@@ -13,6 +13,8 @@ let browser: Browser;
 let base: string;
 let ticketUrl: string;
 let surveyUrl: string;
+let homeUrl: string;
+let customerCookie: string;
 
 const LONG_URL = `https://example.com/${'a-very-long-path-segment-'.repeat(8)}`;
 
@@ -27,6 +29,7 @@ beforeAll(async () => {
   expect(set.statusCode, set.body).toBe(200);
   const ticket = await buildTicket(t, tenant, {
     subject: 'Printer on fire',
+    requester: { email: 'casey@example.com', name: 'Casey Customer' },
     body: `It prints ${LONG_URL} and then ${'Donaudampfschifffahrtsgesellschaft'.repeat(3)}.`,
   });
   await t.app.inject({
@@ -45,6 +48,8 @@ beforeAll(async () => {
   });
   ticketUrl = base + portalLinkOf(t, ticket.id);
   surveyUrl = base + (await surveyLinkOf(t, ticket.id)).path;
+  homeUrl = `${base}/portal/${tenant.accountId}`;
+  customerCookie = (await signInCustomer(t, tenant.accountId, 'casey@example.com')).cookie;
 });
 
 async function open(url: string, colorScheme: 'light' | 'dark', width: number): Promise<Page> {
@@ -52,6 +57,8 @@ async function open(url: string, colorScheme: 'light' | 'dark', width: number): 
     colorScheme,
     viewport: { width, height: 800 },
     bypassCSP: true,
+    // Signed in to the portal: its home lists the customer's tickets.
+    extraHTTPHeaders: { cookie: customerCookie },
   });
   const page = await context.newPage();
   await page.goto(url);
@@ -60,9 +67,10 @@ async function open(url: string, colorScheme: 'light' | 'dark', width: number): 
 
 describe('the customer pages in Chromium', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
-    it(`the ticket and survey pages have no serious axe violation in ${colorScheme} mode and fit 320 px`, async () => {
-      for (const url of [ticketUrl, surveyUrl]) {
+    it(`the ticket, survey and portal home pages have no serious axe violation in ${colorScheme} mode and fit 320 px`, async () => {
+      for (const url of [ticketUrl, surveyUrl, homeUrl]) {
         const page = await open(url, colorScheme, 320);
+        expect(await page.locator('h1').innerText(), url).not.toBe('Your support tickets');
         expect(await pageScrollWidth(page), url).toBeLessThanOrEqual(320);
         expect(await seriousViolations(page), url).toEqual([]);
         await page.context().close();
