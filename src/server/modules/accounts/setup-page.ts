@@ -7,7 +7,7 @@ const field = (name: string, label: string, type: string, value: string, autocom
 export function renderSetupPage(values: Record<string, string> = {}, error?: string): string {
   return renderPage(
     'Set up',
-    html`<h1>Welcome to Clearline</h1>
+    html`<main><h1>Welcome to Clearline</h1>
 <p>Create your account, its first project and the owner's sign-in.</p>
 ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 <form method="post" action="/setup">
@@ -17,6 +17,6 @@ ${field('name', 'Your name', 'text', values.name ?? '', 'name')}
 ${field('email', 'Email', 'email', values.email ?? '', 'email')}
 ${field('password', 'Password (at least 8 characters)', 'password', '', 'new-password')}
 <button type="submit">Create account</button>
-</form>`,
+</form></main>`,
   );
 }
