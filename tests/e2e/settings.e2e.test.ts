@@ -4,7 +4,7 @@ import { ingestInboundMail } from '../../src/server/modules/inbound/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { bearer, buildAccount, type Tenant } from '../helpers/factories.js';
-import { signIn } from './staff-helpers.js';
+import { cssOf, signIn } from './staff-helpers.js';
 
 // A 1×1 transparent PNG.
 const PNG = Buffer.from(
@@ -51,6 +51,17 @@ describe('the settings screens', () => {
     const logo = await t.app.inject({ method: 'GET', url: `/api/v1/accounts/${tenant.accountId}/logo` });
     expect(logo.headers['content-type']).toBe('image/png');
     expect(logo.rawPayload.equals(PNG)).toBe(true);
+  });
+
+  it('branding sets a brand colour, previews its button with readable text, and can go back to the default', async () => {
+    await page.goto(`${base}/app/p/${tenant.projectId}/settings/branding`);
+    await page.fill('#brand-color', '#ffd400');
+    // Yellow is light: the preview's button text is black.
+    expect(await cssOf(page.locator('.brand-preview-button'), 'color')).toBe('rgb(0, 0, 0)');
+    await page.click('button:has-text("Save colour")');
+    await expect.poll(async () => (await getJson('/api/v1/me')).account.brandColor).toBe('#ffd400');
+    await page.click('button:has-text("Use the default colour")');
+    await expect.poll(async () => (await getJson('/api/v1/me')).account.brandColor).toBeNull();
   });
 
   it('an API token is shown once, listed with its last use, and revoked', async () => {
