@@ -67,8 +67,8 @@ async function open(url: string, colorScheme: 'light' | 'dark', width: number): 
 
 describe('the customer pages in Chromium', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
-    it(`the ticket, survey and portal home pages have no serious axe violation in ${colorScheme} mode and fit 320 px`, async () => {
-      for (const url of [ticketUrl, surveyUrl, homeUrl]) {
+    it(`the ticket, survey, portal home and request form pages have no serious axe violation in ${colorScheme} mode and fit 320 px`, async () => {
+      for (const url of [ticketUrl, surveyUrl, homeUrl, `${homeUrl}/new`]) {
         const page = await open(url, colorScheme, 320);
         expect(await page.locator('h1').innerText(), url).not.toBe('Your support tickets');
         expect(await pageScrollWidth(page), url).toBeLessThanOrEqual(320);
