@@ -94,7 +94,8 @@ export class Jobs {
     tx: Tx,
     job: JobDefinition<T>,
     data: T,
-    options: { startAfter?: Date } = {},
+    /** `priority`: higher first among the queue's due jobs (pg-boss fetches by priority, then age); 0 by default. */
+    options: { startAfter?: Date; priority?: number } = {},
   ): Promise<void> {
     await this.boss.send(job.name, job.payload.parse(data) as object, {
       ...options,

@@ -90,7 +90,7 @@ export async function finishAttempt(
 /** Queued deliveries overdue by their own job and not leased: their job or worker was lost. */
 export async function findStrandedDeliveries(db: Queryable, dueBefore: Date, now: Date, limit: number) {
   return db
-    .select({ id: deliveries.id, attempts: deliveries.attempts })
+    .select({ id: deliveries.id, kind: deliveries.kind, attempts: deliveries.attempts })
     .from(deliveries)
     .where(
       and(

@@ -35,13 +35,24 @@ export interface NewDelivery {
 }
 
 /**
+ * The send job's priority: what one person is waiting for (a sign-in link, a reply, a webhook, a
+ * notice) goes before survey invitations, the one kind queued in bulk (a batch of resolutions
+ * queues thousands at once). Workers take the highest priority first, so a backlog of invitations
+ * holds such a delivery up by one send at most, whatever the channel.
+ */
+export const deliveryPriority = (kind: string) => (kind === 'survey_invitation' ? 0 : 1);
+
+/**
  * Queues a delivery in the caller's transaction: the row and its send job commit or roll back with
  * the change that causes them. Null when one exists for this cause already.
  */
 export async function queueDelivery(s: Scope, delivery: NewDelivery): Promise<string | null> {
   const now = s.clock.now();
   const id = await repo.insertDeliveryOnce(s.tx, { ...delivery, nextAttemptAt: now, createdAt: now });
-  if (id) await s.jobs.enqueue(s.tx, sendDeliveryJob, { deliveryId: id, attempt: 1 });
+  if (id) {
+    const priority = deliveryPriority(delivery.kind);
+    await s.jobs.enqueue(s.tx, sendDeliveryJob, { deliveryId: id, attempt: 1 }, { priority });
+  }
   return id;
 }
 
@@ -144,7 +155,7 @@ async function recordResult(
           s.tx,
           sendDeliveryJob,
           { deliveryId: delivery.id, attempt: delivery.attempts + 1 },
-          { startAfter: nextAttemptAt },
+          { startAfter: nextAttemptAt, priority: deliveryPriority(delivery.kind) },
         );
       }
       return;
@@ -167,7 +178,12 @@ export async function requeueStrandedDeliveries(ctx: AppContext): Promise<number
   if (!stranded.length) return 0;
   await inTransaction(ctx.db, async (tx) => {
     for (const d of stranded) {
-      await ctx.jobs.enqueue(tx, sendDeliveryJob, { deliveryId: d.id, attempt: d.attempts + 1 });
+      await ctx.jobs.enqueue(
+        tx,
+        sendDeliveryJob,
+        { deliveryId: d.id, attempt: d.attempts + 1 },
+        { priority: deliveryPriority(d.kind) },
+      );
     }
   });
   return stranded.length;
