@@ -106,6 +106,18 @@ export const de: Catalogue = {
   'portal.notice.discord_unlinked':
     'Ihr Discord-Konto ist nicht mehr verknüpft. Wir schreiben Ihnen per E-Mail.',
   'portal.thread': 'Verlauf',
+  'system.statusChanged.staff': 'Stand von {from} auf {to} geändert durch {name}{closing}.',
+  'system.statusChanged.requester': 'Stand von {from} auf {to} geändert durch den Anfragenden{closing}.',
+  'system.statusChanged.requesterReply':
+    'Stand von {from} auf {to} geändert durch die Antwort des Anfragenden{closing}.',
+  'system.statusChanged.requesterRequest':
+    'Stand von {from} auf {to} geändert auf Wunsch des Anfragenden{closing}.',
+  'system.statusChanged.scheduledClosure':
+    'Stand von {from} auf {to} geändert durch die geplante Schließung{closing}.',
+  'system.closesOn': '; das Ticket wird am {date} geschlossen',
+  'system.followUpOf': 'Folgeticket zu {ref}, das geschlossen war, als der Anfragende erneut schrieb.',
+  'system.continuedIn':
+    'Der Anfragende hat nach der Schließung dieses Tickets erneut geschrieben: Folgeticket {ref}.',
   'portal.you': '(Sie)',
   'portal.files': 'Angehängte Dateien',
   'portal.reply': 'Antworten',

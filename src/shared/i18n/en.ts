@@ -105,6 +105,17 @@ export const en = {
     'Your Discord account is linked here now. It was linked to another of our customers before, which no longer gets its direct messages.',
   'portal.notice.discord_unlinked': 'Your Discord account is no longer linked. We write to you by email.',
   'portal.thread': 'Conversation',
+  'system.statusChanged.staff': 'Status changed from {from} to {to} by {name}{closing}.',
+  'system.statusChanged.requester': 'Status changed from {from} to {to} by the requester{closing}.',
+  'system.statusChanged.requesterReply':
+    'Status changed from {from} to {to} by the requester’s reply{closing}.',
+  'system.statusChanged.requesterRequest':
+    'Status changed from {from} to {to} at the requester’s request{closing}.',
+  'system.statusChanged.scheduledClosure':
+    'Status changed from {from} to {to} by the scheduled closure{closing}.',
+  'system.closesOn': '; it closes on {date}',
+  'system.followUpOf': 'Follow-up of {ref}, which was closed when the requester wrote again.',
+  'system.continuedIn': 'The requester wrote again after this ticket was closed: follow-up {ref}.',
   'portal.you': '(you)',
   'portal.files': 'Attached files',
   'portal.reply': 'Your reply',

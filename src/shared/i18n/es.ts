@@ -105,6 +105,18 @@ export const es: Catalogue = {
   'portal.notice.discord_unlinked':
     'Su cuenta de Discord ya no está vinculada. Le escribimos por correo electrónico.',
   'portal.thread': 'Conversación',
+  'system.statusChanged.staff': 'Estado cambiado de {from} a {to} por {name}{closing}.',
+  'system.statusChanged.requester': 'Estado cambiado de {from} a {to} por el solicitante{closing}.',
+  'system.statusChanged.requesterReply':
+    'Estado cambiado de {from} a {to} por la respuesta del solicitante{closing}.',
+  'system.statusChanged.requesterRequest':
+    'Estado cambiado de {from} a {to} a petición del solicitante{closing}.',
+  'system.statusChanged.scheduledClosure':
+    'Estado cambiado de {from} a {to} por el cierre programado{closing}.',
+  'system.closesOn': '; se cerrará el {date}',
+  'system.followUpOf': 'Continuación de {ref}, que estaba cerrado cuando el solicitante volvió a escribir.',
+  'system.continuedIn':
+    'El solicitante volvió a escribir después de que se cerrara este ticket: continúa en {ref}.',
   'portal.you': '(usted)',
   'portal.files': 'Archivos adjuntos',
   'portal.reply': 'Responder',

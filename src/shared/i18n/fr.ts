@@ -105,6 +105,16 @@ export const fr: Catalogue = {
     'Votre compte Discord est maintenant associé ici. Il était associé auparavant à un autre de nos clients, qui ne reçoit plus ses messages privés.',
   'portal.notice.discord_unlinked': 'Votre compte Discord n’est plus associé. Nous vous écrivons par e-mail.',
   'portal.thread': 'Échanges',
+  'system.statusChanged.staff': 'État passé de {from} à {to} par {name}{closing}.',
+  'system.statusChanged.requester': 'État passé de {from} à {to} par le demandeur{closing}.',
+  'system.statusChanged.requesterReply':
+    'État passé de {from} à {to} suite à la réponse du demandeur{closing}.',
+  'system.statusChanged.requesterRequest': 'État passé de {from} à {to} à la demande du demandeur{closing}.',
+  'system.statusChanged.scheduledClosure':
+    'État passé de {from} à {to} par la fermeture programmée{closing}.',
+  'system.closesOn': ' ; il sera fermé le {date}',
+  'system.followUpOf': 'Suite de {ref}, qui était fermé quand le demandeur a écrit de nouveau.',
+  'system.continuedIn': 'Le demandeur a écrit de nouveau après la fermeture de ce ticket : suite dans {ref}.',
   'portal.you': '(vous)',
   'portal.files': 'Fichiers joints',
   'portal.reply': 'Répondre',

@@ -102,6 +102,17 @@ export const nl: Catalogue = {
     'Uw Discord-account is nu hier gekoppeld. Eerder was het gekoppeld aan een andere klant van ons, die de privéberichten niet meer krijgt.',
   'portal.notice.discord_unlinked': 'Uw Discord-account is niet meer gekoppeld. We schrijven u per e-mail.',
   'portal.thread': 'Gesprek',
+  'system.statusChanged.staff': 'Stand gewijzigd van {from} naar {to} door {name}{closing}.',
+  'system.statusChanged.requester': 'Stand gewijzigd van {from} naar {to} door de aanvrager{closing}.',
+  'system.statusChanged.requesterReply':
+    'Stand gewijzigd van {from} naar {to} door het antwoord van de aanvrager{closing}.',
+  'system.statusChanged.requesterRequest':
+    'Stand gewijzigd van {from} naar {to} op verzoek van de aanvrager{closing}.',
+  'system.statusChanged.scheduledClosure':
+    'Stand gewijzigd van {from} naar {to} door de geplande sluiting{closing}.',
+  'system.closesOn': '; het wordt gesloten op {date}',
+  'system.followUpOf': 'Vervolg op {ref}, dat gesloten was toen de aanvrager opnieuw schreef.',
+  'system.continuedIn': 'De aanvrager schreef opnieuw nadat dit ticket was gesloten: vervolg in {ref}.',
   'portal.you': '(u)',
   'portal.files': 'Bijgevoegde bestanden',
   'portal.reply': 'Antwoorden',

@@ -103,6 +103,18 @@ export const ptBR: Catalogue = {
   'portal.notice.discord_unlinked':
     'Sua conta do Discord não está mais vinculada. Vamos escrever para você por e-mail.',
   'portal.thread': 'Conversa',
+  'system.statusChanged.staff': 'Situação alterada de {from} para {to} por {name}{closing}.',
+  'system.statusChanged.requester': 'Situação alterada de {from} para {to} pelo solicitante{closing}.',
+  'system.statusChanged.requesterReply':
+    'Situação alterada de {from} para {to} pela resposta do solicitante{closing}.',
+  'system.statusChanged.requesterRequest':
+    'Situação alterada de {from} para {to} a pedido do solicitante{closing}.',
+  'system.statusChanged.scheduledClosure':
+    'Situação alterada de {from} para {to} pelo fechamento agendado{closing}.',
+  'system.closesOn': '; ele será fechado em {date}',
+  'system.followUpOf': 'Continuação de {ref}, que estava fechado quando o solicitante escreveu novamente.',
+  'system.continuedIn':
+    'O solicitante escreveu novamente depois que este ticket foi fechado: continua em {ref}.',
   'portal.you': '(você)',
   'portal.files': 'Arquivos anexados',
   'portal.reply': 'Responder',

@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { SystemEvent } from '../../../shared/system-events.js';
 import { ACTIVE_STATUSES, ELIGIBLE_STATUSES, PRIORITIES } from '../../../shared/tickets.js';
 import { accounts, projects, timestamptz, users } from './accounts.js';
 
@@ -119,6 +120,8 @@ export const messages = pgTable(
     authorCustomerId: uuid().references(() => customers.id, { onDelete: 'set null' }),
     body: text().notNull(),
     bodyHtml: text().notNull(),
+    /** A system message's meaning, for readers in other languages; null on older rows and other kinds. */
+    systemEvent: jsonb().$type<SystemEvent>(),
     createdAt: timestamptz().notNull(),
     editedAt: timestamptz(),
   },

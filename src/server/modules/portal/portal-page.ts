@@ -7,6 +7,7 @@ import {
   type Translate,
   translator,
 } from '../../../shared/i18n/index.js';
+import { describeSystemEvent } from '../../../shared/system-events.js';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/tickets.js';
 import type { AppError } from '../../lib/errors.js';
 import { html, type RawHtml, raw, renderPage } from '../../lib/html.js';
@@ -183,13 +184,27 @@ function renderFiles(files: PortalTicketView['thread'][number]['attachments'], o
   return html`<ul class="files" aria-label="${o.locale.t('portal.files')}">${items}</ul>`;
 }
 
+/**
+ * A system message in the page's language, from what it says (a closing time in the page's locale
+ * and zone); an older one, stored without its event, shows its stored English.
+ */
+function renderSystemLine(m: PortalTicketView['thread'][number], locale: PortalLocale): RawHtml {
+  const event = m.systemEvent;
+  if (!event) return raw(m.bodyHtml);
+  const { t } = locale;
+  const text = describeSystemEvent(t, event, () => '{closing}');
+  if (event.type !== 'status_changed' || !event.closesAt) return html`<p>${text}</p>`;
+  const closing = withMarkup(t('system.closesOn'), 'date', formatTime(locale, new Date(event.closesAt)));
+  return html`<p>${withMarkup(text, 'closing', closing)}</p>`;
+}
+
 function renderThread(view: PortalTicketView, o: TicketPageOptions): RawHtml {
   const { locale } = o;
   const { t } = locale;
   const you = ` ${t('portal.you')}`;
   const items = view.thread.map((m) =>
     m.kind === 'system'
-      ? html`<li class="system" id="m-${m.id}">${raw(m.bodyHtml)}<p class="byline">${formatTime(locale, m.createdAt)}</p></li>`
+      ? html`<li class="system" id="m-${m.id}">${renderSystemLine(m, locale)}<p class="byline">${formatTime(locale, m.createdAt)}</p></li>`
       : html`<li class="public${m.author?.type === 'requester' ? ' mine' : ''}" id="m-${m.id}"><p class="byline"><strong>${m.author?.name ?? t('mail.reply.ourTeam')}</strong>${m.author?.type === 'requester' ? you : ''} · ${formatTime(locale, m.createdAt)}</p>${raw(m.bodyHtml)}${renderFiles(m.attachments, o)}</li>`,
   );
   return html`<section id="thread" aria-labelledby="thread-title"><h2 id="thread-title">${t('portal.thread')}</h2><ol class="thread">${items}</ol></section>`;

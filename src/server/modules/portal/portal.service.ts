@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readSystemEvent } from '../../../shared/system-events.js';
 import { isActiveStatus, STATUS_LABELS, type TicketStatus } from '../../../shared/tickets.js';
 import { type AppContext, type Scope, scopeOf } from '../../app-context.js';
 import { inTransaction, type Queryable } from '../../db/client.js';
@@ -148,6 +149,8 @@ async function readTicketView(db: Queryable, clock: Clock, row: PortalTicket) {
       kind: m.kind === 'system' ? ('system' as const) : ('public' as const),
       body: m.body,
       bodyHtml: m.bodyHtml,
+      /** What a system message says, for the page's language; null on older rows (their text stands). */
+      systemEvent: m.kind === 'system' ? readSystemEvent(m.systemEvent) : null,
       author: m.authorUserId
         ? { type: 'staff' as const, name: m.authorUserName ?? 'Support' }
         : m.authorCustomerId
@@ -186,10 +189,13 @@ export async function closeAsRequester(s: Scope, ticketId: string) {
   const ticket = await getTicketForUpdate(s.tx, ticketId);
   const actor = { type: 'requester' as const, customerId: ticket.requesterId };
   if (ticket.status === 'closure_scheduled') {
-    return changeStatus(s, ticket, 'closed', { actor, byline: 'by the requester' });
+    return changeStatus(s, ticket, 'closed', { actor, named: { kind: 'requester' } });
   }
   if (portalAbilities(ticket.status).requestClosure) {
-    return changeStatus(s, ticket, 'pending_closure', { actor, byline: 'at the requester’s request' });
+    return changeStatus(s, ticket, 'pending_closure', {
+      actor,
+      named: { kind: 'requester_request' },
+    });
   }
   throw ticket.status === 'closed'
     ? new AppError('INVALID_TRANSITION', 'This ticket is already closed.')

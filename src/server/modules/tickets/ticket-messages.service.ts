@@ -6,6 +6,7 @@ import type { UploadedFile } from '../../lib/multipart.js';
 import { type AttachmentStorage, storeUploads } from '../attachments/index.js';
 import type { StaffActor } from '../auth/index.js';
 import { requirePermission } from '../members/index.js';
+import { insertSystemMessage } from './system-message.service.js';
 import { changeStatus } from './ticket-status.service.js';
 import { AuditEventType } from './tickets.events.js';
 import { canDeleteMessage, canEditMessage } from './tickets.policy.js';
@@ -110,7 +111,7 @@ export async function postRequesterMessage(s: Scope, ticketId: string, body: str
   });
   const after = statusAfterRequesterReply(ticket.status);
   if (after !== ticket.status) {
-    await changeStatus(s, ticket, after, { actor, byline: 'by the requester’s reply' });
+    await changeStatus(s, ticket, after, { actor, named: { kind: 'requester_reply' } });
   }
   return { ...message, attachments };
 }
@@ -191,26 +192,7 @@ export async function replyOrFollowUp(s: Scope, ticketId: string, body: string) 
   );
   const closedRef = reference(details.projectKey, ticket.number);
   const followUpRef = reference(details.projectKey, followUp.number);
-  await systemMessage(
-    s,
-    followUp,
-    `Follow-up of ${closedRef}, which was closed when the requester wrote again.`,
-  );
-  await systemMessage(
-    s,
-    ticket,
-    `The requester wrote again after this ticket was closed: follow-up ${followUpRef}.`,
-  );
+  await insertSystemMessage(s, followUp, { type: 'follow_up_created', ref: closedRef });
+  await insertSystemMessage(s, ticket, { type: 'continued_in', ref: followUpRef });
   return { ticketId: followUp.id, messageId: null, followUpOf: ticketId };
-}
-
-async function systemMessage(s: Scope, ticket: { id: string; accountId: string }, text: string) {
-  await repo.insertMessage(s.tx, {
-    accountId: ticket.accountId,
-    ticketId: ticket.id,
-    kind: 'system',
-    body: text,
-    bodyHtml: renderMarkdown(text),
-    createdAt: s.clock.now(),
-  });
 }

@@ -1,3 +1,4 @@
+import type { StatusChangedBy } from '../../../shared/system-events.js';
 import {
   isActiveStatus,
   isEligibleStatus,
@@ -5,18 +6,17 @@ import {
   type TicketStatus,
 } from '../../../shared/tickets.js';
 import type { Scope } from '../../app-context.js';
-import { formatUtc } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import type { EventActor } from '../../lib/events.js';
-import { escapeHtml } from '../../lib/markdown.js';
+import { insertSystemMessage } from './system-message.service.js';
 import { closeScheduledTicketJob } from './ticket-closure.job.js';
 import { AuditEventType } from './tickets.events.js';
 import * as repo from './tickets.repo.js';
 
 export interface StatusChangeBy {
   actor: EventActor;
-  /** How the system message names who did it: "by Ada Lovelace", "by the requester". */
-  byline: string;
+  /** Who the system message names: "by Ada Lovelace", "by the requester". */
+  named: StatusChangedBy;
 }
 
 /** Refuses transitions the rules do not allow; returns nothing when the change may go ahead. */
@@ -81,15 +81,12 @@ export async function changeStatus(
     data: { from, to, resolution, ...(scheduledAt && { closesAt: scheduledAt.toISOString() }) },
     createdAt: now,
   });
-  const when = scheduledAt ? `; it closes on ${formatUtc(scheduledAt)}` : '';
-  const text = `Status changed from ${STATUS_LABELS[from]} to ${STATUS_LABELS[to]} ${by.byline}${when}.`;
-  await repo.insertMessage(s.tx, {
-    accountId: ticket.accountId,
-    ticketId: ticket.id,
-    kind: 'system',
-    body: text,
-    bodyHtml: `<p>${escapeHtml(text)}</p>`,
-    createdAt: now,
+  await insertSystemMessage(s, ticket, {
+    type: 'status_changed',
+    from,
+    to,
+    by: by.named,
+    ...(scheduledAt && { closesAt: scheduledAt.toISOString() }),
   });
   await s.bus.publish(s, 'ticket.status_changed', {
     ticketId: ticket.id,
@@ -134,6 +131,9 @@ export async function closeScheduledTicket(s: Scope, ticketId: string, closesAt:
     await enqueueClosure(s, ticketId, closesAt);
     return false;
   }
-  await changeStatus(s, ticket, 'closed', { actor: { type: 'system' }, byline: 'by the scheduled closure' });
+  await changeStatus(s, ticket, 'closed', {
+    actor: { type: 'system' },
+    named: { kind: 'scheduled_closure' },
+  });
   return true;
 }

@@ -317,6 +317,7 @@ const threadQuery = (kinds: readonly MessageKind[]) =>
         kind: messages.kind,
         body: messages.body,
         bodyHtml: messages.bodyHtml,
+        systemEvent: messages.systemEvent,
         createdAt: messages.createdAt,
         editedAt: messages.editedAt,
         authorUserId: messages.authorUserId,

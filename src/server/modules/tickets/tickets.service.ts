@@ -242,7 +242,7 @@ export async function updateTicket(s: Scope, actor: StaffActor, ticketId: string
       s,
       current,
       input.status,
-      { actor: { type: 'staff', userId: actor.userId }, byline: `by ${name}` },
+      { actor: { type: 'staff', userId: actor.userId }, named: { kind: 'staff', name: name ?? 'Support' } },
       input.closesAt,
     );
   }
