@@ -6,8 +6,17 @@ import { setUpDiscord } from '../../../../tests/helpers/discord.js';
 import { buildAccount, buildTicket, type Tenant } from '../../../../tests/helpers/factories.js';
 import { type FakeDiscord, startFakeDiscord } from '../../../../tests/helpers/fake-discord.js';
 import { englishIn } from '../../../../tests/helpers/i18n.js';
-import { portalLinkOf, postForm, signInCustomer, surveyLinkOf } from '../../../../tests/helpers/portal.js';
+import {
+  portalLinkOf,
+  postForm,
+  signInCustomer,
+  solveCaptcha,
+  surveyLinkOf,
+} from '../../../../tests/helpers/portal.js';
 import { LANGUAGES } from '../../../shared/i18n/index.js';
+import { scopeOf } from '../../app-context.js';
+import { inTransaction } from '../../db/client.js';
+import { closeScheduledTicketJob, replyOrFollowUp } from '../tickets/index.js';
 
 let t: TestApp;
 let fake: FakeDiscord;
@@ -40,6 +49,45 @@ const storedLanguage = async (email: string) =>
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'GET', url, headers });
 
+async function setStatus(ticketId: string, status: string, closesAt?: Date) {
+  const res = await t.app.inject({
+    method: 'PATCH',
+    url: `/api/v1/tickets/${ticketId}`,
+    headers: tenant.owner.headers,
+    payload: { status, ...(closesAt && { closesAt: closesAt.toISOString() }) },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+const inOneHour = () => new Date(t.clock.now().getTime() + 3_600_000);
+
+/**
+ * Every kind of system message on the customer's threads: status changes by staff (one with a
+ * closing time), by the requester's reply, at the requester's request, by the requester, by the
+ * scheduled closure; and a follow-up opened by a mail on the closed ticket. The threads' pages.
+ */
+async function ticketsWithSystemMessages(c: Awaited<ReturnType<typeof customerWithTicket>>) {
+  await setStatus(c.ticket.id, 'pending');
+  const post = (path: string, fields: Record<string, string>) => postForm(t, `${c.link}${path}`, fields);
+  const replied = await post('/reply', { body: 'Still broken', altcha: await solveCaptcha(t), website: '' });
+  expect(replied.statusCode, replied.body).toBe(303);
+  expect((await post('/close', {})).statusCode).toBe(303);
+  await setStatus(c.ticket.id, 'closure_scheduled', inOneHour());
+  expect((await post('/close', {})).statusCode).toBe(303);
+
+  const other = await buildTicket(t, tenant, { requester: { email: c.email, name: 'Rita Requester' } });
+  await setStatus(other.id, 'closure_scheduled', inOneHour());
+  t.clock.advance(3_600_001);
+  await t.runJobs(closeScheduledTicketJob);
+  const followUp = await inTransaction(t.ctx.db, (tx) =>
+    replyOrFollowUp(scopeOf(t.ctx, tx), other.id, 'Me again'),
+  );
+  return [c.ticket.id, other.id, followUp.ticketId].map((id) => ({ id, link: portalLinkOf(t, id) }));
+}
+
+const systemLines = (page: string) =>
+  [...page.matchAll(/<li class="system"[^>]*><p>(.*?)<\/p>/g)].map((m) => m[1]);
+
 describe('portal pages in the customer’s language', () => {
   it('in English the pages carry the English catalogue (the leftover check can fail)', async () => {
     const c = await customerWithTicket('en');
@@ -48,6 +96,40 @@ describe('portal pages in the customer’s language', () => {
     expect(englishIn(page.body)).toEqual(
       expect.arrayContaining(['Conversation', 'Send reply', 'Link Discord', 'Open']),
     );
+  });
+
+  it('in English the system messages read as their stored text, the closing time in the account’s zone', async () => {
+    t.clock.set(new Date('2027-03-01T09:00:00Z'));
+    const c = await customerWithTicket('en');
+    const lines = [];
+    for (const { link } of await ticketsWithSystemMessages(c))
+      lines.push(...systemLines((await get(link)).body));
+    expect(lines).toEqual([
+      'Status changed from Open to Pending by Olive Owner.',
+      'Status changed from Pending to Open by the requester’s reply.',
+      'Status changed from Open to Pending closure at the requester’s request.',
+      expect.stringMatching(
+        /^Status changed from Pending closure to Closure scheduled by Olive Owner; it closes on <time datetime="2027-03-01T10:00:00.000Z">March 1, 2027 at 10:00\sAM UTC<\/time>\.$/,
+      ),
+      'Status changed from Closure scheduled to Closed by the requester.',
+      expect.stringMatching(
+        /^Status changed from Open to Closure scheduled by Olive Owner; it closes on <time datetime="2027-03-01T10:00:00.000Z">March 1, 2027 at 10:00\sAM UTC<\/time>\.$/,
+      ),
+      'Status changed from Closure scheduled to Closed by the scheduled closure.',
+      expect.stringMatching(/^The requester wrote again after this ticket was closed: follow-up \w+-\d+\.$/),
+      expect.stringMatching(/^Follow-up of \w+-\d+, which was closed when the requester wrote again\.$/),
+    ]);
+  });
+
+  it('a system message stored without its event (older rows) shows its stored text', async () => {
+    const c = await customerWithTicket('de');
+    await setStatus(c.ticket.id, 'pending');
+    await t.db.execute(
+      sql`UPDATE messages SET system_event = NULL WHERE ticket_id = ${c.ticket.id} AND kind = 'system'`,
+    );
+    expect(systemLines((await get(c.link)).body)).toEqual([
+      'Status changed from Open to Pending by Olive Owner.',
+    ]);
   });
 
   for (const language of LANGUAGES.filter((l) => l !== 'en')) {
@@ -81,6 +163,15 @@ describe('portal pages in the customer’s language', () => {
       pages.badTicketLink = await get('/p/forged-token', browser);
       pages.noPortal = await get(`/portal/${randomUUID()}`, browser);
       pages.badDiscordLink = await get('/portal/discord/callback?state=forged', browser);
+
+      // Each kind of system message, on the customer's page and on staff's preview.
+      for (const [i, { id, link }] of (
+        await ticketsWithSystemMessages(await customerWithTicket(language))
+      ).entries()) {
+        pages[`systemMessages${i}`] = await get(link);
+        pages[`systemMessagesPreview${i}`] = await get(`/portal-preview/${id}`, tenant.owner.headers);
+        expect(systemLines(pages[`systemMessages${i}`]?.body ?? '').length, link).toBeGreaterThan(0);
+      }
 
       expect(pages.refusedReply.statusCode).toBe(400);
       expect(pages.refusedTicket.statusCode).toBe(400);
