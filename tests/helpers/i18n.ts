@@ -3,11 +3,13 @@ import { catalogueTexts } from '../../src/shared/i18n/index.js';
 /**
  * The English catalogue's words, as fragments between placeholders ("Back to your ticket {reference}"
  * → "Back to your ticket"): any of them in another language's page or mail is English left over.
+ * A fragment needs a word of three letters: "to" and "by" between placeholders ("from {from} to
+ * {to} by {name}") are no sign of English on their own.
  */
 const englishFragments = catalogueTexts('en')
   .flatMap((m) => m.split(/\{\w+\}/))
   .map((f) => f.trim())
-  .filter((f) => /\p{L}{2}/u.test(f));
+  .filter((f) => /\p{L}{3}/u.test(f));
 
 /** What a reader meets in an HTML document: its text and the labels of its attributes (not its CSS). */
 const readable = (doc: string) =>
