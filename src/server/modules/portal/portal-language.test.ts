@@ -121,6 +121,17 @@ describe('portal pages in the customer’s language', () => {
     ]);
   });
 
+  it('the JSON portal API gives a system message its stored English text, as staff read it', async () => {
+    const c = await customerWithTicket('de');
+    await setStatus(c.ticket.id, 'pending');
+    const api = await get(c.link.replace('/p/', '/api/v1/portal/'));
+    expect(api.statusCode).toBe(200);
+    const system = api.json().thread.filter((m: { kind: string }) => m.kind === 'system');
+    expect(system).toEqual([
+      expect.objectContaining({ body: 'Status changed from Open to Pending by Olive Owner.' }),
+    ]);
+  });
+
   it('a system message stored without its event (older rows) shows its stored text', async () => {
     const c = await customerWithTicket('de');
     await setStatus(c.ticket.id, 'pending');
