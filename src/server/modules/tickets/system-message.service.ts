@@ -9,12 +9,13 @@ const english = translator('en');
 
 /**
  * A system message on the ticket's thread: its English text, which staff read, and the event it
- * tells, from which the portal writes it in the requester's language.
+ * tells, from which the portal writes it in the requester's language. `at` is the change's time.
  */
 export async function insertSystemMessage(
   s: Scope,
   ticket: { id: string; accountId: string },
   event: SystemEvent,
+  at: Date,
 ) {
   const text = describeSystemEvent(english, event, (closesAt) =>
     english('system.closesOn', { date: formatUtc(closesAt) }),
@@ -26,6 +27,6 @@ export async function insertSystemMessage(
     body: text,
     bodyHtml: `<p>${escapeHtml(text)}</p>`,
     systemEvent: event,
-    createdAt: s.clock.now(),
+    createdAt: at,
   });
 }

@@ -192,7 +192,8 @@ export async function replyOrFollowUp(s: Scope, ticketId: string, body: string) 
   );
   const closedRef = reference(details.projectKey, ticket.number);
   const followUpRef = reference(details.projectKey, followUp.number);
-  await insertSystemMessage(s, followUp, { type: 'follow_up_created', ref: closedRef });
-  await insertSystemMessage(s, ticket, { type: 'continued_in', ref: followUpRef });
+  const now = s.clock.now();
+  await insertSystemMessage(s, followUp, { type: 'follow_up_created', ref: closedRef }, now);
+  await insertSystemMessage(s, ticket, { type: 'continued_in', ref: followUpRef }, now);
   return { ticketId: followUp.id, messageId: null, followUpOf: ticketId };
 }

@@ -81,13 +81,18 @@ export async function changeStatus(
     data: { from, to, resolution, ...(scheduledAt && { closesAt: scheduledAt.toISOString() }) },
     createdAt: now,
   });
-  await insertSystemMessage(s, ticket, {
-    type: 'status_changed',
-    from,
-    to,
-    by: by.named,
-    ...(scheduledAt && { closesAt: scheduledAt.toISOString() }),
-  });
+  await insertSystemMessage(
+    s,
+    ticket,
+    {
+      type: 'status_changed',
+      from,
+      to,
+      by: by.named,
+      ...(scheduledAt && { closesAt: scheduledAt.toISOString() }),
+    },
+    now,
+  );
   await s.bus.publish(s, 'ticket.status_changed', {
     ticketId: ticket.id,
     projectId: ticket.projectId,
