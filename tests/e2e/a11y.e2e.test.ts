@@ -76,8 +76,7 @@ describe('on a phone', () => {
 
 describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (theme) => {
   it('the sign-in page has no serious or critical violation', async () => {
-    // axe is injected as a script: the CSP (no inline script) is bypassed for the checker only.
-    const context = await browser.newContext({ colorScheme: theme, bypassCSP: true });
+    const context = await browser.newContext({ colorScheme: theme });
     const page = await context.newPage();
     await page.goto(`${base}/app/`);
     await page.waitForSelector('#email');
@@ -95,7 +94,6 @@ describe.each(['light', 'dark'] as const)('axe-core in the %s theme', (theme) =>
   it('the inbox, ticket view, dashboard and settings have no serious or critical violation', async () => {
     const { context, page } = await signIn(browser, base, tenant.owner.email, 'owner-password', {
       colorScheme: theme,
-      bypassCSP: true,
     });
     expect(await pageTheme(page)).toBe(theme);
     const project = `${base}/app/p/${tenant.projectId}`;

@@ -7,11 +7,10 @@ export async function signIn(
   base: string,
   email: string,
   password: string,
-  options: { colorScheme?: 'light' | 'dark'; bypassCSP?: boolean } = {},
+  options: { colorScheme?: 'light' | 'dark' } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',
-    bypassCSP: options.bypassCSP ?? false,
     viewport: { width: 1280, height: 900 },
   });
   const page = await context.newPage();
