@@ -56,7 +56,6 @@ async function open(url: string, colorScheme: 'light' | 'dark', width: number): 
   const context = await browser.newContext({
     colorScheme,
     viewport: { width, height: 800 },
-    bypassCSP: true,
     // Signed in to the portal: its home lists the customer's tickets.
     extraHTTPHeaders: { cookie: customerCookie },
   });
