@@ -32,8 +32,12 @@ export const asLanguage = (value: string | null | undefined): Language =>
 
 export type Translate = (key: MessageKey, params?: Params) => string;
 
+/** Built once per language (its plural rules included), not on every page. */
+const TRANSLATORS = Object.fromEntries(
+  LANGUAGES.map((l) => [l, createTranslator(l, CATALOGUES[l])]),
+) as Record<Language, Translate>;
 /** The translator of one language: placeholders filled, plurals chosen by the language's own rules. */
-export const translator = (language: Language): Translate => createTranslator(language, CATALOGUES[language]);
+export const translator = (language: Language): Translate => TRANSLATORS[language];
 
 /** The catalogue's messages of a language, as plain strings (plural forms included). */
 export const catalogueTexts = (language: Language): string[] =>
