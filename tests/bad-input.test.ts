@@ -227,7 +227,9 @@ describe('values past what the database holds are a 400 naming the field', () =>
   it('PATCH /api/v1/account {} is a 400 saying nothing was given', async () => {
     const before = await snapshot();
     const message = expectRefused(await json('PATCH', '/api/v1/account', {}), 'body');
-    expect(message).toContain('Nothing to change: give at least one of name, timezone, defaultLanguage.');
+    expect(message).toContain(
+      'Nothing to change: give at least one of name, timezone, defaultLanguage, brandColor.',
+    );
     const roles = await staffGet(`/api/v1/projects/${tenant.projectId}/roles`);
     const roleId = (roles.json() as { roles: { id: string; kind: string }[] }).roles.find(
       (r) => r.kind === 'staff',
