@@ -107,7 +107,7 @@ describe('requesters attach files to portal replies', () => {
     const before = await counts(ticket.id);
     const page = await formReply(ticket.path, 'Big one', [file('big.bin', MAX_FILE + 1)]);
     expect(page.statusCode).toBe(413);
-    expect(page.body).toMatch(/id="reply-error"[^>]*>An attachment may be at most/);
+    expect(page.body).toMatch(/id="reply-error"[^>]*>The attachments are too large: at most/);
     expect(page.body).toContain('Big one');
     const form = multipart({ body: 'Big one', altcha: await solveCaptcha(t) }, [
       file('big.bin', MAX_FILE + 1),
