@@ -5,6 +5,7 @@ import {
   cleanUpClearline,
   makeDataDir,
   type RunningServer,
+  setUpOverHttp,
   spawnClearline,
   startClearline,
 } from './helpers/server-process.js';
@@ -29,19 +30,7 @@ describe('clearline backup and restore on the bundled database', () => {
   it('backs up a running instance and restores it into a new data dir that then serves the same data', async () => {
     const original = makeDataDir();
     const server = await startClearline(original);
-    const setup = await fetch(`${server.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        accountName: 'Acme Support',
-        projectName: 'Help desk',
-        name: 'Ada Owner',
-        email: 'ada@example.com',
-        password: 'correct horse battery',
-      }),
-    });
-    expect(setup.status).toBe(201);
-    const { token, projectId } = (await setup.json()) as { token: string; projectId: string };
+    const { token, projectId } = await setUpOverHttp(server.url);
     const created = await api(server, `/api/v1/projects/${projectId}/tickets`, token, {
       method: 'POST',
       body: JSON.stringify({

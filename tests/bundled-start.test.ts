@@ -1,6 +1,12 @@
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { cleanUpClearline, makeDataDir, startClearline, waitFor } from './helpers/server-process.js';
+import {
+  cleanUpClearline,
+  makeDataDir,
+  setUpOverHttp,
+  startClearline,
+  waitFor,
+} from './helpers/server-process.js';
 import { startSmtpServer } from './helpers/smtp.js';
 
 // `clearline start` as `npm start` runs it: bin/clearline.js and the esbuild bundle in dist/server, where
@@ -29,19 +35,7 @@ describe('the bundled server', () => {
       'bundle',
     );
     const smtpPort = Number(/Inbound SMTP listener on port (\d+)\./.exec(server.stdout())?.[1]);
-    const setup = await fetch(`${server.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        accountName: 'Acme Support',
-        projectName: 'Help desk',
-        name: 'Ada Owner',
-        email: 'ada@example.com',
-        password: 'correct horse battery',
-      }),
-    });
-    expect(setup.status).toBe(201);
-    const { token, projectId } = (await setup.json()) as { token: string; projectId: string };
+    const { token, projectId } = await setUpOverHttp(server.url);
     const api = (url: string, init: RequestInit = {}) =>
       fetch(`${server.url}${url}`, {
         ...init,

@@ -217,3 +217,20 @@ export async function cleanUpClearline(): Promise<void> {
   }
   dataDirs.clear();
 }
+
+/** First-run setup of a spawned server through its HTTP API: the owner's API token and the first project. */
+export async function setUpOverHttp(url: string): Promise<{ token: string; projectId: string }> {
+  const setup = await fetch(`${url}/api/v1/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      accountName: 'Acme Support',
+      projectName: 'Help desk',
+      name: 'Ada Owner',
+      email: 'ada@example.com',
+      password: 'correct horse battery',
+    }),
+  });
+  if (setup.status !== 201) throw new Error(`setup answered ${setup.status}: ${await setup.text()}`);
+  return (await setup.json()) as { token: string; projectId: string };
+}
